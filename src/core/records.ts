@@ -1,0 +1,36 @@
+/**
+ * What one probe found for one domain.
+ * - `found`: one or more usable targets;
+ * - `none`: NXDOMAIN, or NOERROR without a record of the asked type;
+ * - `refused`: the only target is `.`, "service decidedly not available" (RFC 2782; a null MX, RFC 7505);
+ * - `error`: the question could not be answered (SERVFAIL, time-out, HTTP failure, malformed answer).
+ */
+export type RecordStatus = 'found' | 'none' | 'refused' | 'error';
+
+/** An SRV target, or an MX exchange (port 25, preference as priority, weight 0). */
+export interface Target {
+  target: string;
+  port: number;
+  priority: number;
+  weight: number;
+}
+
+export interface RecordResult {
+  status: RecordStatus;
+  /** Usable targets sorted by priority, then weight descending; empty unless `found`. */
+  targets: Target[];
+  /** Why the lookup failed; only with `error`. */
+  error?: string;
+}
+
+/** Orders targets as a client would try them: lowest priority first, then heaviest weight (RFC 2782). */
+export function sortTargets(targets: readonly Target[]): Target[] {
+  return [...targets].sort(
+    (a, b) => a.priority - b.priority || b.weight - a.weight || a.target.localeCompare(b.target) || a.port - b.port,
+  );
+}
+
+/** A failed lookup, kept apart from "no record" so it is never reported as "no". */
+export function errorResult(error: string): RecordResult {
+  return { status: 'error', targets: [], error };
+}

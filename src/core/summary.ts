@@ -1,0 +1,65 @@
+import type { DomainVerdict } from './verdict';
+
+/**
+ * The research table the original study published (e.g. "of 15,255 Lync-federated domains, 1,201
+ * also federate over XMPP"). Consumer mail providers are counted apart and left out of every other
+ * count: their records say nothing about the people who use them.
+ */
+export interface Summary {
+  /** Every domain checked, consumer providers included. */
+  domains: number;
+  lyncFederation: number;
+  xmppFederation: number;
+  /** Lync-federated domains that also federate over XMPP. */
+  lyncAndXmpp: number;
+  xmppClientAccess: number;
+  /** Lync-federated domains whose federation edge is Microsoft 365's. */
+  microsoft365: number;
+  /** Lync-federated domains with their own (on-premises) edge. */
+  onPremises: number;
+  /** Domains whose `canFederate` is unknown because a lookup failed. */
+  unknown: number;
+  /** Consumer mail providers (not in the counts above). */
+  consumer: number;
+  /** Domains whose MX shows a Microsoft 365 tenant ("Teams (likely)"). */
+  microsoft365Tenants: number;
+}
+
+/** Counts a set of verdicts into the research table. */
+export function summarise(verdicts: Iterable<DomainVerdict>): Summary {
+  const summary: Summary = {
+    domains: 0,
+    lyncFederation: 0,
+    xmppFederation: 0,
+    lyncAndXmpp: 0,
+    xmppClientAccess: 0,
+    microsoft365: 0,
+    onPremises: 0,
+    unknown: 0,
+    consumer: 0,
+    microsoft365Tenants: 0,
+  };
+  for (const verdict of verdicts) {
+    summary.domains += 1;
+    if (verdict.consumer) {
+      summary.consumer += 1;
+      continue;
+    }
+    const lync = verdict.lync.federation === true;
+    const xmpp = verdict.xmpp.federation === true;
+    if (lync) summary.lyncFederation += 1;
+    if (xmpp) summary.xmppFederation += 1;
+    if (lync && xmpp) summary.lyncAndXmpp += 1;
+    if (verdict.xmpp.clientAccess === true) summary.xmppClientAccess += 1;
+    if (verdict.lync.hosting === 'microsoft-365') summary.microsoft365 += 1;
+    if (verdict.lync.hosting === 'on-premises') summary.onPremises += 1;
+    if (verdict.canFederate === null) summary.unknown += 1;
+    if (verdict.microsoft365.tenant === true) summary.microsoft365Tenants += 1;
+  }
+  return summary;
+}
+
+/** `part` as a percentage of `whole`, one decimal, for people; 0 when there is nothing to divide. */
+export function percent(part: number, whole: number): number {
+  return whole === 0 ? 0 : Math.round((part / whole) * 1000) / 10;
+}

@@ -1,0 +1,115 @@
+import type { NormalisedDomain } from './address';
+import { isConsumerDomain, knownFalsePositive } from './consumer';
+import { isMicrosoft365MailExchanger, isMicrosoftSipTarget } from './hosting';
+import { PROBES, type Capability, type ProbeId } from './probes';
+import type { RecordResult } from './records';
+
+/** `true` yes, `false` no, `null` unknown (a lookup failed or was not asked): never collapse null into no. */
+export type TriState = boolean | null;
+
+export type LyncHosting = 'microsoft-365' | 'on-premises' | null;
+
+/** Everything known about one domain's federation, derived from its records alone. */
+export interface DomainVerdict extends NormalisedDomain {
+  records: Partial<Record<ProbeId, RecordResult>>;
+  lync: { federation: TriState; publicFacing: TriState; hosting: LyncHosting };
+  xmpp: { federation: TriState; clientAccess: TriState };
+  /**
+   * From the MX. Teams tenants in the same cloud federate by default even without
+   * `_sipfederationtls`, so a tenant is shown as "Teams (likely)": a signal, not part of `canFederate`.
+   */
+  microsoft365: { tenant: TriState; teamsLikely: boolean };
+  /** A consumer mail provider: federation depends on each person's account, not on the domain. */
+  consumer: boolean;
+  canFederate: TriState;
+  /** Caveats a person should read beside the verdict (known false positives). */
+  notes: string[];
+}
+
+/**
+ * Combines the states of the records that feed one capability: any found ⇒ true; all none/refused ⇒
+ * false; otherwise (an error, or a record not asked) ⇒ null.
+ */
+export function combineStates(results: readonly (RecordResult | undefined)[]): TriState {
+  if (results.length === 0) return null;
+  if (results.some((r) => r?.status === 'found')) return true;
+  if (results.every((r) => r !== undefined && (r.status === 'none' || r.status === 'refused'))) return false;
+  return null;
+}
+
+/** Either-or over tri-states: true if any is true, false if all are false, else unknown. */
+export function anyOf(...values: TriState[]): TriState {
+  if (values.some((v) => v === true)) return true;
+  if (values.every((v) => v === false)) return false;
+  return null;
+}
+
+function capabilityOf(
+  capability: Capability,
+  records: Partial<Record<ProbeId, RecordResult>>,
+  countable: (probe: ProbeId) => boolean,
+): TriState {
+  const feeding = PROBES.filter((probe) => probe.capability === capability);
+  // A record known to be a false positive counts as if the service were refused: Google's XMPP SRV
+  // records are published, but nobody answers federation behind them.
+  const results = feeding.map((probe): RecordResult | undefined => {
+    const result = records[probe.id];
+    if (result?.status === 'found' && !countable(probe.id)) return { status: 'refused', targets: [] };
+    return result;
+  });
+  return combineStates(results);
+}
+
+function lyncHosting(result: RecordResult | undefined): LyncHosting {
+  if (result?.status !== 'found') return null;
+  return result.targets.some((t) => isMicrosoftSipTarget(t.target)) ? 'microsoft-365' : 'on-premises';
+}
+
+function microsoft365Tenant(result: RecordResult | undefined): TriState {
+  if (result === undefined || result.status === 'error') return null;
+  if (result.status !== 'found') return false;
+  return result.targets.some((t) => isMicrosoft365MailExchanger(t.target));
+}
+
+/** Turns one domain's record results into its verdict. Pure: the same records always give the same verdict. */
+export function buildVerdict(
+  domain: NormalisedDomain,
+  records: Partial<Record<ProbeId, RecordResult>>,
+): DomainVerdict {
+  const notes: string[] = [];
+  const countable = (probe: ProbeId): boolean => {
+    const falsePositive = knownFalsePositive(domain.domain, probe);
+    if (falsePositive && records[probe]?.status === 'found') {
+      if (!notes.includes(falsePositive.note)) notes.push(falsePositive.note);
+      return false;
+    }
+    return true;
+  };
+  const federation = capabilityOf('lync.federation', records, countable);
+  const xmppFederation = capabilityOf('xmpp.federation', records, countable);
+  const tenant = microsoft365Tenant(records.MX);
+  return {
+    domain: domain.domain,
+    displayDomain: domain.displayDomain,
+    records,
+    lync: {
+      federation,
+      publicFacing: capabilityOf('lync.publicFacing', records, countable),
+      hosting: lyncHosting(records['_sipfederationtls._tcp']),
+    },
+    xmpp: {
+      federation: xmppFederation,
+      clientAccess: capabilityOf('xmpp.clientAccess', records, countable),
+    },
+    microsoft365: { tenant, teamsLikely: tenant === true },
+    consumer: isConsumerDomain(domain.domain),
+    canFederate: anyOf(federation, xmppFederation),
+    notes,
+  };
+}
+
+/** The verdict's answer in the words the CLI table, the CSV and the pane use. */
+export function triStateWord(value: TriState): 'yes' | 'no' | 'unknown' {
+  if (value === null) return 'unknown';
+  return value ? 'yes' : 'no';
+}

@@ -1,0 +1,77 @@
+import { errorResult, sortTargets, type RecordResult, type Target } from '../core/records';
+import { sameDnsName, type Answer, type Packet } from './wire';
+
+/** How long an answer may be reused; `null` when it must not be cached (errors). */
+export interface InterpretedAnswer {
+  result: RecordResult;
+  ttlSeconds: number | null;
+}
+
+/** Used when a negative answer carries no SOA to take the negative TTL from (RFC 2308 §5 suggests ~1–3 h). */
+export const DEFAULT_NEGATIVE_TTL_SECONDS = 300;
+const MAX_CNAME_HOPS = 16;
+
+
+/** Walks the CNAME chain in the answer section from the question name to the name that owns the records. */
+function followCnames(answers: readonly Answer[], qname: string): { owner: string; cnameTtls: number[] } | null {
+  let owner = qname;
+  const cnameTtls: number[] = [];
+  for (let hop = 0; hop <= MAX_CNAME_HOPS; hop += 1) {
+    const cname = answers.find((a) => a.type === 'CNAME' && sameDnsName(a.name, owner));
+    if (!cname || cname.type !== 'CNAME') return { owner, cnameTtls };
+    owner = cname.data;
+    cnameTtls.push(cname.ttl ?? 0);
+  }
+  return null; // a loop, or a chain longer than any sane zone has
+}
+
+/** The negative-caching TTL of RFC 2308 §5: the smaller of the SOA's own TTL and its MINIMUM field. */
+function negativeTtl(packet: Packet): number {
+  const soa = (packet.authorities ?? []).find((a) => a.type === 'SOA');
+  if (!soa || soa.type !== 'SOA') return DEFAULT_NEGATIVE_TTL_SECONDS;
+  return Math.min(soa.ttl ?? DEFAULT_NEGATIVE_TTL_SECONDS, soa.data.minimum ?? DEFAULT_NEGATIVE_TTL_SECONDS);
+}
+
+function targetsOf(records: readonly Answer[]): Target[] {
+  const targets: Target[] = [];
+  for (const record of records) {
+    if (record.type === 'SRV') {
+      const { target, port, priority, weight } = record.data;
+      targets.push({ target: target.replace(/\.$/, '').toLowerCase(), port, priority: priority ?? 0, weight: weight ?? 0 });
+    } else if (record.type === 'MX') {
+      targets.push({
+        target: record.data.exchange.replace(/\.$/, '').toLowerCase(),
+        port: 25,
+        priority: record.data.preference ?? 0,
+        weight: 0,
+      });
+    }
+  }
+  return targets;
+}
+
+/**
+ * Turns a resolver's answer to `qname`/`type` into a record state: CNAMEs followed, targets sorted,
+ * a lone `.` target (RFC 2782; RFC 7505 null MX) as `refused`, NXDOMAIN or NODATA as `none`,
+ * SERVFAIL and other failures as `error`. Cache lifetime: the smallest TTL of the records used, or
+ * the SOA minimum for negative answers.
+ */
+export function interpretAnswer(packet: Packet & { rcode?: string }, qname: string, type: 'SRV' | 'MX'): InterpretedAnswer {
+  const rcode = packet.rcode ?? 'NOERROR';
+  if (rcode === 'NXDOMAIN') return { result: { status: 'none', targets: [] }, ttlSeconds: negativeTtl(packet) };
+  if (rcode !== 'NOERROR') {
+    return { result: errorResult(`the resolver answered ${rcode}`), ttlSeconds: null };
+  }
+  const answers = packet.answers ?? [];
+  const chain = followCnames(answers, qname);
+  if (!chain) return { result: errorResult('CNAME loop or chain too long'), ttlSeconds: null };
+  const records = answers.filter((a) => a.type === type && sameDnsName(a.name, chain.owner));
+  if (records.length === 0) {
+    return { result: { status: 'none', targets: [] }, ttlSeconds: negativeTtl(packet) };
+  }
+  const ttlSeconds = Math.min(...records.map((r) => ('ttl' in r ? (r.ttl ?? 0) : 0)), ...chain.cnameTtls);
+  const all = targetsOf(records);
+  const usable = all.filter((t) => t.target !== '' && t.target !== '.');
+  if (usable.length === 0) return { result: { status: 'refused', targets: [] }, ttlSeconds };
+  return { result: { status: 'found', targets: sortTargets(usable) }, ttlSeconds };
+}

@@ -1,0 +1,235 @@
+import { systemClock, type Clock } from './clock';
+import {
+  DohAllFailedError,
+  DohError,
+  DohHttpError,
+  DohMalformedError,
+  DohNetworkError,
+  DohTimeoutError,
+} from './errors';
+import { Limiter } from './limiter';
+import { base64Url, decodeMessage, DNS_MESSAGE, encodeQuery, sameDnsName, type Packet, type RecordType } from './wire';
+
+/**
+ * Public resolvers that answer RFC 8484 and send CORS headers, so the same list works in the Outlook
+ * webview and in Node. (Quad9 sends no CORS headers, so it is not a default.)
+ */
+export const PUBLIC_DOH_ENDPOINTS: readonly string[] = [
+  'https://cloudflare-dns.com/dns-query',
+  'https://dns.google/dns-query',
+];
+
+/** Public resolvers publish no rate limit; 64 questions in flight per resolver stays well clear of trouble. */
+export const DEFAULT_MAX_IN_FLIGHT_PER_ENDPOINT = 64;
+
+export interface DohClientOptions {
+  /** RFC 8484 endpoints, tried in order; a failing one is skipped until it recovers. */
+  endpoints?: readonly string[];
+  /** Injected so the client runs unchanged in browsers, Node and tests. */
+  fetch?: typeof globalThis.fetch;
+  /** Per-attempt time limit in ms. */
+  timeoutMs?: number;
+  /** Further attempts after the first, spread over the endpoints (time-outs, 5xx and 429 back off first). */
+  retries?: number;
+  /** First back-off in ms; doubles on each retry, with jitter. */
+  backoffMs?: number;
+  maxInFlightPerEndpoint?: number;
+  /** How long an endpoint that kept failing is tried last. */
+  quarantineMs?: number;
+  clock?: Clock;
+}
+
+interface EndpointState {
+  url: string;
+  limiter: Limiter;
+  /** Set once the endpoint refused a GET, so later questions go straight to POST. */
+  usePost: boolean;
+  consecutiveFailures: number;
+  quarantinedUntil: number;
+}
+
+/** A decoded answer with its rcode, and which endpoint gave it. */
+export type DnsResponse = Packet & { rcode?: string; endpoint: string };
+
+/** What came back over HTTP, body read in full within the time limit. */
+interface HttpReply {
+  status: number;
+  headers: Headers;
+  body: Uint8Array;
+}
+
+const QUARANTINE_AFTER_FAILURES = 3;
+/** HTTP statuses with which servers say "this method/size is not for me": ask again by POST. */
+const GET_REFUSED = new Set([405, 414, 415, 501]);
+
+/** Asks one question of a list of DoH resolvers, with time-outs, retries, failover and a cap on questions in flight. */
+export class DohClient {
+  readonly endpoints: readonly string[];
+  private readonly fetch: typeof globalThis.fetch;
+  private readonly timeoutMs: number;
+  private readonly retries: number;
+  private readonly backoffMs: number;
+  private readonly quarantineMs: number;
+  private readonly clock: Clock;
+  private readonly states: EndpointState[];
+
+  constructor(options: DohClientOptions = {}) {
+    this.endpoints = [...(options.endpoints ?? PUBLIC_DOH_ENDPOINTS)];
+    if (this.endpoints.length === 0) throw new DohAllFailedError([]);
+    this.fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+    this.timeoutMs = options.timeoutMs ?? 4000;
+    this.retries = options.retries ?? 2;
+    this.backoffMs = options.backoffMs ?? 250;
+    this.quarantineMs = options.quarantineMs ?? 30_000;
+    this.clock = options.clock ?? systemClock;
+    const limit = options.maxInFlightPerEndpoint ?? DEFAULT_MAX_IN_FLIGHT_PER_ENDPOINT;
+    this.states = this.endpoints.map((url) => ({
+      url,
+      limiter: new Limiter(limit),
+      usePost: false,
+      consecutiveFailures: 0,
+      quarantinedUntil: 0,
+    }));
+  }
+
+  /** Healthy endpoints in configured order, then quarantined ones. */
+  private endpointOrder(): EndpointState[] {
+    const now = this.clock.now();
+    const healthy = this.states.filter((s) => s.quarantinedUntil <= now);
+    const quarantined = this.states.filter((s) => s.quarantinedUntil > now);
+    return [...healthy, ...quarantined];
+  }
+
+  /**
+   * Asks `type` records of `name`. Resolves with the decoded answer, whatever its rcode (SERVFAIL is an
+   * answer); rejects with a {@link DohAllFailedError} when no endpoint answered, or with the signal's
+   * reason when aborted.
+   */
+  async query(name: string, type: RecordType, signal?: AbortSignal): Promise<DnsResponse> {
+    const failures: DohError[] = [];
+    const candidates = this.endpointOrder();
+    let next = 0;
+    let previous: DohError | undefined;
+    for (let attempt = 0; attempt <= this.retries && candidates.length > 0; attempt += 1) {
+      if (previous?.retryable) await this.clock.sleep(this.backoff(attempt, previous), signal);
+      const index = next % candidates.length;
+      const state = candidates[index] as EndpointState;
+      try {
+        const packet = await state.limiter.run(() => this.attempt(state, name, type, signal), signal);
+        state.consecutiveFailures = 0;
+        state.quarantinedUntil = 0;
+        return { ...packet, endpoint: state.url };
+      } catch (error) {
+        if (signal?.aborted) throw signal.reason;
+        const failure = error instanceof DohError ? error : new DohNetworkError(state.url, error);
+        failures.push(failure);
+        if (failure.retryable) this.noteTransportFailure(state);
+        if (failure instanceof DohNetworkError || !failure.retryable) {
+          // Unreachable, refusing or garbling endpoints are dropped for this question and the next
+          // one is asked at once; a slow or overloaded one (time-out, 5xx, 429) stays in the
+          // rotation and is asked again after a back-off.
+          candidates.splice(index, 1);
+          next = index;
+          previous = undefined;
+        } else {
+          next = index + 1;
+          previous = failure;
+        }
+      }
+    }
+    throw new DohAllFailedError(failures);
+  }
+
+  /** Exponential back-off with jitter, or the server's `Retry-After` when it asked for longer. */
+  private backoff(attempt: number, previous: DohError): number {
+    const retryAfterMs =
+      previous instanceof DohHttpError && previous.retryAfterSeconds !== undefined ? previous.retryAfterSeconds * 1000 : 0;
+    const exponential = this.backoffMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
+    return Math.max(retryAfterMs, exponential);
+  }
+
+  /** An endpoint that keeps failing is tried last for a while, so other questions go elsewhere first. */
+  private noteTransportFailure(state: EndpointState): void {
+    state.consecutiveFailures += 1;
+    if (state.consecutiveFailures >= QUARANTINE_AFTER_FAILURES) {
+      state.quarantinedUntil = this.clock.now() + this.quarantineMs;
+    }
+  }
+
+  private async attempt(state: EndpointState, name: string, type: RecordType, signal?: AbortSignal): Promise<Packet> {
+    const query = encodeQuery(name, type);
+    const response = await this.send(state, query, signal);
+    if (!state.usePost && GET_REFUSED.has(response.status)) {
+      state.usePost = true;
+      return this.read(state, await this.send(state, query, signal), name, type);
+    }
+    return this.read(state, response, name, type);
+  }
+
+  private async send(state: EndpointState, query: Uint8Array, signal?: AbortSignal): Promise<HttpReply> {
+    const controller = new AbortController();
+    const onAbort = (): void => controller.abort(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, this.timeoutMs);
+    try {
+      // GET with the question in the URL is cacheable and, from a browser, needs no CORS preflight;
+      // POST (which needs a preflight for its content type) only where an endpoint refused GET.
+      const init: RequestInit = state.usePost
+        ? {
+            method: 'POST',
+            headers: { accept: DNS_MESSAGE, 'content-type': DNS_MESSAGE },
+            body: query as Uint8Array<ArrayBuffer>,
+            signal: controller.signal,
+          }
+        : { method: 'GET', headers: { accept: DNS_MESSAGE }, signal: controller.signal };
+      const url = state.usePost ? state.url : `${state.url}${state.url.includes('?') ? '&' : '?'}dns=${base64Url(query)}`;
+      const response = await this.fetch(url, init);
+      // Read the body under the same time limit: a server that sends headers and stalls is a time-out too.
+      const body = new Uint8Array(await response.arrayBuffer());
+      return { status: response.status, headers: response.headers, body };
+    } catch (error) {
+      if (timedOut) throw new DohTimeoutError(state.url, this.timeoutMs);
+      if (signal?.aborted) throw signal.reason;
+      throw new DohNetworkError(state.url, error);
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private read(state: EndpointState, response: HttpReply, name: string, type: RecordType): Packet {
+    if (response.status < 200 || response.status > 299) {
+      throw new DohHttpError(state.url, response.status, parseRetryAfter(response.headers.get('retry-after')));
+    }
+    const contentType = response.headers.get('content-type') ?? '';
+    if (!contentType.toLowerCase().startsWith(DNS_MESSAGE)) {
+      throw new DohMalformedError(state.url, `content type "${contentType}" is not ${DNS_MESSAGE}`);
+    }
+    let packet: Packet & { rcode?: string };
+    try {
+      packet = decodeMessage(response.body);
+    } catch (error) {
+      throw new DohMalformedError(state.url, error instanceof Error ? error.message : 'undecodable DNS message');
+    }
+    const question = packet.questions?.[0];
+    if (packet.type !== 'response' || !question || question.type !== type || !sameDnsName(question.name, name)) {
+      throw new DohMalformedError(state.url, `the answer is not for ${name} ${type}`);
+    }
+    if (packet.rcode === 'REFUSED' || packet.rcode === 'NOTIMP' || packet.rcode === 'FORMERR') {
+      // The resolver will not answer us (policy or capability): another resolver may.
+      throw new DohError(`${state.url} would not answer the question (${packet.rcode})`, { retryable: false });
+    }
+    return packet;
+  }
+}
+
+/** Retry-After as seconds (delta form only; an HTTP date is rare from resolvers and ignored). */
+function parseRetryAfter(value: string | null): number | undefined {
+  if (value === null) return undefined;
+  const seconds = Number(value.trim());
+  return Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds, 60) : undefined;
+}

@@ -1,0 +1,64 @@
+/** Base of every failure to get an answer over DNS-over-HTTPS; the lookup reports it as `error`, never as "no". */
+export class DohError extends Error {
+  override name = 'DohError';
+  /** Whether asking again (after a pause) may help: time-outs, 5xx and 429 are; 4xx and garbage are not. */
+  readonly retryable: boolean;
+  constructor(message: string, options: { retryable: boolean; cause?: unknown }) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.retryable = options.retryable;
+  }
+}
+
+/** The resolver did not answer within the per-query time limit. */
+export class DohTimeoutError extends DohError {
+  override name = 'DohTimeoutError';
+  constructor(endpoint: string, timeoutMs: number) {
+    super(`${endpoint} did not answer within ${timeoutMs} ms (raise --timeout, or add another --doh resolver)`, {
+      retryable: true,
+    });
+  }
+}
+
+/** The resolver could not be reached at all (refused connection, DNS failure, TLS failure, offline). */
+export class DohNetworkError extends DohError {
+  override name = 'DohNetworkError';
+  constructor(endpoint: string, cause: unknown) {
+    const detail = cause instanceof Error ? (cause.cause instanceof Error ? cause.cause.message : cause.message) : '';
+    super(`cannot reach ${endpoint}${detail ? `: ${detail}` : ''} (check the network or the --doh URL)`, {
+      retryable: true,
+      cause,
+    });
+  }
+}
+
+/** The resolver answered with an HTTP error status. */
+export class DohHttpError extends DohError {
+  override name = 'DohHttpError';
+  constructor(
+    endpoint: string,
+    readonly status: number,
+    /** Seconds the server asked us to wait (`Retry-After`), when it said and we could read it. */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(`${endpoint} answered HTTP ${status}${status === 429 ? ' (rate limited: lower --concurrency)' : ''}`, {
+      retryable: status >= 500 || status === 429,
+    });
+  }
+}
+
+/** The resolver answered, but not with a DNS message for the question asked. */
+export class DohMalformedError extends DohError {
+  override name = 'DohMalformedError';
+  constructor(endpoint: string, detail: string) {
+    super(`${endpoint} sent a malformed answer: ${detail}`, { retryable: false });
+  }
+}
+
+/** Thrown when no resolver gave an answer; carries what each attempt met. */
+export class DohAllFailedError extends DohError {
+  override name = 'DohAllFailedError';
+  constructor(readonly attempts: readonly DohError[]) {
+    const last = attempts[attempts.length - 1];
+    super(last ? last.message : 'no DNS-over-HTTPS resolver is configured', { retryable: false, cause: last });
+  }
+}

@@ -1,0 +1,226 @@
+import type { NormalisedDomain } from '../core/address';
+import { PROBES, questionName, type Probe, type ProbeId } from '../core/probes';
+import { errorResult, type RecordResult } from '../core/records';
+import { buildVerdict, type DomainVerdict } from '../core/verdict';
+import { interpretAnswer } from './answer';
+import type { DnsResponse } from './doh-client';
+import { DohError } from './errors';
+import { RecordCache } from './record-cache';
+import type { RecordType } from './wire';
+
+/** What the lookup needs of a DNS client: the {@link DohClient} in production, anything alike in tests. */
+export interface DnsQuerier {
+  query(name: string, type: RecordType, signal?: AbortSignal): Promise<DnsResponse>;
+}
+
+export interface FederationLookupOptions {
+  client: DnsQuerier;
+  /** Which records to ask; the whole catalogue by default. */
+  probes?: readonly Probe[];
+  /** Questions in flight at once across all domains. */
+  concurrency?: number;
+  cache?: RecordCache;
+}
+
+export interface LookupProgress {
+  domainsDone: number;
+  domainsTotal: number;
+  questionsDone: number;
+  questionsTotal: number;
+}
+
+export interface CheckOptions {
+  signal?: AbortSignal;
+  /**
+   * Called once a domain's `canFederate` is settled (its deciding records are in), before its other
+   * records are: lets a screen show the answer that matters early. `pending` lists what is still asked.
+   */
+  onPartial?: (verdict: DomainVerdict, pending: ProbeId[]) => void;
+  /** Called with each complete verdict, as it completes. */
+  onVerdict?: (verdict: DomainVerdict) => void;
+  onProgress?: (progress: LookupProgress) => void;
+}
+
+interface Question {
+  domain: DomainState;
+  probe: Probe;
+}
+
+interface DomainState {
+  domain: NormalisedDomain;
+  records: Partial<Record<ProbeId, RecordResult>>;
+  remaining: number;
+  decidingRemaining: number;
+}
+
+interface SharedQuestion {
+  promise: Promise<RecordResult>;
+  controller: AbortController;
+  waiters: number;
+}
+
+export const DEFAULT_CONCURRENCY = 64;
+
+/**
+ * Many domains → verdicts. Every (domain, record) question is asked once: answers are cached with
+ * their TTL and identical questions in flight share one request. The records that decide
+ * `canFederate` are asked for every domain before the rest, so the answer that matters arrives first.
+ */
+export class FederationLookup {
+  readonly probes: readonly Probe[];
+  readonly concurrency: number;
+  private readonly client: DnsQuerier;
+  private readonly cache: RecordCache;
+  private readonly inFlight = new Map<string, SharedQuestion>();
+
+  constructor(options: FederationLookupOptions) {
+    this.client = options.client;
+    this.probes = options.probes ?? PROBES;
+    if (this.probes.length === 0) throw new RangeError('at least one record must be asked');
+    this.concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+    if (!Number.isInteger(this.concurrency) || this.concurrency < 1) {
+      throw new RangeError(`concurrency must be a whole number ≥ 1, not ${this.concurrency}`);
+    }
+    this.cache = options.cache ?? new RecordCache();
+  }
+
+  /**
+   * One record of one domain: from the cache, from a question already in flight, or asked now.
+   * Never rejects for DNS trouble (that is an `error` result); rejects only when `signal` aborts.
+   */
+  async lookupRecord(probe: Probe, domain: string, signal?: AbortSignal): Promise<RecordResult> {
+    const name = questionName(probe, domain);
+    const cached = this.cache.get(name, probe.type);
+    if (cached) return cached;
+    const key = `${probe.type} ${name}`;
+    let shared = this.inFlight.get(key);
+    if (!shared) {
+      const controller = new AbortController();
+      const promise = this.ask(name, probe.type, controller.signal).finally(() => this.inFlight.delete(key));
+      shared = { promise, controller, waiters: 0 };
+      this.inFlight.set(key, shared);
+    }
+    return this.wait(shared, signal);
+  }
+
+  /** Waits for a shared question; the request itself is cancelled only when every waiter has gone. */
+  private async wait(shared: SharedQuestion, signal?: AbortSignal): Promise<RecordResult> {
+    if (signal?.aborted) throw signal.reason;
+    shared.waiters += 1;
+    let onAbort: (() => void) | undefined;
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => {
+        shared.waiters -= 1;
+        if (shared.waiters === 0) shared.controller.abort(signal?.reason);
+        reject(signal?.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      return await Promise.race([shared.promise, aborted]);
+    } finally {
+      if (onAbort && !signal?.aborted) {
+        signal?.removeEventListener('abort', onAbort);
+        shared.waiters -= 1;
+      }
+    }
+  }
+
+  private async ask(name: string, type: 'SRV' | 'MX', signal: AbortSignal): Promise<RecordResult> {
+    try {
+      const response = await this.client.query(name, type, signal);
+      const { result, ttlSeconds } = interpretAnswer(response, name, type);
+      if (ttlSeconds !== null) this.cache.set(name, type, result, ttlSeconds);
+      return result;
+    } catch (error) {
+      if (signal.aborted) throw signal.reason;
+      if (error instanceof DohError) return errorResult(error.message);
+      throw error;
+    }
+  }
+
+  /**
+   * Checks many domains (duplicates asked once) with bounded concurrency; resolves with every
+   * verdict in input order once all are in, reporting each as it completes through the callbacks.
+   */
+  async checkDomains(domains: Iterable<NormalisedDomain>, options: CheckOptions = {}): Promise<DomainVerdict[]> {
+    const { signal } = options;
+    const states = new Map<string, DomainState>();
+    for (const domain of domains) {
+      if (states.has(domain.domain)) continue;
+      const deciding = this.probes.filter((p) => p.decidesCanFederate).length;
+      states.set(domain.domain, {
+        domain: { domain: domain.domain, displayDomain: domain.displayDomain },
+        records: {},
+        remaining: this.probes.length,
+        decidingRemaining: deciding,
+      });
+    }
+    const all = [...states.values()];
+    const questions: Question[] = [
+      ...all.flatMap((d) => this.probes.filter((p) => p.decidesCanFederate).map((probe) => ({ domain: d, probe }))),
+      ...all.flatMap((d) => this.probes.filter((p) => !p.decidesCanFederate).map((probe) => ({ domain: d, probe }))),
+    ];
+    const verdicts = new Map<string, DomainVerdict>();
+    const progress: LookupProgress = {
+      domainsDone: 0,
+      domainsTotal: all.length,
+      questionsDone: 0,
+      questionsTotal: questions.length,
+    };
+    options.onProgress?.({ ...progress });
+
+    const settle = (question: Question, result: RecordResult): void => {
+      const state = question.domain;
+      state.records[question.probe.id] = result;
+      state.remaining -= 1;
+      progress.questionsDone += 1;
+      if (question.probe.decidesCanFederate) {
+        state.decidingRemaining -= 1;
+        if (state.decidingRemaining === 0 && state.remaining > 0 && options.onPartial) {
+          const pending = this.probes.filter((p) => state.records[p.id] === undefined).map((p) => p.id);
+          options.onPartial(buildVerdict(state.domain, { ...state.records }), pending);
+        }
+      }
+      if (state.remaining === 0) {
+        const verdict = buildVerdict(state.domain, orderRecords(state.records, this.probes));
+        verdicts.set(state.domain.domain, verdict);
+        progress.domainsDone += 1;
+        options.onVerdict?.(verdict);
+      }
+      options.onProgress?.({ ...progress });
+    };
+
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < questions.length) {
+        if (signal?.aborted) throw signal.reason;
+        const question = questions[next] as Question;
+        next += 1;
+        const result = await this.lookupRecord(question.probe, question.domain.domain.domain, signal);
+        settle(question, result);
+      }
+    };
+    const workers = Array.from({ length: Math.min(this.concurrency, questions.length) }, worker);
+    await Promise.all(workers);
+    return all.map((state) => verdicts.get(state.domain.domain) as DomainVerdict);
+  }
+
+  /** One domain's verdict. */
+  async checkDomain(domain: NormalisedDomain, options: CheckOptions = {}): Promise<DomainVerdict> {
+    const [verdict] = await this.checkDomains([domain], options);
+    return verdict as DomainVerdict;
+  }
+}
+
+/** Records keyed in catalogue order, so every output lists them the same way. */
+function orderRecords(
+  records: Partial<Record<ProbeId, RecordResult>>,
+  probes: readonly Probe[],
+): Partial<Record<ProbeId, RecordResult>> {
+  const ordered: Partial<Record<ProbeId, RecordResult>> = {};
+  for (const probe of PROBES) {
+    if (probes.includes(probe) && records[probe.id]) ordered[probe.id] = records[probe.id];
+  }
+  return ordered;
+}
