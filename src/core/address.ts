@@ -21,7 +21,8 @@ export type Rejection = { ok: false; reason: string };
 
 export type ParsedAddress = ({ ok: true } & NormalisedAddress) | Rejection;
 export type ParsedDomain = ({ ok: true } & NormalisedDomain) | Rejection;
-export type ParsedEntry = ({ ok: true; kind: 'address' | 'domain' } & NormalisedDomain & Partial<NormalisedAddress>) | Rejection;
+export type ParsedEntry =
+  ({ ok: true; kind: 'address' | 'domain' } & NormalisedDomain & Partial<NormalisedAddress>) | Rejection;
 
 const MAX_DOMAIN_LENGTH = 253;
 const MAX_LABEL_LENGTH = 63;
@@ -55,7 +56,9 @@ export function parseDomain(input: string): ParsedDomain {
   try {
     ascii = new URL(`http://${text}/`).hostname;
   } catch {
-    return reject('not a valid domain name (invalid international label)');
+    // The URL parser reads a numeric last label as an IPv4 address and fails: say what is really wrong.
+    if (/\.\d+$/.test(text)) return reject('top-level domain cannot be all digits');
+    return reject('not a valid domain name (a label is not valid IDNA)');
   }
   if (ascii.endsWith('.')) ascii = ascii.slice(0, -1);
   if (/^\d+\.\d+\.\d+\.\d+$/.test(ascii)) return reject('IP address literal, not a domain name');
@@ -65,12 +68,11 @@ export function parseDomain(input: string): ParsedDomain {
   if (labels.length < 2) return reject('not a fully qualified domain (no dot)');
   for (const label of labels) {
     if (label === '') return reject('empty label (two dots in a row)');
-    if (label.length > MAX_LABEL_LENGTH) return reject(`label "${label}" longer than ${MAX_LABEL_LENGTH} characters`);
-    if (!LDH_LABEL.test(label)) return reject(`invalid label "${label}" (letters, digits and inner hyphens only)`);
+    if (label.length > MAX_LABEL_LENGTH)
+      return reject(`label "${label}" longer than ${MAX_LABEL_LENGTH} characters`);
+    if (!LDH_LABEL.test(label))
+      return reject(`invalid label "${label}" (letters, digits and inner hyphens only)`);
   }
-  const tld = labels[labels.length - 1] ?? '';
-  if (/^\d+$/.test(tld)) return reject('top-level domain cannot be all digits');
-
   let displayDomain = ascii;
   try {
     displayDomain = toUnicode(ascii);
@@ -85,7 +87,10 @@ function splitDisplayName(input: string): { address: string; name?: string } {
   const text = input.trim();
   const angle = /^(.*?)<([^<>]*)>\s*$/s.exec(text);
   if (angle) {
-    const rawName = (angle[1] ?? '').trim().replace(/^"(.*)"$/s, '$1').trim();
+    const rawName = (angle[1] ?? '')
+      .trim()
+      .replace(/^"(.*)"$/s, '$1')
+      .trim();
     const address = (angle[2] ?? '').trim();
     return rawName === '' ? { address } : { address, name: rawName };
   }
@@ -133,7 +138,8 @@ export function parseEntry(input: string): ParsedEntry {
 export function uniqueDomains(entries: Iterable<NormalisedDomain>): NormalisedDomain[] {
   const seen = new Map<string, NormalisedDomain>();
   for (const entry of entries) {
-    if (!seen.has(entry.domain)) seen.set(entry.domain, { domain: entry.domain, displayDomain: entry.displayDomain });
+    if (!seen.has(entry.domain))
+      seen.set(entry.domain, { domain: entry.domain, displayDomain: entry.displayDomain });
   }
   return [...seen.values()];
 }

@@ -28,11 +28,13 @@ export const KNOWN_FALSE_POSITIVES: readonly FalsePositive[] = [
   {
     domains: ['gmail.com', 'googlemail.com', 'google.com'],
     probes: ['_xmpp-server._tcp', '_xmpps-server._tcp', '_xmpp-client._tcp', '_xmpps-client._tcp'],
-    note: "Google ended XMPP federation in 2017; its XMPP SRV records are not counted",
+    note: 'Google ended XMPP federation in 2017; its XMPP SRV records are not counted',
   },
 ];
 
 /** The false-positive entry that covers this domain and probe, if any. */
 export function knownFalsePositive(domain: string, probe: ProbeId): FalsePositive | undefined {
-  return KNOWN_FALSE_POSITIVES.find((entry) => entry.domains.includes(domain) && entry.probes.includes(probe));
+  return KNOWN_FALSE_POSITIVES.find(
+    (entry) => entry.domains.includes(domain) && entry.probes.includes(probe),
+  );
 }

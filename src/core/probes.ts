@@ -13,11 +13,7 @@ export type ProbeId =
 
 /** The capability a probe's record feeds (see `verdict.ts`). */
 export type Capability =
-  | 'lync.federation'
-  | 'lync.publicFacing'
-  | 'xmpp.federation'
-  | 'xmpp.clientAccess'
-  | 'microsoft365.tenant';
+  'lync.federation' | 'lync.publicFacing' | 'xmpp.federation' | 'xmpp.clientAccess' | 'microsoft365.tenant';
 
 /** One question asked of every domain, and what its answer means. */
 export interface Probe {
@@ -107,7 +103,9 @@ export function questionName(probe: Probe, domain: string): string {
 export class UnknownProbeError extends Error {
   override name = 'UnknownProbeError';
   constructor(readonly unknown: string[]) {
-    super(`Unknown record ${unknown.map((u) => JSON.stringify(u)).join(', ')}; choose from: ${PROBE_IDS.join(', ')}`);
+    super(
+      `Unknown record ${unknown.map((u) => JSON.stringify(u)).join(', ')}; choose from: ${PROBE_IDS.join(', ')}`,
+    );
   }
 }
 

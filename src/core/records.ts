@@ -26,7 +26,8 @@ export interface RecordResult {
 /** Orders targets as a client would try them: lowest priority first, then heaviest weight (RFC 2782). */
 export function sortTargets(targets: readonly Target[]): Target[] {
   return [...targets].sort(
-    (a, b) => a.priority - b.priority || b.weight - a.weight || a.target.localeCompare(b.target) || a.port - b.port,
+    (a, b) =>
+      a.priority - b.priority || b.weight - a.weight || a.target.localeCompare(b.target) || a.port - b.port,
   );
 }
 

@@ -11,9 +11,11 @@ export interface InterpretedAnswer {
 export const DEFAULT_NEGATIVE_TTL_SECONDS = 300;
 const MAX_CNAME_HOPS = 16;
 
-
 /** Walks the CNAME chain in the answer section from the question name to the name that owns the records. */
-function followCnames(answers: readonly Answer[], qname: string): { owner: string; cnameTtls: number[] } | null {
+function followCnames(
+  answers: readonly Answer[],
+  qname: string,
+): { owner: string; cnameTtls: number[] } | null {
   let owner = qname;
   const cnameTtls: number[] = [];
   for (let hop = 0; hop <= MAX_CNAME_HOPS; hop += 1) {
@@ -37,7 +39,12 @@ function targetsOf(records: readonly Answer[]): Target[] {
   for (const record of records) {
     if (record.type === 'SRV') {
       const { target, port, priority, weight } = record.data;
-      targets.push({ target: target.replace(/\.$/, '').toLowerCase(), port, priority: priority ?? 0, weight: weight ?? 0 });
+      targets.push({
+        target: target.replace(/\.$/, '').toLowerCase(),
+        port,
+        priority: priority ?? 0,
+        weight: weight ?? 0,
+      });
     } else if (record.type === 'MX') {
       targets.push({
         target: record.data.exchange.replace(/\.$/, '').toLowerCase(),
@@ -56,9 +63,14 @@ function targetsOf(records: readonly Answer[]): Target[] {
  * SERVFAIL and other failures as `error`. Cache lifetime: the smallest TTL of the records used, or
  * the SOA minimum for negative answers.
  */
-export function interpretAnswer(packet: Packet & { rcode?: string }, qname: string, type: 'SRV' | 'MX'): InterpretedAnswer {
+export function interpretAnswer(
+  packet: Packet & { rcode?: string },
+  qname: string,
+  type: 'SRV' | 'MX',
+): InterpretedAnswer {
   const rcode = packet.rcode ?? 'NOERROR';
-  if (rcode === 'NXDOMAIN') return { result: { status: 'none', targets: [] }, ttlSeconds: negativeTtl(packet) };
+  if (rcode === 'NXDOMAIN')
+    return { result: { status: 'none', targets: [] }, ttlSeconds: negativeTtl(packet) };
   if (rcode !== 'NOERROR') {
     return { result: errorResult(`the resolver answered ${rcode}`), ttlSeconds: null };
   }

@@ -8,7 +8,15 @@ import {
   DohTimeoutError,
 } from './errors';
 import { Limiter } from './limiter';
-import { base64Url, decodeMessage, DNS_MESSAGE, encodeQuery, sameDnsName, type Packet, type RecordType } from './wire';
+import {
+  base64Url,
+  decodeMessage,
+  DNS_MESSAGE,
+  encodeQuery,
+  sameDnsName,
+  type Packet,
+  type RecordType,
+} from './wire';
 
 /**
  * Public resolvers that answer RFC 8484 and send CORS headers, so the same list works in the Outlook
@@ -29,7 +37,10 @@ export interface DohClientOptions {
   fetch?: typeof globalThis.fetch;
   /** Per-attempt time limit in ms. */
   timeoutMs?: number;
-  /** Further attempts after the first, spread over the endpoints (time-outs, 5xx and 429 back off first). */
+  /**
+   * Further attempts after a time-out, 5xx or 429 (each after a back-off, on the next endpoint). An
+   * endpoint that is unreachable or answers garbage is skipped for the next one without using a retry.
+   */
   retries?: number;
   /** First back-off in ms; doubles on each retry, with jitter. */
   backoffMs?: number;
@@ -108,10 +119,11 @@ export class DohClient {
   async query(name: string, type: RecordType, signal?: AbortSignal): Promise<DnsResponse> {
     const failures: DohError[] = [];
     const candidates = this.endpointOrder();
+    let retriesLeft = this.retries;
     let next = 0;
     let previous: DohError | undefined;
-    for (let attempt = 0; attempt <= this.retries && candidates.length > 0; attempt += 1) {
-      if (previous?.retryable) await this.clock.sleep(this.backoff(attempt, previous), signal);
+    while (candidates.length > 0) {
+      if (previous) await this.clock.sleep(this.backoff(this.retries - retriesLeft, previous), signal);
       const index = next % candidates.length;
       const state = candidates[index] as EndpointState;
       try {
@@ -126,12 +138,15 @@ export class DohClient {
         if (failure.retryable) this.noteTransportFailure(state);
         if (failure instanceof DohNetworkError || !failure.retryable) {
           // Unreachable, refusing or garbling endpoints are dropped for this question and the next
-          // one is asked at once; a slow or overloaded one (time-out, 5xx, 429) stays in the
-          // rotation and is asked again after a back-off.
+          // one is asked at once, without using up a retry.
           candidates.splice(index, 1);
           next = index;
           previous = undefined;
         } else {
+          // A slow or overloaded endpoint (time-out, 5xx, 429) stays in the rotation; the next
+          // endpoint is asked after a back-off, as long as retries are left.
+          if (retriesLeft === 0) break;
+          retriesLeft -= 1;
           next = index + 1;
           previous = failure;
         }
@@ -141,10 +156,12 @@ export class DohClient {
   }
 
   /** Exponential back-off with jitter, or the server's `Retry-After` when it asked for longer. */
-  private backoff(attempt: number, previous: DohError): number {
+  private backoff(retry: number, previous: DohError): number {
     const retryAfterMs =
-      previous instanceof DohHttpError && previous.retryAfterSeconds !== undefined ? previous.retryAfterSeconds * 1000 : 0;
-    const exponential = this.backoffMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
+      previous instanceof DohHttpError && previous.retryAfterSeconds !== undefined
+        ? previous.retryAfterSeconds * 1000
+        : 0;
+    const exponential = this.backoffMs * 2 ** (retry - 1) * (0.5 + Math.random() / 2);
     return Math.max(retryAfterMs, exponential);
   }
 
@@ -156,7 +173,12 @@ export class DohClient {
     }
   }
 
-  private async attempt(state: EndpointState, name: string, type: RecordType, signal?: AbortSignal): Promise<Packet> {
+  private async attempt(
+    state: EndpointState,
+    name: string,
+    type: RecordType,
+    signal?: AbortSignal,
+  ): Promise<Packet> {
     const query = encodeQuery(name, type);
     const response = await this.send(state, query, signal);
     if (!state.usePost && GET_REFUSED.has(response.status)) {
@@ -186,7 +208,9 @@ export class DohClient {
             signal: controller.signal,
           }
         : { method: 'GET', headers: { accept: DNS_MESSAGE }, signal: controller.signal };
-      const url = state.usePost ? state.url : `${state.url}${state.url.includes('?') ? '&' : '?'}dns=${base64Url(query)}`;
+      const url = state.usePost
+        ? state.url
+        : `${state.url}${state.url.includes('?') ? '&' : '?'}dns=${base64Url(query)}`;
       const response = await this.fetch(url, init);
       // Read the body under the same time limit: a server that sends headers and stalls is a time-out too.
       const body = new Uint8Array(await response.arrayBuffer());
@@ -203,7 +227,11 @@ export class DohClient {
 
   private read(state: EndpointState, response: HttpReply, name: string, type: RecordType): Packet {
     if (response.status < 200 || response.status > 299) {
-      throw new DohHttpError(state.url, response.status, parseRetryAfter(response.headers.get('retry-after')));
+      throw new DohHttpError(
+        state.url,
+        response.status,
+        parseRetryAfter(response.headers.get('retry-after')),
+      );
     }
     const contentType = response.headers.get('content-type') ?? '';
     if (!contentType.toLowerCase().startsWith(DNS_MESSAGE)) {
@@ -213,15 +241,25 @@ export class DohClient {
     try {
       packet = decodeMessage(response.body);
     } catch (error) {
-      throw new DohMalformedError(state.url, error instanceof Error ? error.message : 'undecodable DNS message');
+      throw new DohMalformedError(
+        state.url,
+        error instanceof Error ? error.message : 'undecodable DNS message',
+      );
     }
     const question = packet.questions?.[0];
-    if (packet.type !== 'response' || !question || question.type !== type || !sameDnsName(question.name, name)) {
+    if (
+      packet.type !== 'response' ||
+      !question ||
+      question.type !== type ||
+      !sameDnsName(question.name, name)
+    ) {
       throw new DohMalformedError(state.url, `the answer is not for ${name} ${type}`);
     }
     if (packet.rcode === 'REFUSED' || packet.rcode === 'NOTIMP' || packet.rcode === 'FORMERR') {
       // The resolver will not answer us (policy or capability): another resolver may.
-      throw new DohError(`${state.url} would not answer the question (${packet.rcode})`, { retryable: false });
+      throw new DohError(`${state.url} would not answer the question (${packet.rcode})`, {
+        retryable: false,
+      });
     }
     return packet;
   }

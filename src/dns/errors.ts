@@ -13,9 +13,12 @@ export class DohError extends Error {
 export class DohTimeoutError extends DohError {
   override name = 'DohTimeoutError';
   constructor(endpoint: string, timeoutMs: number) {
-    super(`${endpoint} did not answer within ${timeoutMs} ms (raise --timeout, or add another --doh resolver)`, {
-      retryable: true,
-    });
+    super(
+      `${endpoint} did not answer within ${timeoutMs} ms (raise --timeout, or add another --doh resolver)`,
+      {
+        retryable: true,
+      },
+    );
   }
 }
 
@@ -23,7 +26,8 @@ export class DohTimeoutError extends DohError {
 export class DohNetworkError extends DohError {
   override name = 'DohNetworkError';
   constructor(endpoint: string, cause: unknown) {
-    const detail = cause instanceof Error ? (cause.cause instanceof Error ? cause.cause.message : cause.message) : '';
+    const detail =
+      cause instanceof Error ? (cause.cause instanceof Error ? cause.cause.message : cause.message) : '';
     super(`cannot reach ${endpoint}${detail ? `: ${detail}` : ''} (check the network or the --doh URL)`, {
       retryable: true,
       cause,
@@ -40,9 +44,12 @@ export class DohHttpError extends DohError {
     /** Seconds the server asked us to wait (`Retry-After`), when it said and we could read it. */
     readonly retryAfterSeconds?: number,
   ) {
-    super(`${endpoint} answered HTTP ${status}${status === 429 ? ' (rate limited: lower --concurrency)' : ''}`, {
-      retryable: status >= 500 || status === 429,
-    });
+    super(
+      `${endpoint} answered HTTP ${status}${status === 429 ? ' (rate limited: lower --concurrency)' : ''}`,
+      {
+        retryable: status >= 500 || status === 429,
+      },
+    );
   }
 }
 
@@ -59,6 +66,9 @@ export class DohAllFailedError extends DohError {
   override name = 'DohAllFailedError';
   constructor(readonly attempts: readonly DohError[]) {
     const last = attempts[attempts.length - 1];
-    super(last ? last.message : 'no DNS-over-HTTPS resolver is configured', { retryable: false, cause: last });
+    super(last ? last.message : 'no DNS-over-HTTPS resolver is configured', {
+      retryable: false,
+      cause: last,
+    });
   }
 }

@@ -4,10 +4,15 @@
  */
 export class Limiter {
   private active = 0;
-  private readonly waiting: { resolve: () => void; reject: (reason: unknown) => void; signal?: AbortSignal }[] = [];
+  private readonly waiting: {
+    resolve: () => void;
+    reject: (reason: unknown) => void;
+    signal?: AbortSignal;
+  }[] = [];
 
   constructor(readonly limit: number) {
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a whole number ≥ 1, not ${limit}`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new RangeError(`limit must be a whole number ≥ 1, not ${limit}`);
   }
 
   /** Holders now. */

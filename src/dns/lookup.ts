@@ -88,10 +88,15 @@ export class FederationLookup {
    * One record of one domain: from the cache, from a question already in flight, or asked now.
    * Never rejects for DNS trouble (that is an `error` result); rejects only when `signal` aborts.
    */
-  async lookupRecord(probe: Probe, domain: string, signal?: AbortSignal): Promise<RecordResult> {
+  lookupRecord(probe: Probe, domain: string, signal?: AbortSignal): Promise<RecordResult> {
+    const scope = new AbortScope(signal);
+    return this.lookupIn(scope, probe, domain).finally(() => scope.dispose());
+  }
+
+  private lookupIn(scope: AbortScope, probe: Probe, domain: string): Promise<RecordResult> {
     const name = questionName(probe, domain);
     const cached = this.cache.get(name, probe.type);
-    if (cached) return cached;
+    if (cached) return Promise.resolve(cached);
     const key = `${probe.type} ${name}`;
     let shared = this.inFlight.get(key);
     if (!shared) {
@@ -100,30 +105,32 @@ export class FederationLookup {
       shared = { promise, controller, waiters: 0 };
       this.inFlight.set(key, shared);
     }
-    return this.wait(shared, signal);
+    return this.wait(shared, scope);
   }
 
   /** Waits for a shared question; the request itself is cancelled only when every waiter has gone. */
-  private async wait(shared: SharedQuestion, signal?: AbortSignal): Promise<RecordResult> {
-    if (signal?.aborted) throw signal.reason;
+  private wait(shared: SharedQuestion, scope: AbortScope): Promise<RecordResult> {
+    if (scope.aborted) return Promise.reject(scope.reason);
     shared.waiters += 1;
-    let onAbort: (() => void) | undefined;
-    const aborted = new Promise<never>((_, reject) => {
-      onAbort = () => {
+    return new Promise<RecordResult>((resolve, reject) => {
+      const leave = scope.onAbort((reason) => {
         shared.waiters -= 1;
-        if (shared.waiters === 0) shared.controller.abort(signal?.reason);
-        reject(signal?.reason);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
+        if (shared.waiters === 0) shared.controller.abort(reason);
+        reject(reason);
+      });
+      shared.promise.then(
+        (result) => {
+          leave();
+          shared.waiters -= 1;
+          resolve(result);
+        },
+        (error: unknown) => {
+          leave();
+          shared.waiters -= 1;
+          reject(error);
+        },
+      );
     });
-    try {
-      return await Promise.race([shared.promise, aborted]);
-    } finally {
-      if (onAbort && !signal?.aborted) {
-        signal?.removeEventListener('abort', onAbort);
-        shared.waiters -= 1;
-      }
-    }
   }
 
   private async ask(name: string, type: 'SRV' | 'MX', signal: AbortSignal): Promise<RecordResult> {
@@ -143,7 +150,10 @@ export class FederationLookup {
    * Checks many domains (duplicates asked once) with bounded concurrency; resolves with every
    * verdict in input order once all are in, reporting each as it completes through the callbacks.
    */
-  async checkDomains(domains: Iterable<NormalisedDomain>, options: CheckOptions = {}): Promise<DomainVerdict[]> {
+  async checkDomains(
+    domains: Iterable<NormalisedDomain>,
+    options: CheckOptions = {},
+  ): Promise<DomainVerdict[]> {
     const { signal } = options;
     const states = new Map<string, DomainState>();
     for (const domain of domains) {
@@ -158,8 +168,12 @@ export class FederationLookup {
     }
     const all = [...states.values()];
     const questions: Question[] = [
-      ...all.flatMap((d) => this.probes.filter((p) => p.decidesCanFederate).map((probe) => ({ domain: d, probe }))),
-      ...all.flatMap((d) => this.probes.filter((p) => !p.decidesCanFederate).map((probe) => ({ domain: d, probe }))),
+      ...all.flatMap((d) =>
+        this.probes.filter((p) => p.decidesCanFederate).map((probe) => ({ domain: d, probe })),
+      ),
+      ...all.flatMap((d) =>
+        this.probes.filter((p) => !p.decidesCanFederate).map((probe) => ({ domain: d, probe })),
+      ),
     ];
     const verdicts = new Map<string, DomainVerdict>();
     const progress: LookupProgress = {
@@ -191,18 +205,23 @@ export class FederationLookup {
       options.onProgress?.({ ...progress });
     };
 
+    // One abort listener for the whole run, however many questions wait on it.
+    const scope = new AbortScope(signal);
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < questions.length) {
-        if (signal?.aborted) throw signal.reason;
+        if (scope.aborted) throw scope.reason;
         const question = questions[next] as Question;
         next += 1;
-        const result = await this.lookupRecord(question.probe, question.domain.domain.domain, signal);
+        const result = await this.lookupIn(scope, question.probe, question.domain.domain.domain);
         settle(question, result);
       }
     };
-    const workers = Array.from({ length: Math.min(this.concurrency, questions.length) }, worker);
-    await Promise.all(workers);
+    try {
+      await Promise.all(Array.from({ length: Math.min(this.concurrency, questions.length) }, worker));
+    } finally {
+      scope.dispose();
+    }
     return all.map((state) => verdicts.get(state.domain.domain) as DomainVerdict);
   }
 
@@ -210,6 +229,41 @@ export class FederationLookup {
   async checkDomain(domain: NormalisedDomain, options: CheckOptions = {}): Promise<DomainVerdict> {
     const [verdict] = await this.checkDomains([domain], options);
     return verdict as DomainVerdict;
+  }
+}
+
+/**
+ * Fans one signal's abort out to many waiters through a single listener: thousands of questions can
+ * wait on one run without piling listeners onto the caller's signal.
+ */
+class AbortScope {
+  private readonly callbacks = new Set<(reason: unknown) => void>();
+  private readonly listener = (): void => {
+    for (const callback of [...this.callbacks]) callback(this.signal?.reason);
+    this.callbacks.clear();
+  };
+
+  constructor(private readonly signal?: AbortSignal) {
+    signal?.addEventListener('abort', this.listener, { once: true });
+  }
+
+  get aborted(): boolean {
+    return this.signal?.aborted ?? false;
+  }
+
+  get reason(): unknown {
+    return this.signal?.reason;
+  }
+
+  /** Registers a callback; returns the function that unregisters it. */
+  onAbort(callback: (reason: unknown) => void): () => void {
+    this.callbacks.add(callback);
+    return () => this.callbacks.delete(callback);
+  }
+
+  dispose(): void {
+    this.signal?.removeEventListener('abort', this.listener);
+    this.callbacks.clear();
   }
 }
 

@@ -1,0 +1,141 @@
+import { parseArgs } from 'node:util';
+import { selectProbes, UnknownProbeError, type Probe, PROBES } from '../core/probes';
+import { DEFAULT_CONCURRENCY } from '../dns/lookup';
+import { PUBLIC_DOH_ENDPOINTS } from '../dns/doh-client';
+import { UsageError } from './errors';
+
+export type OutputFormat = 'table' | 'csv' | 'json';
+
+export interface CheckCommand {
+  command: 'check';
+  inputs: string[];
+  endpoints: string[];
+  format: OutputFormat;
+  summary: boolean;
+  concurrency: number;
+  timeoutMs: number;
+  probes: Probe[];
+  quiet: boolean;
+}
+
+export type Command = CheckCommand | { command: 'help' } | { command: 'version' };
+
+export const HELP = `Usage: who-can-federate check [FILE|-]... [options]
+
+Checks which domains can federate over Lync / Skype for Business / Teams (SIP) or XMPP,
+from their DNS SRV records, asked over DNS-over-HTTPS.
+
+Input: one entry a line (an email address, "Name <address>", or a bare domain);
+blank lines and lines starting with # are skipped. Reads standard input when no
+FILE is given or FILE is "-".
+
+Options:
+  --doh URL          DNS-over-HTTPS resolver (RFC 8484); repeat for failover.
+                     Default: $WCF_DOH_URLS (comma-separated), else
+                     ${PUBLIC_DOH_ENDPOINTS.join(', ')}
+  --format FORMAT    table | csv | json (default: table on a terminal, json otherwise)
+  --summary          add the research table (Lync, XMPP, both, Microsoft 365 vs on-premises)
+  --concurrency N    questions in flight at once (default ${DEFAULT_CONCURRENCY})
+  --timeout MS       time limit per question, in milliseconds (default 4000)
+  --records LIST     comma-separated records to ask (default: all):
+                     ${PROBES.map((p) => p.id).join(', ')}
+  --quiet            no progress bar
+  -h, --help         this help
+  -v, --version      the version
+
+Exit status: 0 when the run completed (failed lookups show as "error"/"unknown"),
+1 when an input cannot be read, 2 for a usage error.`;
+
+function positiveInteger(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) {
+    throw new UsageError(`${flag} takes a whole number of 1 or more, not "${value}"`);
+  }
+  return number;
+}
+
+function validEndpoint(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UsageError(`--doh "${url}" is not a URL (e.g. https://cloudflare-dns.com/dns-query)`);
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new UsageError(`--doh "${url}" must be an https:// URL`);
+  }
+  return url;
+}
+
+/** Turns argv (without node and the script) into a command; throws {@link UsageError} on mistakes. */
+export function parseCommandLine(
+  argv: readonly string[],
+  env: Record<string, string | undefined>,
+  stdoutIsTerminal: boolean,
+): Command {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        doh: { type: 'string', multiple: true },
+        format: { type: 'string' },
+        summary: { type: 'boolean', default: false },
+        concurrency: { type: 'string' },
+        timeout: { type: 'string' },
+        records: { type: 'string' },
+        quiet: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', short: 'v', default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { command: 'help' };
+  if (values.version) return { command: 'version' };
+  const [command, ...inputs] = positionals;
+  if (command === undefined) throw new UsageError('no command given: use "who-can-federate check FILE"');
+  if (command !== 'check') throw new UsageError(`unknown command "${command}": the command is "check"`);
+
+  const format = values.format ?? (stdoutIsTerminal ? 'table' : 'json');
+  if (format !== 'table' && format !== 'csv' && format !== 'json') {
+    throw new UsageError(`--format must be table, csv or json, not "${format}"`);
+  }
+  const fromEnv = (env.WCF_DOH_URLS ?? '')
+    .split(',')
+    .map((u) => u.trim())
+    .filter((u) => u !== '');
+  const endpoints = (
+    values.doh && values.doh.length > 0
+      ? values.doh
+      : fromEnv.length > 0
+        ? fromEnv
+        : [...PUBLIC_DOH_ENDPOINTS]
+  ).map(validEndpoint);
+  let probes: Probe[] = [...PROBES];
+  if (values.records !== undefined) {
+    try {
+      probes = selectProbes(values.records.split(','));
+    } catch (error) {
+      if (error instanceof UnknownProbeError) throw new UsageError(`--records: ${error.message}`);
+      throw error;
+    }
+    if (probes.length === 0) throw new UsageError('--records names no record');
+  }
+  return {
+    command: 'check',
+    inputs: inputs.length === 0 ? ['-'] : inputs,
+    endpoints,
+    format,
+    summary: values.summary ?? false,
+    concurrency: positiveInteger('--concurrency', values.concurrency, DEFAULT_CONCURRENCY),
+    timeoutMs: positiveInteger('--timeout', values.timeout, 4000),
+    probes,
+    quiet: values.quiet ?? false,
+  };
+}

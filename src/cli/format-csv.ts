@@ -1,0 +1,45 @@
+import { csvDocument, type CsvCell } from '../core/csv';
+import type { Probe } from '../core/probes';
+import { triStateWord, type DomainVerdict } from '../core/verdict';
+
+const HOSTING_WORDS = { 'microsoft-365': 'Microsoft 365', 'on-premises': 'on-premises' } as const;
+
+/** One row per domain, RFC 4180 with a BOM (so Excel reads UTF-8), formula-safe; a status and targets column per record. */
+export function formatCsv(verdicts: readonly DomainVerdict[], probes: readonly Probe[]): string {
+  const header = [
+    'Domain',
+    'Display domain',
+    'Can federate',
+    'Lync/Teams federation',
+    'Hosting',
+    'Public-facing Lync',
+    'XMPP federation',
+    'XMPP client access',
+    'Microsoft 365 tenant',
+    'Consumer provider',
+    ...probes.flatMap((p) => [`${p.id} status`, `${p.id} targets`]),
+    'Notes',
+  ];
+  const rows = verdicts.map((v): CsvCell[] => [
+    v.domain,
+    v.displayDomain,
+    triStateWord(v.canFederate),
+    triStateWord(v.lync.federation),
+    v.lync.hosting ? HOSTING_WORDS[v.lync.hosting] : '',
+    triStateWord(v.lync.publicFacing),
+    triStateWord(v.xmpp.federation),
+    triStateWord(v.xmpp.clientAccess),
+    triStateWord(v.microsoft365.tenant),
+    v.consumer ? 'yes' : 'no',
+    ...probes.flatMap((p) => {
+      const record = v.records[p.id];
+      if (!record) return ['not asked', ''];
+      return [
+        record.status,
+        record.targets.map((t) => `${t.target}:${t.port}`).join(' ') || (record.error ?? ''),
+      ];
+    }),
+    v.notes.join('; '),
+  ]);
+  return csvDocument(header, rows);
+}

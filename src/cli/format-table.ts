@@ -1,0 +1,73 @@
+import { percent, type Summary } from '../core/summary';
+import { triStateWord, type DomainVerdict, type TriState } from '../core/verdict';
+
+/** Pads columns to their widest cell; the last column is left ragged. */
+export function layoutTable(rows: readonly (readonly string[])[]): string {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, [...cell].length)));
+  return rows
+    .map((row) =>
+      row
+        .map((cell, i) =>
+          i === row.length - 1 ? cell : cell + ' '.repeat((widths[i] ?? 0) - [...cell].length),
+        )
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+const word = (value: TriState): string => triStateWord(value);
+
+/** The readable per-domain table a person gets on a terminal. */
+export function formatTable(verdicts: readonly DomainVerdict[]): string {
+  const header = [
+    'Domain',
+    'Can federate',
+    'Lync/Teams',
+    'Hosting',
+    'XMPP',
+    'XMPP client',
+    'Microsoft 365',
+    'Notes',
+  ];
+  const rows = verdicts.map((v) => {
+    const failed = Object.values(v.records).filter((r) => r.status === 'error').length;
+    const notes = [
+      ...(v.consumer ? ['consumer mail provider'] : []),
+      ...(failed > 0 ? [`${failed} lookup${failed === 1 ? '' : 's'} failed`] : []),
+      ...v.notes,
+    ];
+    return [
+      v.displayDomain === v.domain ? v.domain : `${v.displayDomain} (${v.domain})`,
+      word(v.canFederate),
+      word(v.lync.federation),
+      v.lync.hosting === 'microsoft-365' ? 'Microsoft 365' : (v.lync.hosting ?? ''),
+      word(v.xmpp.federation),
+      word(v.xmpp.clientAccess),
+      v.microsoft365.teamsLikely ? 'Teams (likely)' : word(v.microsoft365.tenant),
+      notes.join('; '),
+    ];
+  });
+  return `${layoutTable([header, ...rows])}\n`;
+}
+
+/** The research table, as the original study published it, with percentages. */
+export function formatSummary(summary: Summary): string {
+  const counted = summary.domains - summary.consumer;
+  const line = (label: string, n: number, of?: number): string[] =>
+    of === undefined ? [label, String(n), ''] : [label, String(n), `${percent(n, of).toFixed(1)}%`];
+  const rows = [
+    line('Domains checked', summary.domains),
+    line('Lync/Teams federation (SIP)', summary.lyncFederation, counted),
+    line('  of those, also XMPP federation', summary.lyncAndXmpp, summary.lyncFederation),
+    line('  of those, Microsoft 365', summary.microsoft365, summary.lyncFederation),
+    line('  of those, on-premises', summary.onPremises, summary.lyncFederation),
+    line('XMPP federation', summary.xmppFederation, counted),
+    line('XMPP client access', summary.xmppClientAccess, counted),
+    line('Microsoft 365 tenants (Teams likely)', summary.microsoft365Tenants, counted),
+    line('Unknown (a lookup failed)', summary.unknown, counted),
+    line('Consumer mail providers (not counted)', summary.consumer),
+  ];
+  return `${layoutTable(rows.map(([label = '', n = '', pct = '']) => [label, n.padStart(7), pct.padStart(6)]))}\n`;
+}

@@ -1,0 +1,152 @@
+import type { ProbeId } from '../../src/core/probes';
+import type { RecordResult } from '../../src/core/records';
+import { anyOf, buildVerdict, combineStates, triStateWord } from '../../src/core/verdict';
+
+const found = (target: string, port = 5061): RecordResult => ({
+  status: 'found',
+  targets: [{ target, port, priority: 0, weight: 0 }],
+});
+const none: RecordResult = { status: 'none', targets: [] };
+const refused: RecordResult = { status: 'refused', targets: [] };
+const error: RecordResult = { status: 'error', targets: [], error: 'the resolver answered SERVFAIL' };
+
+const domain = { domain: 'contoso.test', displayDomain: 'contoso.test' };
+const allNone = (): Partial<Record<ProbeId, RecordResult>> => ({
+  '_sipfederationtls._tcp': none,
+  '_xmpp-server._tcp': none,
+  '_xmpps-server._tcp': none,
+  '_sip._tls': none,
+  '_xmpp-client._tcp': none,
+  '_xmpps-client._tcp': none,
+  MX: none,
+});
+
+describe('combineStates', () => {
+  it.each([
+    [[found('a')], true],
+    [[none, found('a')], true],
+    [[error, found('a')], true],
+    [[none, refused], false],
+    [[none], false],
+    [[none, error], null],
+    [[error], null],
+    [[none, undefined], null],
+    [[], null],
+  ])('%j → %s', (states, expected) => {
+    expect(combineStates(states)).toBe(expected);
+  });
+});
+
+describe('anyOf', () => {
+  it('is true if any is true, false if all are false, else unknown', () => {
+    expect(anyOf(true, null)).toBe(true);
+    expect(anyOf(false, false)).toBe(false);
+    expect(anyOf(false, null)).toBe(null);
+  });
+});
+
+describe('buildVerdict', () => {
+  it('says no when every record is absent or refused', () => {
+    const verdict = buildVerdict(domain, { ...allNone(), '_xmpp-server._tcp': refused });
+    expect(verdict).toMatchObject({
+      canFederate: false,
+      lync: { federation: false, publicFacing: false, hosting: null },
+      xmpp: { federation: false, clientAccess: false },
+      microsoft365: { tenant: false, teamsLikely: false },
+      consumer: false,
+    });
+  });
+
+  it('never turns a failed lookup into a no', () => {
+    const verdict = buildVerdict(domain, { ...allNone(), '_sipfederationtls._tcp': error });
+    expect(verdict.lync.federation).toBeNull();
+    expect(verdict.canFederate).toBeNull();
+    expect(verdict.lync.hosting).toBeNull();
+  });
+
+  it('recognises Microsoft 365 federation edges in every cloud', () => {
+    for (const edge of [
+      'sipfed.online.lync.com',
+      'sipfed.online.gov.skypeforbusiness.us',
+      'sipfed.online.dod.skypeforbusiness.us',
+      'sipfed.online.partner.lync.cn',
+    ]) {
+      const verdict = buildVerdict(domain, { ...allNone(), '_sipfederationtls._tcp': found(edge) });
+      expect(verdict.lync).toMatchObject({ federation: true, hosting: 'microsoft-365' });
+      expect(verdict.canFederate).toBe(true);
+    }
+  });
+
+  it('calls any other edge on-premises', () => {
+    const verdict = buildVerdict(domain, {
+      ...allNone(),
+      '_sipfederationtls._tcp': found('sip.contoso.test'),
+    });
+    expect(verdict.lync.hosting).toBe('on-premises');
+    // a look-alike name is not Microsoft's
+    const spoof = buildVerdict(domain, {
+      ...allNone(),
+      '_sipfederationtls._tcp': found('online.lync.com.evil.test'),
+    });
+    expect(spoof.lync.hosting).toBe('on-premises');
+  });
+
+  it('derives XMPP federation from either the STARTTLS or the direct TLS record', () => {
+    expect(
+      buildVerdict(domain, { ...allNone(), '_xmpps-server._tcp': found('x.test', 5270) }).xmpp.federation,
+    ).toBe(true);
+    expect(
+      buildVerdict(domain, { ...allNone(), '_xmpp-server._tcp': found('x.test', 5269) }).canFederate,
+    ).toBe(true);
+    expect(
+      buildVerdict(domain, { ...allNone(), '_xmpps-client._tcp': found('x.test', 5223) }).xmpp.clientAccess,
+    ).toBe(true);
+    expect(buildVerdict(domain, { ...allNone(), '_xmpp-server._tcp': error }).xmpp.federation).toBeNull();
+  });
+
+  it('reads a Microsoft 365 tenant from the MX as "Teams (likely)" without changing canFederate', () => {
+    const verdict = buildVerdict(domain, {
+      ...allNone(),
+      MX: found('contoso-test.mail.protection.outlook.com', 25),
+    });
+    expect(verdict.microsoft365).toEqual({ tenant: true, teamsLikely: true });
+    expect(verdict.canFederate).toBe(false);
+    expect(buildVerdict(domain, { ...allNone(), MX: error }).microsoft365.tenant).toBeNull();
+    expect(buildVerdict(domain, { ...allNone(), MX: found('mx.contoso.test', 25) }).microsoft365.tenant).toBe(
+      false,
+    );
+  });
+
+  it('leaves capabilities unknown when their records were not asked', () => {
+    const verdict = buildVerdict(domain, { '_sipfederationtls._tcp': none });
+    expect(verdict.lync.federation).toBe(false);
+    expect(verdict.xmpp.federation).toBeNull();
+    expect(verdict.canFederate).toBeNull();
+    expect(verdict.microsoft365.tenant).toBeNull();
+  });
+
+  it("flags consumer providers and does not count Google's dead XMPP records", () => {
+    const gmail = buildVerdict(
+      { domain: 'gmail.com', displayDomain: 'gmail.com' },
+      {
+        ...allNone(),
+        '_xmpp-server._tcp': found('xmpp-server.l.google.com', 5269),
+        '_xmpp-client._tcp': found('xmpp.l.google.com', 5222),
+      },
+    );
+    expect(gmail.consumer).toBe(true);
+    expect(gmail.xmpp).toEqual({ federation: false, clientAccess: false });
+    expect(gmail.canFederate).toBe(false);
+    expect(gmail.records['_xmpp-server._tcp']?.status).toBe('found');
+    expect(gmail.notes).toEqual([expect.stringMatching(/Google ended XMPP federation in 2017/)]);
+    expect(buildVerdict({ domain: 'outlook.com', displayDomain: 'outlook.com' }, allNone()).consumer).toBe(
+      true,
+    );
+  });
+});
+
+describe('triStateWord', () => {
+  it('has three words', () => {
+    expect([true, false, null].map(triStateWord)).toEqual(['yes', 'no', 'unknown']);
+  });
+});

@@ -1,0 +1,230 @@
+import { parseDomain, type NormalisedDomain } from '../../src/core/address';
+import { PROBES, selectProbes, type ProbeId } from '../../src/core/probes';
+import type { DomainVerdict } from '../../src/core/verdict';
+import { DohClient } from '../../src/dns/doh-client';
+import { FederationLookup } from '../../src/dns/lookup';
+import { startDohServer, type DohServer } from '../support/doh-server';
+import { FIXTURE_ZONE } from '../support/fixture-zone';
+
+function domain(name: string): NormalisedDomain {
+  const parsed = parseDomain(name);
+  if (!parsed.ok) throw new Error(parsed.reason);
+  return parsed;
+}
+
+let doh: DohServer;
+beforeEach(async () => {
+  doh = await startDohServer({ zone: FIXTURE_ZONE });
+});
+afterEach(async () => {
+  await doh.close();
+});
+
+function lookup(options: { concurrency?: number; probes?: ReturnType<typeof selectProbes> } = {}) {
+  const client = new DohClient({ endpoints: [doh.url], timeoutMs: 300, retries: 1, backoffMs: 10 });
+  return new FederationLookup({ client, ...options });
+}
+
+describe('FederationLookup against the fixture resolver', () => {
+  let verdicts: Map<string, DomainVerdict>;
+  beforeAll(async () => {
+    const own = await startDohServer({ zone: FIXTURE_ZONE });
+    const names = [
+      'contoso.test',
+      'fabrikam.test',
+      'jabber.test',
+      'closed.test',
+      'plain.test',
+      'broken.test',
+      'silent.test',
+      'alias.test',
+      'agency.test',
+      'tenant.test',
+      'bücher.example',
+      'gmail.com',
+      'nowhere.test',
+    ];
+    const client = new DohClient({ endpoints: [own.url], timeoutMs: 300, retries: 1, backoffMs: 10 });
+    const results = await new FederationLookup({ client }).checkDomains(names.map(domain));
+    verdicts = new Map(results.map((v) => [v.domain, v]));
+    await own.close();
+  });
+  const v = (name: string): DomainVerdict => verdicts.get(name) as DomainVerdict;
+
+  it('Microsoft 365 with SIP federation', () => {
+    expect(v('contoso.test')).toMatchObject({
+      canFederate: true,
+      lync: { federation: true, publicFacing: true, hosting: 'microsoft-365' },
+      xmpp: { federation: false, clientAccess: false },
+      microsoft365: { tenant: true, teamsLikely: true },
+      consumer: false,
+    });
+    expect(v('contoso.test').records['_sipfederationtls._tcp']).toEqual({
+      status: 'found',
+      targets: [{ target: 'sipfed.online.lync.com', port: 5061, priority: 100, weight: 1 }],
+    });
+  });
+
+  it('on-premises edge with XMPP, targets sorted', () => {
+    expect(v('fabrikam.test')).toMatchObject({
+      canFederate: true,
+      lync: { federation: true, hosting: 'on-premises', publicFacing: false },
+      xmpp: { federation: true, clientAccess: true },
+      microsoft365: { tenant: false },
+    });
+    expect(v('fabrikam.test').records['_xmpp-server._tcp']?.targets.map((t) => t.target)).toEqual([
+      'xmpp2.fabrikam.test',
+      'xmpp1.fabrikam.test',
+      'xmpp3.fabrikam.test',
+    ]);
+  });
+
+  it('XMPP over direct TLS only', () => {
+    expect(v('jabber.test')).toMatchObject({
+      canFederate: true,
+      lync: { federation: false },
+      xmpp: { federation: true, clientAccess: true },
+    });
+  });
+
+  it('refused and absent records are a no', () => {
+    expect(v('closed.test').records['_xmpp-server._tcp']?.status).toBe('refused');
+    expect(v('closed.test').records.MX?.status).toBe('refused');
+    expect(v('closed.test').canFederate).toBe(false);
+    expect(v('plain.test').canFederate).toBe(false);
+    expect(v('nowhere.test').canFederate).toBe(false);
+    expect(v('nowhere.test').records['_sipfederationtls._tcp']?.status).toBe('none');
+  });
+
+  it('SERVFAIL and silence are unknown, never no', () => {
+    expect(v('broken.test').records['_sipfederationtls._tcp']).toEqual({
+      status: 'error',
+      targets: [],
+      error: 'the resolver answered SERVFAIL',
+    });
+    expect(v('broken.test').canFederate).toBeNull();
+    expect(v('silent.test').records['_sipfederationtls._tcp']?.status).toBe('error');
+    expect(v('silent.test').records['_sipfederationtls._tcp']?.error).toMatch(/did not answer within 300 ms/);
+    expect(v('silent.test').lync.federation).toBeNull();
+    expect(v('silent.test').canFederate).toBeNull();
+  });
+
+  it('follows CNAMEs, knows sovereign clouds, reads tenants from MX, handles IDN and consumer providers', () => {
+    expect(v('alias.test').lync).toMatchObject({ federation: true, hosting: 'microsoft-365' });
+    expect(v('agency.test').lync.hosting).toBe('microsoft-365');
+    expect(v('tenant.test')).toMatchObject({
+      canFederate: false,
+      microsoft365: { tenant: true, teamsLikely: true },
+    });
+    expect(v('xn--bcher-kva.example')).toMatchObject({ displayDomain: 'bücher.example', canFederate: true });
+    expect(v('gmail.com')).toMatchObject({ consumer: true, canFederate: false, xmpp: { federation: false } });
+    expect(v('gmail.com').notes[0]).toMatch(/2017/);
+  });
+
+  it('lists records in catalogue order', () => {
+    expect(Object.keys(v('contoso.test').records)).toEqual(PROBES.map((p) => p.id));
+  });
+});
+
+describe('FederationLookup mechanics', () => {
+  it('asks every question once however many entries share a domain', async () => {
+    const entries = Array.from({ length: 50 }, (_, i) => domain(i % 2 ? 'contoso.test' : 'Fabrikam.TEST.'));
+    const results = await lookup().checkDomains(entries);
+    expect(results.map((r) => r.domain)).toEqual(['fabrikam.test', 'contoso.test']);
+    expect(doh.queries).toHaveLength(2 * PROBES.length);
+    expect(new Set(doh.queries.map((q) => `${q.type} ${q.name}`)).size).toBe(2 * PROBES.length);
+  });
+
+  it('shares questions in flight between concurrent runs, and answers again from the cache', async () => {
+    const shared = lookup();
+    await Promise.all([
+      shared.checkDomains([domain('contoso.test')]),
+      shared.checkDomains([domain('contoso.test')]),
+    ]);
+    expect(doh.queries).toHaveLength(PROBES.length);
+    await shared.checkDomains([domain('contoso.test')]);
+    expect(doh.queries).toHaveLength(PROBES.length); // all from the cache
+  });
+
+  it('does not cache failures', async () => {
+    const shared = lookup();
+    await shared.checkDomains([domain('broken.test')]);
+    await shared.checkDomains([domain('broken.test')]);
+    expect(doh.queries.filter((q) => q.name === '_sipfederationtls._tcp.broken.test')).toHaveLength(2);
+  });
+
+  it('asks the records that decide canFederate for every domain before the rest', async () => {
+    const names = Array.from({ length: 20 }, (_, i) => domain(`d${i}.test`));
+    await lookup({ concurrency: 4 }).checkDomains(names);
+    const deciding = new Set<string>(['_sipfederationtls._tcp', '_xmpp-server._tcp', '_xmpps-server._tcp']);
+    const kinds = doh.queries.map((q) => {
+      const probe = PROBES.find((p) => p.prefix !== '' && q.name.startsWith(`${p.prefix}.`));
+      return probe && deciding.has(probe.id) ? 'deciding' : 'other';
+    });
+    const firstOther = kinds.indexOf('other');
+    expect(firstOther).toBe(20 * 3);
+    expect(kinds.slice(firstOther).every((k) => k === 'other')).toBe(true);
+  });
+
+  it('reports a settled canFederate early, then each complete verdict, with progress', async () => {
+    const events: string[] = [];
+    const progress: number[] = [];
+    await lookup({ concurrency: 2 }).checkDomains([domain('contoso.test'), domain('jabber.test')], {
+      onPartial: (verdict, pending) => {
+        events.push(`partial ${verdict.domain} ${String(verdict.canFederate)} ${pending.length}`);
+      },
+      onVerdict: (verdict) => events.push(`done ${verdict.domain}`),
+      onProgress: (p) => progress.push(p.questionsDone),
+    });
+    expect(events).toEqual([
+      'partial contoso.test true 4',
+      'partial jabber.test true 4',
+      expect.stringMatching(/^done /),
+      expect.stringMatching(/^done /),
+    ]);
+    expect(progress[0]).toBe(0);
+    expect(progress[progress.length - 1]).toBe(2 * PROBES.length);
+  });
+
+  it('asks only the chosen records', async () => {
+    const probes = selectProbes(['_sipfederationtls._tcp', 'mx']);
+    const [verdict] = await lookup({ probes }).checkDomains([domain('contoso.test')]);
+    expect(Object.keys(verdict!.records) as ProbeId[]).toEqual(['_sipfederationtls._tcp', 'MX']);
+    expect(doh.queries).toHaveLength(2);
+    expect(verdict!.xmpp.federation).toBeNull();
+    expect(verdict!.canFederate).toBe(true);
+  });
+
+  it('keeps the number of questions in flight at the concurrency', async () => {
+    doh.options.latencyMs = 15;
+    const names = Array.from({ length: 30 }, (_, i) => domain(`n${i}.test`));
+    await lookup({ concurrency: 5 }).checkDomains(names);
+    expect(doh.inFlight.max).toBe(5);
+  });
+
+  it('stops when cancelled, rejecting with the reason and asking nothing more', async () => {
+    doh.options.latencyMs = 50;
+    let fetches = 0;
+    const client = new DohClient({
+      endpoints: [doh.url],
+      fetch: (input, init) => {
+        fetches += 1;
+        return fetch(input, init);
+      },
+    });
+    const controller = new AbortController();
+    const names = Array.from({ length: 100 }, (_, i) => domain(`c${i}.test`));
+    const run = new FederationLookup({ client, concurrency: 4 }).checkDomains(names, {
+      signal: controller.signal,
+    });
+    let atAbort = 0;
+    setTimeout(() => {
+      atAbort = fetches;
+      controller.abort(new Error('stop'));
+    }, 120);
+    await expect(run).rejects.toThrow('stop');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(fetches).toBe(atAbort);
+    expect(atAbort).toBeLessThan(100 * PROBES.length);
+  });
+});
