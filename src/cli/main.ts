@@ -4,7 +4,8 @@ import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { summarise } from '../core/summary';
 import type { DomainVerdict } from '../core/verdict';
-import { DohClient } from '../dns/doh-client';
+import { DohClient, type FetchLike } from '../dns/doh-client';
+import { createNodeFetch } from '../dns/node-fetch';
 import { FederationLookup } from '../dns/lookup';
 import { HELP, parseCommandLine, type CheckCommand } from './args';
 import { InputError, UsageError } from './errors';
@@ -22,7 +23,8 @@ export interface CliIo {
   env: Record<string, string | undefined>;
   /** Aborts the run (Ctrl-C). */
   signal?: AbortSignal;
-  fetch?: typeof globalThis.fetch;
+  /** HTTP for the resolvers; `createNodeFetch()` by default. */
+  fetch?: FetchLike;
 }
 
 /** The installed package's version, found by walking up from this file (src/ in tests, build/src/ when compiled). */

@@ -30,11 +30,32 @@ export const PUBLIC_DOH_ENDPOINTS: readonly string[] = [
 /** Public resolvers publish no rate limit; 64 questions in flight per resolver stays well clear of trouble. */
 export const DEFAULT_MAX_IN_FLIGHT_PER_ENDPOINT = 64;
 
+/** What the client reads of an HTTP response: a subset of the Fetch API's `Response`. */
+export interface FetchLikeResponse {
+  status: number;
+  headers: { get(name: string): string | null };
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+/**
+ * The HTTP function the client needs: the browser's `fetch` fits it as it is; in Node,
+ * `createNodeFetch()` (node-fetch.ts) does the same with less CPU per request.
+ */
+export type FetchLike = (
+  url: string,
+  init: {
+    method: 'GET' | 'POST';
+    headers: Record<string, string>;
+    body?: Uint8Array<ArrayBuffer>;
+    signal: AbortSignal;
+  },
+) => Promise<FetchLikeResponse>;
+
 export interface DohClientOptions {
   /** RFC 8484 endpoints, tried in order; a failing one is skipped until it recovers. */
   endpoints?: readonly string[];
-  /** Injected so the client runs unchanged in browsers, Node and tests. */
-  fetch?: typeof globalThis.fetch;
+  /** Injected so the client runs unchanged in browsers, Node and tests; the global `fetch` by default. */
+  fetch?: FetchLike;
   /** Per-attempt time limit in ms. */
   timeoutMs?: number;
   /**
@@ -65,7 +86,7 @@ export type DnsResponse = Packet & { rcode?: string; endpoint: string };
 /** What came back over HTTP, body read in full within the time limit. */
 interface HttpReply {
   status: number;
-  headers: Headers;
+  headers: FetchLikeResponse['headers'];
   body: Uint8Array;
 }
 
@@ -76,7 +97,7 @@ const GET_REFUSED = new Set([405, 414, 415, 501]);
 /** Asks one question of a list of DoH resolvers, with time-outs, retries, failover and a cap on questions in flight. */
 export class DohClient {
   readonly endpoints: readonly string[];
-  private readonly fetch: typeof globalThis.fetch;
+  private readonly fetch: FetchLike;
   private readonly timeoutMs: number;
   private readonly retries: number;
   private readonly backoffMs: number;
@@ -87,7 +108,7 @@ export class DohClient {
   constructor(options: DohClientOptions = {}) {
     this.endpoints = [...(options.endpoints ?? PUBLIC_DOH_ENDPOINTS)];
     if (this.endpoints.length === 0) throw new DohAllFailedError([]);
-    this.fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+    this.fetch = options.fetch ?? ((url, init) => globalThis.fetch(url, init as RequestInit));
     this.timeoutMs = options.timeoutMs ?? 4000;
     this.retries = options.retries ?? 2;
     this.backoffMs = options.backoffMs ?? 250;
@@ -188,7 +209,11 @@ export class DohClient {
     return this.read(state, response, name, type);
   }
 
-  private async send(state: EndpointState, query: Uint8Array, signal?: AbortSignal): Promise<HttpReply> {
+  private async send(
+    state: EndpointState,
+    query: Uint8Array<ArrayBuffer>,
+    signal?: AbortSignal,
+  ): Promise<HttpReply> {
     const controller = new AbortController();
     const onAbort = (): void => controller.abort(signal?.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -200,11 +225,11 @@ export class DohClient {
     try {
       // GET with the question in the URL is cacheable and, from a browser, needs no CORS preflight;
       // POST (which needs a preflight for its content type) only where an endpoint refused GET.
-      const init: RequestInit = state.usePost
+      const init: Parameters<FetchLike>[1] = state.usePost
         ? {
             method: 'POST',
             headers: { accept: DNS_MESSAGE, 'content-type': DNS_MESSAGE },
-            body: query as Uint8Array<ArrayBuffer>,
+            body: query,
             signal: controller.signal,
           }
         : { method: 'GET', headers: { accept: DNS_MESSAGE }, signal: controller.signal };

@@ -22,12 +22,27 @@ export class DohTimeoutError extends DohError {
   }
 }
 
+/**
+ * The innermost useful message of a network failure (fetch wraps the socket error in `cause`). Duck-typed:
+ * errors from Node's internals need not be `instanceof Error` in every realm (Jest, iframes).
+ */
+function describeCause(cause: unknown): string {
+  const message = (value: unknown): string =>
+    typeof value === 'object' && value !== null && 'message' in value
+      ? String((value as { message: unknown }).message)
+      : '';
+  const inner =
+    typeof cause === 'object' && cause !== null && 'cause' in cause
+      ? message((cause as { cause: unknown }).cause)
+      : '';
+  return inner || message(cause);
+}
+
 /** The resolver could not be reached at all (refused connection, DNS failure, TLS failure, offline). */
 export class DohNetworkError extends DohError {
   override name = 'DohNetworkError';
   constructor(endpoint: string, cause: unknown) {
-    const detail =
-      cause instanceof Error ? (cause.cause instanceof Error ? cause.cause.message : cause.message) : '';
+    const detail = describeCause(cause);
     super(`cannot reach ${endpoint}${detail ? `: ${detail}` : ''} (check the network or the --doh URL)`, {
       retryable: true,
       cause,

@@ -10,13 +10,14 @@ export const DNS_MESSAGE = 'application/dns-message';
  * Encodes one recursive question with ID 0, as RFC 8484 §4.1 recommends so that identical GETs are
  * cacheable by HTTP caches.
  */
-export function encodeQuery(name: string, type: RecordType): Uint8Array {
-  return dnsPacket.encode({
+export function encodeQuery(name: string, type: RecordType): Uint8Array<ArrayBuffer> {
+  const wire = dnsPacket.encode({
     type: 'query',
     id: 0,
     flags: dnsPacket.RECURSION_DESIRED,
     questions: [{ type, name, class: 'IN' }],
   });
+  return new Uint8Array(wire); // a copy on its own ArrayBuffer, as fetch bodies need
 }
 
 /** Base64url without padding (RFC 8484 §4.1), with `btoa` so it runs in browsers and Node alike. */

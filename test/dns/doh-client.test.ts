@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { DohClient } from '../../src/dns/doh-client';
+import { DohClient as BaseDohClient, type DohClientOptions } from '../../src/dns/doh-client';
+import { createNodeFetch } from '../../src/dns/node-fetch';
 import {
   DohAllFailedError,
   DohHttpError,
@@ -30,7 +31,16 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
-describe('DohClient', () => {
+describe.each([
+  ['the global fetch', undefined],
+  ['createNodeFetch()', createNodeFetch()],
+])('DohClient over %s', (_, transport) => {
+  class DohClient extends BaseDohClient {
+    constructor(options: DohClientOptions) {
+      super({ fetch: transport, ...options });
+    }
+  }
+
   it('asks by GET with the RFC 8484 wire format and decodes the answer', async () => {
     const doh = await server();
     const client = new DohClient({ endpoints: [doh.url] });
@@ -141,8 +151,8 @@ describe('DohClient', () => {
       endpoints: [dead, good.url],
       clock,
       fetch: (input, init) => {
-        fetchCalls.push(String(input));
-        return fetch(input, init);
+        fetchCalls.push(input);
+        return (transport ?? ((url, options) => fetch(url, options)))(input, init);
       },
     });
     // the new client has its own health state: it tries the dead one first

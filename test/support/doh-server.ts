@@ -1,5 +1,12 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  createSecureServer,
+  type Http2ServerRequest,
+  type Http2ServerResponse,
+  type Http2Session,
+} from 'node:http2';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
 import * as dnsPacket from 'dns-packet';
 import type { Answer, Packet } from 'dns-packet';
 
@@ -51,10 +58,17 @@ export interface DohServerOptions {
   garbage?: boolean;
   /** Negative-answer SOA minimum, in seconds. */
   negativeTtl?: number;
+  /**
+   * Serve over TLS with this certificate: HTTP/2 and HTTP/1.1 chosen by ALPN, as public resolvers
+   * do, or HTTP/1.1 only with `http1Only`.
+   */
+  tls?: { cert: string; key: string; http1Only?: boolean };
 }
 
 export interface DohServer {
   url: string;
+  /** HTTP versions the requests came in with ('1.1', '2.0'), one per request. */
+  httpVersions: string[];
   port: number;
   /** Every question received, in order of arrival. */
   queries: ReceivedQuery[];
@@ -146,7 +160,10 @@ export function answerFromZone(zone: Zone, query: Packet, negativeTtl = 60): Pac
   return { ...base, flags: (base.flags ?? 0) | 2 };
 }
 
-function readBody(request: IncomingMessage): Promise<Buffer> {
+type AnyRequest = IncomingMessage | Http2ServerRequest;
+type AnyResponse = ServerResponse | Http2ServerResponse;
+
+function readBody(request: AnyRequest): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -164,7 +181,9 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 export async function startDohServer(options: DohServerOptions): Promise<DohServer> {
   const queries: ReceivedQuery[] = [];
   const inFlight = { now: 0, max: 0 };
-  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+  const httpVersions: string[] = [];
+  const handle = async (request: AnyRequest, response: AnyResponse): Promise<void> => {
+    httpVersions.push(request.httpVersion);
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     // CORS as the public resolvers send it, so the pane can be tested against this server too.
     response.setHeader('access-control-allow-origin', '*');
@@ -226,23 +245,42 @@ export async function startDohServer(options: DohServerOptions): Promise<DohServ
       inFlight.now -= 1;
     }
   };
-  const server: Server = createServer((request, response) => {
+  const listener = (request: AnyRequest, response: AnyResponse): void => {
     handle(request, response).catch((error: unknown) => {
       response.writeHead(500).end(String(error));
     });
+  };
+  const { tls } = options;
+  const server = !tls
+    ? createServer(listener)
+    : tls.http1Only
+      ? createHttpsServer({ cert: tls.cert, key: tls.key }, listener)
+      : createSecureServer({ cert: tls.cert, key: tls.key, allowHTTP1: true }, listener);
+  // Track connections and HTTP/2 sessions so close() can end them at once.
+  const sockets = new Set<Socket>();
+  const sessions = new Set<Http2Session>();
+  server.on(tls ? 'secureConnection' : 'connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
   });
-  server.keepAliveTimeout = 10_000;
+  server.on('session', (session: Http2Session) => {
+    sessions.add(session);
+    session.on('close', () => sessions.delete(session));
+  });
+  if ('keepAliveTimeout' in server) server.keepAliveTimeout = 10_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/dns-query`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}/dns-query`,
     port,
     queries,
+    httpVersions,
     inFlight,
     options,
     close: () =>
       new Promise<void>((resolve) => {
-        server.closeAllConnections();
+        for (const session of sessions) session.destroy();
+        for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),
   };
