@@ -56,7 +56,7 @@ async function check(command: CheckCommand, io: CliIo): Promise<number> {
   const client = new DohClient({
     endpoints: command.endpoints,
     timeoutMs: command.timeoutMs,
-    fetch: io.fetch,
+    fetch: io.fetch ?? createNodeFetch({ maxSockets: command.concurrency }),
   });
   const lookup = new FederationLookup({ client, probes: command.probes, concurrency: command.concurrency });
   const bar = !command.quiet && io.stderr.isTTY ? new ProgressBar(io.stderr) : undefined;
