@@ -1,0 +1,148 @@
+/* eslint-disable no-console */
+'use strict';
+// The task pane's build, in the shape of Microsoft's Office add-in task-pane template: entries
+// `taskpane` and `commands`, HtmlWebpackPlugin pages, CopyWebpackPlugin for assets/ and the manifest
+// (dev URL rewritten to the production URL in production builds), webpack-dev-server over HTTPS.
+
+const fs = require('node:fs');
+const path = require('node:path');
+const webpack = require('webpack');
+const CopyWebpackPlugin = require('copy-webpack-plugin');
+const HtmlWebpackPlugin = require('html-webpack-plugin');
+
+const urlDev = 'https://localhost:3000/';
+// CHANGE THIS (or set WCF_PRODUCTION_URL) TO YOUR PRODUCTION DEPLOYMENT LOCATION, with a trailing slash.
+const urlProd = withSlash(process.env.WCF_PRODUCTION_URL || 'https://www.contoso.com/who-can-federate/');
+const DEFAULT_GRAPH_BASE_URL = 'https://graph.microsoft.com/v1.0';
+
+function withSlash(url) {
+  return url.endsWith('/') ? url : `${url}/`;
+}
+
+/** The pane's build-time configuration, from WCF_* environment variables (documented in the README). */
+function paneConfig(dev) {
+  const env = process.env;
+  const devToken = env.WCF_DEV_TOKEN || '';
+  if (devToken && !dev) {
+    throw new Error(
+      'WCF_DEV_TOKEN is set for a production build. It is for development builds only (npm run build:dev); unset it.',
+    );
+  }
+  const dohUrls = (env.WCF_DOH_URLS || '')
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
+  for (const url of [env.WCF_GRAPH_BASE_URL, env.WCF_COLLECTOR_URL, ...dohUrls].filter(Boolean)) {
+    try {
+      new URL(url);
+    } catch {
+      throw new Error(`"${url}" (from a WCF_* variable) is not a URL`);
+    }
+  }
+  return {
+    clientId: env.WCF_CLIENT_ID || '',
+    graphBaseUrl: (env.WCF_GRAPH_BASE_URL || DEFAULT_GRAPH_BASE_URL).replace(/\/+$/, ''),
+    dohUrls,
+    collectorUrl: env.WCF_COLLECTOR_URL || '',
+    devToken,
+    production: !dev,
+  };
+}
+
+/**
+ * HTTPS for `npm start`. office-addin-dev-certs makes a CA and a localhost certificate and trusts the
+ * CA, which on Linux needs sudo: where that fails the files are still there, so serve with them and
+ * say how to trust the CA by hand.
+ */
+async function getHttpsOptions() {
+  const devCerts = require('office-addin-dev-certs');
+  const defaults = require('office-addin-dev-certs/lib/defaults');
+  try {
+    const options = await devCerts.getHttpsServerOptions();
+    return { ca: options.ca, key: options.key, cert: options.cert };
+  } catch (error) {
+    const files = [defaults.caCertificatePath, defaults.localhostCertificatePath, defaults.localhostKeyPath];
+    if (!files.every((file) => fs.existsSync(file))) {
+      await devCerts.generateCertificates(...files);
+    }
+    console.warn(
+      [
+        '',
+        `The development certificate could not be added to this system's trust store (${error.message || error}).`,
+        'Serving over HTTPS anyway; until you trust the CA, browsers and Outlook will warn about https://localhost:3000.',
+        'To trust it on Debian/Ubuntu:',
+        `  sudo cp ${defaults.caCertificatePath} /usr/local/share/ca-certificates/office-addin-dev-ca.crt && sudo update-ca-certificates`,
+        'and for Chromium/Chrome (NSS, package libnss3-tools):',
+        `  certutil -d sql:$HOME/.pki/nssdb -A -t "C,," -n office-addin-dev-ca -i ${defaults.caCertificatePath}`,
+        '',
+      ].join('\n'),
+    );
+    const [ca, cert, key] = files.map((file) => fs.readFileSync(file));
+    return { ca, cert, key };
+  }
+}
+
+module.exports = async (env = {}, options = {}) => {
+  const dev = options.mode === 'development';
+  const config = paneConfig(dev);
+  return {
+    devtool: dev ? 'eval-source-map' : 'source-map',
+    entry: {
+      taskpane: './src/taskpane/index.tsx',
+      commands: './src/commands/commands.ts',
+      redirect: './src/auth/redirect-bridge.ts',
+      dialog: './src/auth/dialog.ts',
+    },
+    output: {
+      path: path.resolve(__dirname, env.outputPath || 'dist'),
+      filename: '[name].[contenthash:8].js',
+      clean: true,
+    },
+    resolve: {
+      extensions: ['.ts', '.tsx', '.js'],
+      // dns-packet reads and writes through Node's Buffer: the browser gets the `buffer` package.
+      fallback: { buffer: require.resolve('buffer/') },
+    },
+    module: {
+      rules: [
+        {
+          test: /\.tsx?$/,
+          exclude: /node_modules/,
+          // Type-checking is `npm run typecheck`'s job; the bundle only transpiles.
+          use: { loader: 'ts-loader', options: { transpileOnly: true, configFile: 'tsconfig.pane.json' } },
+        },
+      ],
+    },
+    plugins: [
+      new webpack.ProvidePlugin({ Buffer: ['buffer', 'Buffer'] }),
+      new webpack.DefinePlugin({ WCF_CONFIG: JSON.stringify(config) }),
+      new HtmlWebpackPlugin({ filename: 'taskpane.html', template: './src/taskpane/taskpane.html', chunks: ['taskpane'] }),
+      new HtmlWebpackPlugin({ filename: 'commands.html', template: './src/commands/commands.html', chunks: ['commands'] }),
+      new HtmlWebpackPlugin({ filename: 'redirect.html', template: './src/auth/redirect.html', chunks: ['redirect'] }),
+      new HtmlWebpackPlugin({ filename: 'dialog.html', template: './src/auth/dialog.html', chunks: ['dialog'] }),
+      new HtmlWebpackPlugin({ filename: 'support.html', template: './src/support/support.html', chunks: [] }),
+      new HtmlWebpackPlugin({ filename: 'privacy.html', template: './src/support/privacy.html', chunks: [] }),
+      new CopyWebpackPlugin({
+        patterns: [
+          { from: 'assets/*', to: 'assets/[name][ext][query]' },
+          {
+            from: 'manifest*.xml',
+            to: '[name][ext]',
+            transform(content) {
+              return dev ? content : content.toString().replace(new RegExp(urlDev, 'g'), urlProd);
+            },
+          },
+        ],
+      }),
+    ],
+    performance: { hints: false },
+    devServer: {
+      headers: { 'Access-Control-Allow-Origin': '*' },
+      server: {
+        type: 'https',
+        options: env.WEBPACK_BUILD || options.https !== undefined ? options.https : await getHttpsOptions(),
+      },
+      port: Number(process.env.npm_package_config_dev_server_port || 3000),
+    },
+  };
+};
