@@ -116,10 +116,26 @@ module.exports = async (env = {}, options = {}) => {
     plugins: [
       new webpack.ProvidePlugin({ Buffer: ['buffer', 'Buffer'] }),
       new webpack.DefinePlugin({ WCF_CONFIG: JSON.stringify(config) }),
-      new HtmlWebpackPlugin({ filename: 'taskpane.html', template: './src/taskpane/taskpane.html', chunks: ['taskpane'] }),
-      new HtmlWebpackPlugin({ filename: 'commands.html', template: './src/commands/commands.html', chunks: ['commands'] }),
-      new HtmlWebpackPlugin({ filename: 'redirect.html', template: './src/auth/redirect.html', chunks: ['redirect'] }),
-      new HtmlWebpackPlugin({ filename: 'dialog.html', template: './src/auth/dialog.html', chunks: ['dialog'] }),
+      new HtmlWebpackPlugin({
+        filename: 'taskpane.html',
+        template: './src/taskpane/taskpane.html',
+        chunks: ['taskpane'],
+      }),
+      new HtmlWebpackPlugin({
+        filename: 'commands.html',
+        template: './src/commands/commands.html',
+        chunks: ['commands'],
+      }),
+      new HtmlWebpackPlugin({
+        filename: 'redirect.html',
+        template: './src/auth/redirect.html',
+        chunks: ['redirect'],
+      }),
+      new HtmlWebpackPlugin({
+        filename: 'dialog.html',
+        template: './src/auth/dialog.html',
+        chunks: ['dialog'],
+      }),
       new HtmlWebpackPlugin({ filename: 'support.html', template: './src/support/support.html', chunks: [] }),
       new HtmlWebpackPlugin({ filename: 'privacy.html', template: './src/support/privacy.html', chunks: [] }),
       new CopyWebpackPlugin({
