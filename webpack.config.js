@@ -1,4 +1,3 @@
-/* eslint-disable no-console */
 'use strict';
 // The task pane's build, in the shape of Microsoft's Office add-in task-pane template: entries
 // `taskpane` and `commands`, HtmlWebpackPlugin pages, CopyWebpackPlugin for assets/ and the manifest
