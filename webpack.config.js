@@ -11,7 +11,7 @@ const HtmlWebpackPlugin = require('html-webpack-plugin');
 
 const urlDev = 'https://localhost:3000/';
 // CHANGE THIS (or set WCF_PRODUCTION_URL) TO YOUR PRODUCTION DEPLOYMENT LOCATION, with a trailing slash.
-const urlProd = withSlash(process.env.WCF_PRODUCTION_URL || 'https://www.contoso.com/who-can-federate/');
+const DEFAULT_URL_PROD = 'https://www.contoso.com/who-can-federate/';
 const DEFAULT_GRAPH_BASE_URL = 'https://graph.microsoft.com/v1.0';
 
 function withSlash(url) {
@@ -84,6 +84,7 @@ async function getHttpsOptions() {
 module.exports = async (env = {}, options = {}) => {
   const dev = options.mode === 'development';
   const config = paneConfig(dev);
+  const urlProd = withSlash(process.env.WCF_PRODUCTION_URL || DEFAULT_URL_PROD);
   return {
     devtool: dev ? 'eval-source-map' : 'source-map',
     entry: {
@@ -152,6 +153,8 @@ module.exports = async (env = {}, options = {}) => {
     ],
     performance: { hints: false },
     devServer: {
+      host: 'localhost',
+      static: false,
       headers: { 'Access-Control-Allow-Origin': '*' },
       server: {
         type: 'https',

@@ -1,0 +1,43 @@
+import { readFile, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { buildPane } from './support/build-pane';
+import { validateManifest } from './support/validate-manifest';
+
+jest.setTimeout(180_000);
+
+const ROOT = join(__dirname, '..');
+const OUTPUT = 'build/production-check';
+const PRODUCTION_URL = 'https://addin.example.org/who-can-federate/';
+
+afterAll(async () => {
+  await rm(join(ROOT, OUTPUT), { recursive: true, force: true });
+});
+
+describe('npm run build (production)', () => {
+  it('refuses a development token', async () => {
+    await expect(
+      buildPane({ mode: 'production', outputPath: OUTPUT, env: { WCF_DEV_TOKEN: 'x' } }),
+    ).rejects.toThrow(/WCF_DEV_TOKEN is set for a production build/);
+  });
+
+  it('writes a deployable folder whose manifest points at the production URL and validates', async () => {
+    await buildPane({ mode: 'production', outputPath: OUTPUT, env: { WCF_PRODUCTION_URL: PRODUCTION_URL } });
+    const files = await readdir(join(ROOT, OUTPUT));
+    for (const page of ['taskpane.html', 'commands.html', 'redirect.html', 'dialog.html', 'support.html', 'privacy.html', 'manifest.xml']) {
+      expect(files).toContain(page);
+    }
+    const manifest = await readFile(join(ROOT, OUTPUT, 'manifest.xml'), 'utf8');
+    expect(manifest).not.toContain('https://localhost:3000/');
+    expect(manifest).toContain(`${PRODUCTION_URL}taskpane.html`);
+    expect(manifest).toContain(`${PRODUCTION_URL}assets/icon-80.png`);
+    expect(await validateManifest(manifest)).toEqual([]);
+    const pane = await readFile(join(ROOT, OUTPUT, 'taskpane.html'), 'utf8');
+    expect(pane).toMatch(/<script[^>]* src="?https:\/\/appsforoffice\.microsoft\.com\/lib\/1\/hosted\/office\.js"?>/);
+    // The bundle carries the production Graph and resolver defaults, and no development token.
+    const bundle = await readFile(join(ROOT, OUTPUT, files.find((f) => /^taskpane\..*\.js$/.test(f)) ?? ''), 'utf8');
+    // (booleans, not toContain: a failure must not print a megabyte of minified code)
+    expect(bundle.includes('graphBaseUrl:"https://graph.microsoft.com/v1.0"')).toBe(true);
+    expect(bundle.includes('devToken:""')).toBe(true);
+    expect(bundle.includes('production:!0')).toBe(true);
+  });
+});
