@@ -23,7 +23,15 @@ describe('npm run build (production)', () => {
   it('writes a deployable folder whose manifest points at the production URL and validates', async () => {
     await buildPane({ mode: 'production', outputPath: OUTPUT, env: { WCF_PRODUCTION_URL: PRODUCTION_URL } });
     const files = await readdir(join(ROOT, OUTPUT));
-    for (const page of ['taskpane.html', 'commands.html', 'redirect.html', 'dialog.html', 'support.html', 'privacy.html', 'manifest.xml']) {
+    for (const page of [
+      'taskpane.html',
+      'commands.html',
+      'redirect.html',
+      'dialog.html',
+      'support.html',
+      'privacy.html',
+      'manifest.xml',
+    ]) {
       expect(files).toContain(page);
     }
     const manifest = await readFile(join(ROOT, OUTPUT, 'manifest.xml'), 'utf8');
@@ -32,9 +40,14 @@ describe('npm run build (production)', () => {
     expect(manifest).toContain(`${PRODUCTION_URL}assets/icon-80.png`);
     expect(await validateManifest(manifest)).toEqual([]);
     const pane = await readFile(join(ROOT, OUTPUT, 'taskpane.html'), 'utf8');
-    expect(pane).toMatch(/<script[^>]* src="?https:\/\/appsforoffice\.microsoft\.com\/lib\/1\/hosted\/office\.js"?>/);
+    expect(pane).toMatch(
+      /<script[^>]* src="?https:\/\/appsforoffice\.microsoft\.com\/lib\/1\/hosted\/office\.js"?>/,
+    );
     // The bundle carries the production Graph and resolver defaults, and no development token.
-    const bundle = await readFile(join(ROOT, OUTPUT, files.find((f) => /^taskpane\..*\.js$/.test(f)) ?? ''), 'utf8');
+    const bundle = await readFile(
+      join(ROOT, OUTPUT, files.find((f) => /^taskpane\..*\.js$/.test(f)) ?? ''),
+      'utf8',
+    );
     // (booleans, not toContain: a failure must not print a megabyte of minified code)
     expect(bundle.includes('graphBaseUrl:"https://graph.microsoft.com/v1.0"')).toBe(true);
     expect(bundle.includes('devToken:""')).toBe(true);

@@ -33,6 +33,7 @@ const useStyles = makeStyles({
     gap: tokens.spacingVerticalM,
     padding: tokens.spacingHorizontalM,
   },
+  header: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
   actions: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
   progress: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
   footer: { color: tokens.colorNeutralForeground3 },

@@ -152,7 +152,8 @@ describe('the task pane in Chromium', () => {
     // own telemetry frame, was blocked. Office.js came from the local package.
     expect(blocked.filter((url) => !url.startsWith(OFFICE_TELEMETRY))).toEqual([]);
     expect(officeRequests[0]).toMatch(/office\.js$/);
-    if (process.env.WCF_SCREENSHOT) await page.screenshot({ path: process.env.WCF_SCREENSHOT, fullPage: true });
+    if (process.env.WCF_SCREENSHOT)
+      await page.screenshot({ path: process.env.WCF_SCREENSHOT, fullPage: true });
     await context.close();
   });
 

@@ -68,7 +68,12 @@ export function ResultsList({
                 {row.parsed.ok && <div className={styles.note}>{row.parsed.displayDomain}</div>}
               </TableCell>
               <TableCell>
-                <Badge className={styles.answer} appearance="tint" color={ANSWER_COLOR[answer]} data-testid="answer">
+                <Badge
+                  className={styles.answer}
+                  appearance="tint"
+                  color={ANSWER_COLOR[answer]}
+                  data-testid="answer"
+                >
                   {answer}
                 </Badge>
               </TableCell>
