@@ -100,6 +100,8 @@ module.exports = async (env = {}, options = {}) => {
     },
     resolve: {
       extensions: ['.ts', '.tsx', '.js'],
+      // Dynamic imports name their target `.js`, as TypeScript's node16 resolution asks; the file is `.ts`.
+      extensionAlias: { '.js': ['.ts', '.tsx', '.js'] },
       // dns-packet reads and writes through Node's Buffer: the browser gets the `buffer` package.
       fallback: { buffer: require.resolve('buffer/') },
     },

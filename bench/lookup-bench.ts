@@ -17,7 +17,7 @@ import { PROBES, questionName } from '../src/core/probes';
 import { DohClient, type FetchLike } from '../src/dns/doh-client';
 import { FederationLookup } from '../src/dns/lookup';
 import { createNodeFetch } from '../src/dns/node-fetch';
-import { benchZone, countLost } from './bench-zone';
+import { benchZone, countLost } from '../test/support/generated-zone';
 import type { ResolverAddresses } from './resolver-process';
 
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 40);

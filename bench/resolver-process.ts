@@ -7,7 +7,7 @@ import { createSocket } from 'node:dgram';
 import * as dnsPacket from 'dns-packet';
 import { answerFromZone, startDohServer } from '../test/support/doh-server';
 import { loopbackCertificate } from '../test/support/certificates';
-import { benchZone } from './bench-zone';
+import { benchZone } from '../test/support/generated-zone';
 
 /** What the resolver process tells its parent. */
 export interface ResolverAddresses {

@@ -48,6 +48,7 @@ export type FetchLike = (
     headers: Record<string, string>;
     body?: Uint8Array<ArrayBuffer>;
     signal: AbortSignal;
+    cache?: 'no-store';
   },
 ) => Promise<FetchLikeResponse>;
 
@@ -66,6 +67,11 @@ export interface DohClientOptions {
   /** First back-off in ms; doubles on each retry, with jitter. */
   backoffMs?: number;
   maxInFlightPerEndpoint?: number;
+  /**
+   * Skip the HTTP cache (`cache: 'no-store'`): in a browser, where answers already live in the
+   * lookup's own TTL cache, this saves the browser a cache look-up and write per question.
+   */
+  bypassHttpCache?: boolean;
   /** How long an endpoint that kept failing is tried last. */
   quarantineMs?: number;
   clock?: Clock;
@@ -102,6 +108,7 @@ export class DohClient {
   private readonly retries: number;
   private readonly backoffMs: number;
   private readonly quarantineMs: number;
+  private readonly bypassHttpCache: boolean;
   private readonly clock: Clock;
   private readonly states: EndpointState[];
 
@@ -113,6 +120,7 @@ export class DohClient {
     this.retries = options.retries ?? 2;
     this.backoffMs = options.backoffMs ?? 250;
     this.quarantineMs = options.quarantineMs ?? 30_000;
+    this.bypassHttpCache = options.bypassHttpCache ?? false;
     this.clock = options.clock ?? systemClock;
     const limit = options.maxInFlightPerEndpoint ?? DEFAULT_MAX_IN_FLIGHT_PER_ENDPOINT;
     this.states = this.endpoints.map((url) => ({
@@ -233,6 +241,7 @@ export class DohClient {
             signal: controller.signal,
           }
         : { method: 'GET', headers: { accept: DNS_MESSAGE }, signal: controller.signal };
+      if (this.bypassHttpCache) init.cache = 'no-store';
       const url = state.usePost
         ? state.url
         : `${state.url}${state.url.includes('?') ? '&' : '?'}dns=${base64Url(query)}`;

@@ -39,6 +39,8 @@ export interface CheckOptions {
   /** Called with each complete verdict, as it completes. */
   onVerdict?: (verdict: DomainVerdict) => void;
   onProgress?: (progress: LookupProgress) => void;
+  /** Ask every question again, ignoring (and then refreshing) cached answers: the pane's "Refresh". */
+  refresh?: boolean;
 }
 
 interface Question {
@@ -88,14 +90,14 @@ export class FederationLookup {
    * One record of one domain: from the cache, from a question already in flight, or asked now.
    * Never rejects for DNS trouble (that is an `error` result); rejects only when `signal` aborts.
    */
-  lookupRecord(probe: Probe, domain: string, signal?: AbortSignal): Promise<RecordResult> {
+  lookupRecord(probe: Probe, domain: string, signal?: AbortSignal, refresh = false): Promise<RecordResult> {
     const scope = new AbortScope(signal);
-    return this.lookupIn(scope, probe, domain).finally(() => scope.dispose());
+    return this.lookupIn(scope, probe, domain, refresh).finally(() => scope.dispose());
   }
 
-  private lookupIn(scope: AbortScope, probe: Probe, domain: string): Promise<RecordResult> {
+  private lookupIn(scope: AbortScope, probe: Probe, domain: string, refresh: boolean): Promise<RecordResult> {
     const name = questionName(probe, domain);
-    const cached = this.cache.get(name, probe.type);
+    const cached = refresh ? undefined : this.cache.get(name, probe.type);
     if (cached) return Promise.resolve(cached);
     const key = `${probe.type} ${name}`;
     let shared = this.inFlight.get(key);
@@ -213,7 +215,12 @@ export class FederationLookup {
         if (scope.aborted) throw scope.reason;
         const question = questions[next] as Question;
         next += 1;
-        const result = await this.lookupIn(scope, question.probe, question.domain.domain.domain);
+        const result = await this.lookupIn(
+          scope,
+          question.probe,
+          question.domain.domain.domain,
+          options.refresh ?? false,
+        );
         settle(question, result);
       }
     };

@@ -13,18 +13,29 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import { useCallback, useEffect, useRef, useState, type ChangeEvent, type ReactElement } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ChangeEvent,
+  type ReactElement,
+} from 'react';
 import { SignInError } from '../auth/sign-in-error';
 import { toRows, type PersonRow } from '../contacts/contact';
 import { uniqueDomains, type NormalisedDomain } from '../core/address';
-import type { DomainVerdict } from '../core/verdict';
-import { ContactsLoad, ContactsLoadError } from '../graph/contacts';
-import { ContactsFileError, parseContactsFile } from '../sources/contacts-file';
+import { ContactsLoad, ContactsLoadError, type ContactsProgress } from '../graph/contacts';
 import { peopleOnMessage } from '../sources/message-people';
-import { ResultsList } from './components/ResultsList';
+import { DomainDetails } from './components/DomainDetails';
+import { PeopleList } from './components/PeopleList';
 import { Summary } from './components/Summary';
+import { Toolbar } from './components/Toolbar';
+import { download, exportCsv, exportFileName } from './export';
+import { countByFilter, filterRows, type Filter } from './filters';
 import { count } from './present';
 import type { PaneServices } from './services';
+import { useFederationCheck } from './useFederationCheck';
 
 const useStyles = makeStyles({
   root: {
@@ -40,98 +51,72 @@ const useStyles = makeStyles({
   hidden: { display: 'none' },
 });
 
-type Phase =
-  | { kind: 'idle' }
-  | { kind: 'loading'; contacts: number; folders: number }
-  | { kind: 'checking'; done: number; total: number }
-  | { kind: 'done'; stopped?: { done: number; total: number } };
-
 interface Problem {
   title: string;
   message: string;
   actions: { label: string; run: () => void }[];
 }
 
-/** How often collected verdicts are drawn: often enough to look live, rarely enough for 2,000 domains. */
-const FLUSH_MS = 150;
+function domainsOf(rows: readonly PersonRow[]): NormalisedDomain[] {
+  return uniqueDomains(rows.flatMap((row) => (row.parsed.ok ? [row.parsed] : [])));
+}
 
-/** The task pane: choose a source, watch it load and check, read the answer for every person. */
+/** The task pane: choose a source, watch it load and check, read and export the answer for every person. */
 export function App({ services }: { services: PaneServices }): ReactElement {
   const styles = useStyles();
-  const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
+  const federation = useFederationCheck(services);
+  const [loading, setLoading] = useState<ContactsProgress | undefined>();
   const [rows, setRows] = useState<PersonRow[]>([]);
   const [source, setSource] = useState('');
-  const [verdicts, setVerdicts] = useState<ReadonlyMap<string, DomainVerdict>>(new Map());
   const [problem, setProblem] = useState<Problem | undefined>();
-  const abort = useRef<AbortController | undefined>(undefined);
+  const [filter, setFilter] = useState<Filter>('all');
+  const [query, setQuery] = useState('');
+  const [everyone, setEveryone] = useState(false);
+  const [details, setDetails] = useState<PersonRow | undefined>();
+  const loadAbort = useRef<AbortController | undefined>(undefined);
   const contactsLoad = useRef<ContactsLoad | undefined>(undefined);
   const fileInput = useRef<HTMLInputElement>(null);
 
-  useEffect(() => () => abort.current?.abort(), []);
-
-  const cancel = useCallback(
-    () => abort.current?.abort(new DOMException('Stopped by the user', 'AbortError')),
-    [],
-  );
+  // Fetch the sign-in and lookup code once the pane is interactive, so a click finds it ready (a
+  // sign-in pop-up must open within the click's user activation).
+  useEffect(() => {
+    const warm = setTimeout(() => {
+      void services.lookup().catch(() => undefined);
+      void services.tokens().catch(() => undefined);
+    }, 200);
+    return () => clearTimeout(warm);
+  }, [services]);
 
   const check = useCallback(
     async (people: PersonRow[], label: string) => {
       setRows(people);
       setSource(label);
-      const domains: NormalisedDomain[] = uniqueDomains(
-        people.flatMap((row) => (row.parsed.ok ? [row.parsed] : [])),
-      );
-      const controller = new AbortController();
-      abort.current = controller;
-      const collected = new Map<string, DomainVerdict>();
-      const progress = { done: 0, total: domains.length };
-      setVerdicts(new Map());
-      setPhase({ kind: 'checking', ...progress });
-      const flush = (): void => {
-        setVerdicts(new Map(collected));
-        setPhase((current) => (current.kind === 'checking' ? { kind: 'checking', ...progress } : current));
-      };
-      const timer = setInterval(flush, FLUSH_MS);
-      try {
-        await services.lookup.checkDomains(domains, {
-          signal: controller.signal,
-          onPartial: (verdict) => collected.set(verdict.domain, verdict),
-          onVerdict: (verdict) => collected.set(verdict.domain, verdict),
-          onProgress: (p) => {
-            progress.done = p.domainsDone;
-          },
-        });
-        flush();
-        setPhase({ kind: 'done' });
-      } catch (error) {
-        flush();
-        if (!controller.signal.aborted) throw error;
-        setPhase({ kind: 'done', stopped: { ...progress } });
-      } finally {
-        clearInterval(timer);
-      }
+      setFilter('all');
+      await federation.run(domainsOf(people));
     },
-    [services],
+    [federation],
   );
 
   const checkContacts = useCallback(async () => {
     setProblem(undefined);
     const controller = new AbortController();
-    abort.current = controller;
+    loadAbort.current = controller;
     try {
       // Asked first, inside the click, so that an interactive sign-in may open its window.
-      await services.tokens.getAccessToken();
+      const tokens = await services.tokens();
+      await tokens.getAccessToken();
       if (!contactsLoad.current || contactsLoad.current.complete) {
-        contactsLoad.current = new ContactsLoad(services.graph(), (p) => setPhase({ kind: 'loading', ...p }));
+        contactsLoad.current = new ContactsLoad(await services.graph(), setLoading);
       }
       const load = contactsLoad.current;
-      setPhase({ kind: 'loading', ...load.progress });
+      setLoading(load.progress);
       const contacts = await load.run(controller.signal);
+      setLoading(undefined);
       await check(toRows(contacts), 'your contacts');
     } catch (error) {
+      setLoading(undefined);
       const load = contactsLoad.current;
       if (error instanceof SignInError) {
-        setPhase({ kind: 'idle' });
         setProblem({
           title: 'Not signed in',
           message: error.message,
@@ -141,7 +126,6 @@ export function App({ services }: { services: PaneServices }): ReactElement {
         const loaded = toRows(load.contacts);
         setRows(loaded);
         setSource('your contacts (part)');
-        setPhase({ kind: 'idle' });
         setProblem({
           title: `Loaded ${count(load.contacts.length)} contacts, then stopped`,
           message: error.message,
@@ -152,16 +136,15 @@ export function App({ services }: { services: PaneServices }): ReactElement {
               : []),
           ],
         });
-      } else if (controller.signal.aborted) {
-        setPhase({ kind: 'idle' });
-      } else {
-        setPhase({ kind: 'idle' });
+      } else if (!controller.signal.aborted) {
         setProblem({
           title: 'Something went wrong',
           message: error instanceof Error ? error.message : String(error),
           actions: [],
         });
       }
+    } finally {
+      if (loadAbort.current === controller) loadAbort.current = undefined;
     }
   }, [services, check]);
 
@@ -186,20 +169,35 @@ export function App({ services }: { services: PaneServices }): ReactElement {
       if (!file) return;
       setProblem(undefined);
       try {
-        const parsed = parseContactsFile(file.name, await file.text());
+        const parsed = await services.readContactsFile(file.name, await file.text());
         await check(toRows(parsed.contacts), file.name);
       } catch (error) {
-        const message =
-          error instanceof ContactsFileError
-            ? error.message
-            : `Could not read ${file.name}: ${String(error)}`;
-        setProblem({ title: 'Could not import the file', message, actions: [] });
+        setProblem({
+          title: 'Could not import the file',
+          message: error instanceof Error ? error.message : String(error),
+          actions: [],
+        });
       }
     },
-    [check],
+    [services, check],
   );
 
-  const busy = phase.kind === 'loading' || phase.kind === 'checking';
+  const { verdicts } = federation;
+  const counts = useMemo(() => countByFilter(rows, verdicts), [rows, verdicts]);
+  const shown = useMemo(() => filterRows(rows, verdicts, filter, query), [rows, verdicts, filter, query]);
+  const checking = federation.progress !== undefined;
+  const busy = loading !== undefined || checking;
+
+  const retryUnknown = (): void => {
+    const unknown = domainsOf(rows).filter((d) => verdicts.get(d.domain)?.canFederate === null);
+    void federation.run(unknown, { merge: true });
+  };
+  const exportNow = (): void => download(exportFileName(everyone), exportCsv(rows, verdicts, { everyone }));
+  const cancel = (): void => {
+    loadAbort.current?.abort(new DOMException('Stopped by the user', 'AbortError'));
+    federation.cancel();
+  };
+
   return (
     <main className={styles.root} aria-busy={busy}>
       <header className={styles.header}>
@@ -236,6 +234,7 @@ export function App({ services }: { services: PaneServices }): ReactElement {
           accept=".csv,.vcf,text/csv,text/vcard"
           aria-label="Contacts file (CSV or vCard)"
           data-testid="contacts-file"
+          tabIndex={-1}
           onChange={(event) => void importFile(event)}
         />
       </section>
@@ -259,39 +258,61 @@ export function App({ services }: { services: PaneServices }): ReactElement {
       )}
 
       <section className={styles.progress} aria-live="polite" aria-label="Progress">
-        {phase.kind === 'loading' && (
+        {loading && (
           <>
             <Subtitle2 as="h2">
-              Loading contacts… {count(phase.contacts)} from {count(phase.folders)} folder
-              {phase.folders === 1 ? '' : 's'}
+              Loading contacts… {count(loading.contacts)} from {count(loading.folders)} folder
+              {loading.folders === 1 ? '' : 's'}
             </Subtitle2>
-            <ProgressBar />
-            <Button onClick={cancel}>Cancel</Button>
+            <ProgressBar aria-label="Loading contacts" />
           </>
         )}
-        {phase.kind === 'checking' && (
+        {federation.progress && (
           <>
             <Subtitle2 as="h2">
-              Checking {count(phase.done)} of {count(phase.total)} domains
+              Checking {count(federation.progress.done)} of {count(federation.progress.total)} domains
             </Subtitle2>
-            <ProgressBar value={phase.total === 0 ? 1 : phase.done / phase.total} />
-            <Button onClick={cancel}>Cancel</Button>
+            <ProgressBar
+              aria-label="Checking domains"
+              value={
+                federation.progress.total === 0 ? 1 : federation.progress.done / federation.progress.total
+              }
+            />
           </>
         )}
-        {phase.kind === 'done' && phase.stopped && (
+        {busy && <Button onClick={cancel}>Cancel</Button>}
+        {!busy && federation.stopped && (
           <Body1>
-            Stopped after {count(phase.stopped.done)} of {count(phase.stopped.total)} domains; the rest show
-            as “not checked”.
+            Stopped after {count(federation.stopped.done)} of {count(federation.stopped.total)} domains; the
+            rest show as “not checked”.
           </Body1>
         )}
       </section>
 
       {rows.length > 0 && (
         <>
-          <Summary rows={rows} verdicts={verdicts} source={source} />
-          <ResultsList rows={rows} verdicts={verdicts} checking={phase.kind === 'checking'} />
+          <Summary counts={counts} source={source} />
+          <Toolbar
+            filter={filter}
+            counts={counts}
+            onFilter={setFilter}
+            query={query}
+            onQuery={setQuery}
+            everyone={everyone}
+            onEveryone={setEveryone}
+            onExport={exportNow}
+            busy={busy}
+            onRetryUnknown={retryUnknown}
+            onRefresh={() => void federation.run(domainsOf(rows), { refresh: true })}
+          />
+          <PeopleList rows={shown} verdicts={verdicts} checking={checking} onOpen={setDetails} />
         </>
       )}
+      <DomainDetails
+        row={details}
+        verdict={details?.parsed.ok ? verdicts.get(details.parsed.domain) : undefined}
+        onClose={() => setDetails(undefined)}
+      />
 
       <footer className={styles.footer}>
         <Caption1>

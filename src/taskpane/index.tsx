@@ -1,29 +1,46 @@
-import { FluentProvider, webDarkTheme, webLightTheme, type Theme } from '@fluentui/react-components';
+import { FluentProvider, webDarkTheme, webLightTheme } from '@fluentui/react-components';
+import { useEffect, useState, type ReactElement } from 'react';
 import { createRoot } from 'react-dom/client';
 import { bakedConfig } from '../config';
 import { App } from './App';
-import { createServices } from './services';
+import { createServices, type PaneServices } from './services';
+import { currentTheme, type ThemeKind } from './theme';
 
-/** Follows Office's theme: a dark body background means the dark Fluent theme. */
-function officeTheme(): Theme {
-  const background =
-    typeof Office !== 'undefined' ? Office.context?.officeTheme?.bodyBackgroundColor : undefined;
-  if (!background) return webLightTheme;
-  const hex = background.replace('#', '');
-  const [r, g, b] = [0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16));
-  const luminance = (0.2126 * (r ?? 255) + 0.7152 * (g ?? 255) + 0.0722 * (b ?? 255)) / 255;
-  return luminance < 0.5 ? webDarkTheme : webLightTheme;
+function officeBackground(): string | undefined {
+  return typeof Office !== 'undefined' ? Office.context?.officeTheme?.bodyBackgroundColor : undefined;
+}
+
+const darkQuery = (): MediaQueryList => window.matchMedia('(prefers-color-scheme: dark)');
+
+/** The pane in a Fluent provider whose theme follows Office's (or the system's) and changes with it. */
+function Root({ services }: { services: PaneServices }): ReactElement {
+  const [theme, setTheme] = useState<ThemeKind>(() => currentTheme(officeBackground(), darkQuery().matches));
+  useEffect(() => {
+    const update = (): void => setTheme(currentTheme(officeBackground(), darkQuery().matches));
+    const query = darkQuery();
+    query.addEventListener('change', update);
+    // Outlook tells add-ins when its theme changes (Mailbox 1.14); older hosts simply never call.
+    const mailbox = services.inOffice ? Office.context.mailbox : undefined;
+    const themeEvent = (Office.EventType as unknown as Record<string, Office.EventType | undefined>)
+      .OfficeThemeChanged;
+    if (mailbox?.addHandlerAsync && themeEvent) mailbox.addHandlerAsync(themeEvent, update);
+    return () => query.removeEventListener('change', update);
+  }, [services]);
+  return (
+    <FluentProvider
+      theme={theme === 'dark' ? webDarkTheme : webLightTheme}
+      data-theme={theme}
+      style={{ minHeight: '100vh' }}
+    >
+      <App services={services} />
+    </FluentProvider>
+  );
 }
 
 function start(host: Office.HostType | null | undefined): void {
   const root = document.getElementById('root');
   if (!root) return;
-  const services = createServices(bakedConfig(), host);
-  createRoot(root).render(
-    <FluentProvider theme={officeTheme()}>
-      <App services={services} />
-    </FluentProvider>,
-  );
+  createRoot(root).render(<Root services={createServices(bakedConfig(), host)} />);
 }
 
 // Outside Office (a plain browser), Office.onReady still resolves, with no host; without Office.js

@@ -1,43 +1,71 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
-import { createTokenProvider } from '../auth/msal';
 import type { TokenProvider } from '../auth/token-provider';
 import type { PaneConfig } from '../config';
-import { DohClient, PUBLIC_DOH_ENDPOINTS } from '../dns/doh-client';
-import { FederationLookup } from '../dns/lookup';
-import { RecordCache } from '../dns/record-cache';
-import { createGraphClient } from '../graph/graph-client';
+import type { FederationLookup } from '../dns/lookup';
+import type { ContactsFile } from '../sources/contacts-file';
 import type { MessageItem } from '../sources/message-people';
-import { LocalStorageStore } from './local-storage-store';
 
-/** Everything the pane talks to, made once at start-up; components get it, never `fetch` itself. */
+/**
+ * Everything the pane talks to. Components get this and never call `fetch` themselves. The heavy
+ * parts (MSAL, the Graph SDK, the DNS client with its consumer-domain list, the file parsers) are
+ * loaded on first use, after the pane is already interactive, so the first paint needs little JS.
+ */
 export interface PaneServices {
   /** Whether the pane runs inside Outlook (Office.onReady reported a host). */
   inOffice: boolean;
-  tokens: TokenProvider;
-  graph: () => Client;
-  lookup: FederationLookup;
   /** The open message, when there is one. */
   messageItem: MessageItem | undefined;
+  tokens(): Promise<TokenProvider>;
+  graph(): Promise<Client>;
+  lookup(): Promise<FederationLookup>;
+  readContactsFile(fileName: string, text: string): Promise<ContactsFile>;
+}
+
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () => {
+    pending ??= load().catch((error: unknown) => {
+      pending = undefined; // a failed chunk load (offline) can be retried
+      throw error;
+    });
+    return pending;
+  };
 }
 
 export function createServices(config: PaneConfig, host: Office.HostType | null | undefined): PaneServices {
   const inOffice = host !== null && host !== undefined;
-  const tokens = createTokenProvider(config, inOffice);
-  let graph: Client | undefined;
-  const client = new DohClient({
-    endpoints: config.dohUrls.length > 0 ? config.dohUrls : PUBLIC_DOH_ENDPOINTS,
+  const tokens = once(async () => {
+    const { createTokenProvider } = await import(/* webpackChunkName: "auth" */ '../auth/msal.js');
+    return createTokenProvider(config, inOffice);
   });
-  const lookup = new FederationLookup({ client, cache: new RecordCache({ store: new LocalStorageStore() }) });
-  const item = inOffice ? (Office.context.mailbox?.item as unknown as MessageItem | undefined) : undefined;
+  const graph = once(async () => {
+    const [{ createGraphClient }, provider] = await Promise.all([
+      import(/* webpackChunkName: "graph" */ '../graph/graph-client.js'),
+      tokens(),
+    ]);
+    return createGraphClient({
+      baseUrl: config.graphBaseUrl,
+      getAccessToken: () => provider.getAccessToken(),
+    });
+  });
+  const lookup = once(async () => {
+    const { createBrowserLookup } = await import(/* webpackChunkName: "lookup" */ './browser-lookup.js');
+    return createBrowserLookup(config);
+  });
+  const item = inOffice
+    ? (Office.context.mailbox?.item as unknown as MessageItem | undefined | null)
+    : undefined;
   return {
     inOffice,
-    tokens,
-    graph: () =>
-      (graph ??= createGraphClient({
-        baseUrl: config.graphBaseUrl,
-        getAccessToken: () => tokens.getAccessToken(),
-      })),
-    lookup,
     messageItem: item ?? undefined,
+    tokens,
+    graph,
+    lookup,
+    readContactsFile: async (fileName, text) => {
+      const { parseContactsFile } = await import(
+        /* webpackChunkName: "import" */ '../sources/contacts-file.js'
+      );
+      return parseContactsFile(fileName, text);
+    },
   };
 }

@@ -175,6 +175,23 @@ describe.each([
     expect(doh.inFlight.max).toBe(4);
   });
 
+  it('asks fetch to skip the HTTP cache when told to (the pane keeps its own cache)', async () => {
+    const doh = await server();
+    const seen: (string | undefined)[] = [];
+    const spy = (bypassHttpCache: boolean) =>
+      new DohClient({
+        endpoints: [doh.url],
+        bypassHttpCache,
+        fetch: (url, init) => {
+          seen.push(init.cache);
+          return (transport ?? ((u, o) => fetch(u, o)))(url, init);
+        },
+      });
+    await spy(true).query('_sip._tls.contoso.test', 'SRV');
+    await spy(false).query('_sip._tls.contoso.test', 'SRV');
+    expect(seen).toEqual(['no-store', undefined]);
+  });
+
   it('stops at once when cancelled', async () => {
     const doh = await server();
     const client = new DohClient({ endpoints: [doh.url], timeoutMs: 10_000 });

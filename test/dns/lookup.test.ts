@@ -146,6 +146,15 @@ describe('FederationLookup mechanics', () => {
     expect(doh.queries).toHaveLength(PROBES.length); // all from the cache
   });
 
+  it('asks again, ignoring the cache, when refreshing', async () => {
+    const shared = lookup();
+    await shared.checkDomains([domain('contoso.test')]);
+    await shared.checkDomains([domain('contoso.test')], { refresh: true });
+    expect(doh.queries).toHaveLength(2 * PROBES.length);
+    await shared.checkDomains([domain('contoso.test')]);
+    expect(doh.queries).toHaveLength(2 * PROBES.length);
+  });
+
   it('does not cache failures', async () => {
     const shared = lookup();
     await shared.checkDomains([domain('broken.test')]);

@@ -1,15 +1,75 @@
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
-
-const OFFICE_JS_DIST = join(__dirname, '..', '..', 'node_modules', '@microsoft', 'office-js', 'dist');
-const OFFICE_CDN = 'https://appsforoffice.microsoft.com/lib/1/hosted/';
+import { loopbackCertificate } from './certificates';
+import { projectRoot } from './project-root';
 
 /** Debian's Chromium, installed by .ci/run (`apt-get install chromium`). */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const OFFICE_CDN_HOST = 'appsforoffice.microsoft.com';
+const OFFICE_JS_DIST = join(projectRoot(), 'node_modules', '@microsoft', 'office-js', 'dist');
 
-export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({
+/**
+ * Microsoft's Office.js CDN, played on 127.0.0.1 over HTTPS from the local `@microsoft/office-js`
+ * package: `/lib/1/hosted/<file>` is `dist/<file>`.
+ */
+async function startOfficeCdn(certificate: { cert: string; key: string }) {
+  const requests: string[] = [];
+  const server = createServer(certificate, (request, response) => {
+    const path = new URL(request.url ?? '/', 'https://cdn').pathname;
+    requests.push(path);
+    const relative = normalize(path.replace(/^\/lib\/1\/hosted\//, '')).replace(/^(\.\.[/\\])+/, '');
+    const file = join(OFFICE_JS_DIST, relative);
+    stat(file).then(
+      (info) => {
+        if (!info.isFile()) throw new Error('not a file');
+        response.writeHead(200, {
+          'content-type': extname(file) === '.js' ? 'text/javascript' : 'application/octet-stream',
+          'access-control-allow-origin': '*',
+        });
+        createReadStream(file).pipe(response);
+      },
+      () => response.writeHead(404).end('not in @microsoft/office-js'),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export interface PaneBrowser {
+  browser: Browser;
+  /** Paths the Office.js CDN stand-in served. */
+  officeRequests: string[];
+  /**
+   * A context for the pane. `blocked` collects every request that tried to leave the machine (they
+   * cannot: every host but loopback and the CDN stand-in fails to resolve).
+   */
+  newContext(options?: {
+    colorScheme?: 'light' | 'dark';
+  }): Promise<{ context: BrowserContext; blocked: string[] }>;
+  close(): Promise<void>;
+}
+
+/**
+ * Debian's Chromium with no way out to the internet: `--host-rules` sends Microsoft's Office.js CDN to
+ * the local stand-in and makes every other name but loopback unresolvable. (Playwright's request
+ * interception would do the same, but pauses every request, which costs milliseconds each: too slow
+ * for thousands of DNS questions.)
+ */
+export async function startPaneBrowser(): Promise<PaneBrowser> {
+  const cdn = await startOfficeCdn(await loopbackCertificate());
+  const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
       '--headless',
@@ -20,53 +80,30 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      `--host-rules=MAP ${OFFICE_CDN_HOST} 127.0.0.1:${cdn.port}, MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1`,
     ],
   });
-}
-
-/**
- * A browser context for the pane with no way out to the internet: Office.js requests to Microsoft's
- * CDN are answered from the local `@microsoft/office-js` package, loopback goes through, and anything
- * else is aborted and recorded in `blocked` (a test can assert it stayed empty).
- */
-export async function paneContext(browser: Browser, options: { colorScheme?: 'light' | 'dark' } = {}) {
-  const context: BrowserContext = await browser.newContext({
-    ignoreHTTPSErrors: true, // the local Graph server's throw-away certificate
-    acceptDownloads: true,
-    colorScheme: options.colorScheme ?? 'light',
-  });
-  const blocked: string[] = [];
-  const officeRequests: string[] = [];
-  await context.route('**/*', async (route) => {
-    const url = route.request().url();
-    if (url.startsWith(OFFICE_CDN)) {
-      const file = join(OFFICE_JS_DIST, normalize(url.slice(OFFICE_CDN.length).split('?')[0] ?? ''));
-      officeRequests.push(url);
-      try {
-        const body = await readFile(file);
-        const type = extname(file) === '.js' ? 'text/javascript' : 'application/octet-stream';
-        await route.fulfill({
-          status: 200,
-          body,
-          headers: { 'content-type': type, 'access-control-allow-origin': '*' },
-        });
-      } catch {
-        await route.fulfill({ status: 404, body: 'not in @microsoft/office-js' });
-      }
-      return;
-    }
-    const { hostname } = new URL(url);
-    if (
-      hostname === '127.0.0.1' ||
-      hostname === 'localhost' ||
-      url.startsWith('data:') ||
-      url.startsWith('blob:')
-    ) {
-      await route.continue();
-      return;
-    }
-    blocked.push(url);
-    await route.abort('blockedbyclient');
-  });
-  return { context, blocked, officeRequests };
+  return {
+    browser,
+    officeRequests: cdn.requests,
+    async newContext(options = {}) {
+      const context = await browser.newContext({
+        ignoreHTTPSErrors: true, // the local servers' throw-away certificate
+        acceptDownloads: true,
+        colorScheme: options.colorScheme ?? 'light',
+        reducedMotion: 'reduce',
+      });
+      const blocked: string[] = [];
+      context.on('requestfailed', (request) => {
+        const { hostname } = new URL(request.url());
+        if (hostname !== '127.0.0.1' && hostname !== 'localhost' && hostname !== OFFICE_CDN_HOST)
+          blocked.push(request.url());
+      });
+      return { context, blocked };
+    },
+    async close() {
+      await browser.close();
+      await cdn.close();
+    },
+  };
 }

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import webpack, { type Configuration } from 'webpack';
+import { projectRoot } from './project-root';
 
-const ROOT = join(__dirname, '..', '..');
+const ROOT = projectRoot();
 
 /**
  * Builds the pane with webpack's API, as `npm run build:dev` / `npm run build` would, with the given

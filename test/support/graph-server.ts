@@ -47,6 +47,8 @@ export interface InjectedFailure {
 export interface GraphServer {
   /** The base URL with version, as WCF_GRAPH_BASE_URL takes it. */
   baseUrl: string;
+  /** The options it serves from; change `mailbox` to serve another mailbox. */
+  options: GraphServerOptions;
   /** Every request: method, path with query, and whether it carried the right token. */
   requests: { method: string; url: string; authorized: boolean; at: number }[];
   failures: InjectedFailure[];
@@ -174,6 +176,7 @@ export async function startGraphServer(options: GraphServerOptions): Promise<Gra
   origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     baseUrl: `${origin}/v1.0`,
+    options,
     requests,
     failures,
     close: () =>

@@ -1,8 +1,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { validateXML } from 'xmllint-wasm';
+import { projectRoot } from './project-root';
 
-const SCHEMA_DIR = join(__dirname, '..', 'fixtures', 'outlook-manifest');
+const SCHEMA_DIR = join(projectRoot(), 'test', 'fixtures', 'outlook-manifest');
 const MAIN_SCHEMA = 'OfficeAppManifestV1_1.xsd';
 
 /**

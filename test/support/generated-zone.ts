@@ -1,6 +1,7 @@
-import { parseDomain, type NormalisedDomain } from '../src/core/address';
-import type { DomainVerdict } from '../src/core/verdict';
-import type { Zone } from '../test/support/doh-server';
+import { parseDomain, type NormalisedDomain } from '../../src/core/address';
+import type { DomainVerdict } from '../../src/core/verdict';
+import type { Zone } from './doh-server';
+import type { FixtureContact, FixtureMailbox } from './graph-server';
 
 /** What the zone says of domain number i: a third Lync-federated, a fifth XMPP, a quarter Microsoft 365 tenants. */
 export function expectedOf(i: number): { lync: boolean; xmpp: boolean; tenant: boolean } {
@@ -42,4 +43,29 @@ export function countLost(verdicts: readonly DomainVerdict[], expectedCount: num
     }
   }
   return bad + (expectedCount - verdicts.length);
+}
+
+/**
+ * A mailbox of `contacts` people spread over the first `domains` domains of {@link benchZone}, in
+ * three folders (one nested), for scale tests and the pane benchmark.
+ */
+export function generatedMailbox(contacts: number, domains: number): FixtureMailbox {
+  const person = (i: number): FixtureContact => ({
+    id: `p${i}`,
+    displayName: `Person ${String(i).padStart(5, '0')}`,
+    emailAddresses: [{ address: `person${i}@d${i % domains}.bench.test` }],
+  });
+  const all = Array.from({ length: contacts }, (_, i) => person(i));
+  const third = Math.floor(contacts / 3);
+  return {
+    contacts: all.slice(0, third),
+    folders: [
+      {
+        id: 'work',
+        displayName: 'Work',
+        contacts: all.slice(third, 2 * third),
+        childFolders: [{ id: 'work-partners', displayName: 'Partners', contacts: all.slice(2 * third) }],
+      },
+    ],
+  };
 }

@@ -1,0 +1,85 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { NormalisedDomain } from '../core/address';
+import type { DomainVerdict } from '../core/verdict';
+import type { PaneServices } from './services';
+
+/** How often collected verdicts are drawn: often enough to look live, rarely enough for 2,000 domains. */
+const FLUSH_MS = 150;
+
+export interface CheckProgress {
+  done: number;
+  total: number;
+}
+
+export interface FederationCheck {
+  verdicts: ReadonlyMap<string, DomainVerdict>;
+  /** Set while a check runs. */
+  progress: CheckProgress | undefined;
+  /** Set when the last check was stopped before the end. */
+  stopped: CheckProgress | undefined;
+  /**
+   * Checks domains; `merge` keeps the verdicts of other domains (for "Retry unknown"), `refresh`
+   * ignores cached answers. Resolves when done or stopped.
+   */
+  run(domains: readonly NormalisedDomain[], options?: { merge?: boolean; refresh?: boolean }): Promise<void>;
+  cancel(): void;
+}
+
+/** Runs the lookup for the pane, drawing verdicts as they arrive (partial ones first) and progress. */
+export function useFederationCheck(services: PaneServices): FederationCheck {
+  const [verdicts, setVerdicts] = useState<ReadonlyMap<string, DomainVerdict>>(new Map());
+  const [progress, setProgress] = useState<CheckProgress | undefined>();
+  const [stopped, setStopped] = useState<CheckProgress | undefined>();
+  const current = useRef<ReadonlyMap<string, DomainVerdict>>(verdicts);
+  const abort = useRef<AbortController | undefined>(undefined);
+
+  useEffect(() => () => abort.current?.abort(), []);
+
+  const run = useCallback(
+    async (domains: readonly NormalisedDomain[], options: { merge?: boolean; refresh?: boolean } = {}) => {
+      abort.current?.abort();
+      const controller = new AbortController();
+      abort.current = controller;
+      const collected = new Map<string, DomainVerdict>(options.merge ? current.current : []);
+      const state: CheckProgress = { done: 0, total: domains.length };
+      const flush = (): void => {
+        current.current = new Map(collected);
+        setVerdicts(current.current);
+        if (abort.current === controller) setProgress({ ...state });
+      };
+      setStopped(undefined);
+      flush();
+      const timer = setInterval(flush, FLUSH_MS);
+      try {
+        const lookup = await services.lookup();
+        await lookup.checkDomains(domains, {
+          signal: controller.signal,
+          refresh: options.refresh,
+          onPartial: (verdict) => collected.set(verdict.domain, verdict),
+          onVerdict: (verdict) => collected.set(verdict.domain, verdict),
+          onProgress: (p) => {
+            state.done = p.domainsDone;
+          },
+        });
+      } catch (error) {
+        if (!controller.signal.aborted) throw error;
+        setStopped({ ...state });
+      } finally {
+        clearInterval(timer);
+        flush();
+        if (abort.current === controller) {
+          setProgress(undefined);
+          abort.current = undefined;
+        }
+      }
+    },
+    [services],
+  );
+
+  const cancel = useCallback(
+    () => abort.current?.abort(new DOMException('Stopped by the user', 'AbortError')),
+    [],
+  );
+
+  return { verdicts, progress, stopped, run, cancel };
+}
