@@ -273,6 +273,31 @@ describe('the task pane in Chromium', () => {
     await context.close();
   });
 
+  it('answers from its per-domain cache when reopened, and asks again on Refresh', async () => {
+    const { context } = await chromium.newContext();
+    const page = await context.newPage();
+    await page.goto(`${site.url}taskpane.html`);
+    await page.getByRole('button', { name: 'Check my contacts' }).click();
+    await waitUntilChecked(page);
+    // Reopen the pane (the cache is written when the page goes away) and check again.
+    await page.reload();
+    const before = doh.queries.length;
+    await page.getByRole('button', { name: 'Check my contacts' }).click();
+    await waitUntilChecked(page);
+    const askedAgain = new Set(doh.queries.slice(before).map((q) => q.name));
+    // Only the failed lookup is asked again: failures are never cached.
+    expect([...askedAgain]).toEqual(['_sipfederationtls._tcp.broken.test']);
+    expect(await page.getByTestId('summary').textContent()).toBe('4 of 11 from your contacts can federate');
+    // Refresh ignores the cache: every question of every domain again.
+    const beforeRefresh = doh.queries.length;
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    const deadline = Date.now() + 30_000;
+    while (doh.queries.length - beforeRefresh < 9 * 7 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await waitUntilChecked(page);
+    expect(doh.queries.length - beforeRefresh).toBe(9 * 7);
+    await context.close();
+  });
+
   it.each(['light', 'dark'] as const)(
     'follows the %s theme and has no serious accessibility violations',
     async (scheme) => {
