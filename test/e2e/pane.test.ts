@@ -292,7 +292,8 @@ describe('the task pane in Chromium', () => {
     const beforeRefresh = doh.queries.length;
     await page.getByRole('button', { name: 'Refresh' }).click();
     const deadline = Date.now() + 30_000;
-    while (doh.queries.length - beforeRefresh < 9 * 7 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (doh.queries.length - beforeRefresh < 9 * 7 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     await waitUntilChecked(page);
     expect(doh.queries.length - beforeRefresh).toBe(9 * 7);
     await context.close();
