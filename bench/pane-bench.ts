@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { PROBES } from '../src/core/probes';
 import { encodeQuery } from '../src/dns/wire';
-import { startPaneBrowser } from '../test/support/browser';
+import { startPaneBrowser, waitUntilChecked } from '../test/support/browser';
 import { buildPane } from '../test/support/build-pane';
 import { loopbackCertificate } from '../test/support/certificates';
 import { startDohServer } from '../test/support/doh-server';
@@ -134,14 +134,7 @@ async function main(): Promise<void> {
   await page.getByRole('button', { name: 'Check my contacts' }).click();
   await page.getByText(/^Checking /).waitFor({ timeout: 120_000 });
   const contactsLoadedMs = Date.now() - started;
-  await page.getByTestId('summary').waitFor({ timeout: 300_000 });
-  await page.waitForFunction(
-    () =>
-      document.querySelector('main')?.getAttribute('aria-busy') === 'false' &&
-      !document.querySelector('[data-answer="checking"]'),
-    undefined,
-    { timeout: 300_000, polling: 50 },
-  );
+  await waitUntilChecked(page, 300_000);
   const allResultsMs = Date.now() - started;
   const summary = await page.getByTestId('summary').textContent();
   await chromium.close();

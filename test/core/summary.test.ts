@@ -1,26 +1,9 @@
-import type { ProbeId } from '../../src/core/probes';
-import type { RecordResult } from '../../src/core/records';
 import { percent, summarise } from '../../src/core/summary';
 import { buildVerdict } from '../../src/core/verdict';
+import { failed as error, found, noneBut, type Records } from '../support/records';
 
-const found = (target: string): RecordResult => ({
-  status: 'found',
-  targets: [{ target, port: 1, priority: 0, weight: 0 }],
-});
-const none: RecordResult = { status: 'none', targets: [] };
-const error: RecordResult = { status: 'error', targets: [], error: 'x' };
-
-function verdict(domain: string, records: Partial<Record<ProbeId, RecordResult>>) {
-  const base: Partial<Record<ProbeId, RecordResult>> = {
-    '_sipfederationtls._tcp': none,
-    '_xmpp-server._tcp': none,
-    '_xmpps-server._tcp': none,
-    '_sip._tls': none,
-    '_xmpp-client._tcp': none,
-    '_xmpps-client._tcp': none,
-    MX: none,
-  };
-  return buildVerdict({ domain, displayDomain: domain }, { ...base, ...records });
+function verdict(domain: string, records: Records) {
+  return buildVerdict({ domain, displayDomain: domain }, noneBut(records));
 }
 
 describe('summarise', () => {

@@ -1,25 +1,8 @@
-import type { ProbeId } from '../../src/core/probes';
-import type { RecordResult } from '../../src/core/records';
 import { anyOf, buildVerdict, combineStates, triStateWord } from '../../src/core/verdict';
-
-const found = (target: string, port = 5061): RecordResult => ({
-  status: 'found',
-  targets: [{ target, port, priority: 0, weight: 0 }],
-});
-const none: RecordResult = { status: 'none', targets: [] };
-const refused: RecordResult = { status: 'refused', targets: [] };
-const error: RecordResult = { status: 'error', targets: [], error: 'the resolver answered SERVFAIL' };
+import { failed as error, found, none, noneBut, refused } from '../support/records';
 
 const domain = { domain: 'contoso.test', displayDomain: 'contoso.test' };
-const allNone = (): Partial<Record<ProbeId, RecordResult>> => ({
-  '_sipfederationtls._tcp': none,
-  '_xmpp-server._tcp': none,
-  '_xmpps-server._tcp': none,
-  '_sip._tls': none,
-  '_xmpp-client._tcp': none,
-  '_xmpps-client._tcp': none,
-  MX: none,
-});
+const allNone = () => noneBut();
 
 describe('combineStates', () => {
   it.each([

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import axe from 'axe-core';
 import Papa from 'papaparse';
 import type { Page } from 'playwright-core';
-import { startPaneBrowser, type PaneBrowser } from '../support/browser';
+import { startPaneBrowser, waitUntilChecked, type PaneBrowser } from '../support/browser';
 import { buildPane } from '../support/build-pane';
 import { loopbackCertificate } from '../support/certificates';
 import { startDohServer, type DohServer } from '../support/doh-server';
@@ -78,18 +78,6 @@ async function readRows(page: Page) {
       answer: row.getAttribute('data-answer'),
       how: [...row.querySelectorAll('[data-testid="how"] > *')].map((b) => b.textContent),
     })),
-  );
-}
-
-/** Waits until a check has produced results and nothing is loading or being checked any more. */
-async function waitUntilChecked(page: Page): Promise<void> {
-  await page.getByTestId('summary').waitFor({ timeout: 120_000 });
-  await page.waitForFunction(
-    () =>
-      document.querySelector('main')?.getAttribute('aria-busy') === 'false' &&
-      !document.querySelector('[data-answer="checking"]'),
-    undefined,
-    { timeout: 120_000 },
   );
 }
 

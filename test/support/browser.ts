@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { loopbackCertificate } from './certificates';
 import { projectRoot } from './project-root';
 
@@ -106,4 +106,16 @@ export async function startPaneBrowser(): Promise<PaneBrowser> {
       await cdn.close();
     },
   };
+}
+
+/** Waits until the pane shows results and nothing is loading or being checked any more. */
+export async function waitUntilChecked(page: Page, timeout = 120_000): Promise<void> {
+  await page.getByTestId('summary').waitFor({ timeout });
+  await page.waitForFunction(
+    () =>
+      document.querySelector('main')?.getAttribute('aria-busy') === 'false' &&
+      !document.querySelector('[data-answer="checking"]'),
+    undefined,
+    { timeout, polling: 50 },
+  );
 }

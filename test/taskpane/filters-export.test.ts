@@ -1,30 +1,14 @@
 import Papa from 'papaparse';
 import { toRows, type Contact } from '../../src/contacts/contact';
-import type { ProbeId } from '../../src/core/probes';
-import type { RecordResult } from '../../src/core/records';
 import { buildVerdict, type DomainVerdict } from '../../src/core/verdict';
 import { EXPORT_HEADER, exportCsv, exportFileName } from '../../src/taskpane/export';
 import { countByFilter, filterRows } from '../../src/taskpane/filters';
+import { failed as error, found, noneBut, type Records } from '../support/records';
 
-const found = (target: string): RecordResult => ({
-  status: 'found',
-  targets: [{ target, port: 1, priority: 0, weight: 0 }],
-});
-const none: RecordResult = { status: 'none', targets: [] };
-const error: RecordResult = { status: 'error', targets: [], error: 'SERVFAIL' };
-const base: Partial<Record<ProbeId, RecordResult>> = {
-  '_sipfederationtls._tcp': none,
-  '_xmpp-server._tcp': none,
-  '_xmpps-server._tcp': none,
-  '_sip._tls': none,
-  '_xmpp-client._tcp': none,
-  '_xmpps-client._tcp': none,
-  MX: none,
-};
-const verdict = (domain: string, records: Partial<Record<ProbeId, RecordResult>>): DomainVerdict =>
+const verdict = (domain: string, records: Records): DomainVerdict =>
   buildVerdict(
     { domain, displayDomain: domain.startsWith('xn--') ? 'bücher.example' : domain },
-    { ...base, ...records },
+    noneBut(records),
   );
 
 const contacts: Contact[] = [
