@@ -261,6 +261,25 @@ describe('the task pane in Chromium', () => {
     await context.close();
   });
 
+  it('keeps what loaded when Graph fails part-way, and retries only the rest', async () => {
+    graph.failures.push({ path: /\/me\/contactFolders\/f1a\/contacts$/, status: 403, times: 1 });
+    const { context } = await chromium.newContext();
+    const page = await context.newPage();
+    await page.goto(`${site.url}taskpane.html`);
+    await page.getByRole('button', { name: 'Check my contacts' }).click();
+    await page.getByText(/^Loaded \d+ contacts, then stopped$/).waitFor();
+    expect(await page.getByText(/Contacts\.Read/).count()).toBeGreaterThan(0);
+    // What loaded is listed, and can be checked as it is.
+    expect(await page.getByRole('list', { name: /^People \(\d+\)$/ }).count()).toBe(1);
+    const before = graph.requests.length;
+    await page.getByRole('button', { name: 'Retry the rest' }).click();
+    await waitUntilChecked(page);
+    expect(await page.getByTestId('summary').textContent()).toBe('4 of 11 from your contacts can federate');
+    // The retry did not read the default folder again.
+    expect(graph.requests.slice(before).some((r) => r.url.startsWith('/v1.0/me/contacts?'))).toBe(false);
+    await context.close();
+  });
+
   it('answers from its per-domain cache when reopened, and asks again on Refresh', async () => {
     const { context } = await chromium.newContext();
     const page = await context.newPage();
