@@ -166,9 +166,21 @@ describe('the task pane in Chromium', () => {
     await page.goto(`${site.url}taskpane.html`);
     // Opened outside Office, Office.onReady reports no host and the pane says so.
     await page.getByText('Not running inside Outlook').waitFor();
+    // Progress is shown while checking; it may last only a few hundred ms here, so a watcher records it.
+    await page.evaluate(() => {
+      const seen = ((window as unknown as { progressSeen: string[] }).progressSeen = [] as string[]);
+      new MutationObserver(() => {
+        const text = document.querySelector('[aria-label="Progress"]')?.textContent ?? '';
+        if (text && !seen.includes(text)) seen.push(text);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
     await page.getByRole('button', { name: 'Check my contacts' }).click();
-    await page.getByText(/Checking \d+ of \d+ domains/).waitFor();
     await waitUntilChecked(page);
+    const progressSeen = await page.evaluate(
+      () => (window as unknown as { progressSeen: string[] }).progressSeen,
+    );
+    expect(progressSeen.some((text) => /Loading contacts… \d+ from \d+ folders?/.test(text))).toBe(true);
+    expect(progressSeen.some((text) => /Checking \d+ of 9 domains/.test(text))).toBe(true);
 
     const rows = await readRows(page);
     const byAddress = (address: string) => rows.find((r) => r.text.includes(address));
