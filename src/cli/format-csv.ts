@@ -1,8 +1,6 @@
 import { csvDocument, type CsvCell } from '../core/csv';
 import type { Probe } from '../core/probes';
-import { triStateWord, type DomainVerdict } from '../core/verdict';
-
-const HOSTING_WORDS = { 'microsoft-365': 'Microsoft 365', 'on-premises': 'on-premises' } as const;
+import { hostingWord, triStateWord, type DomainVerdict } from '../core/verdict';
 
 /** One row per domain, RFC 4180 with a BOM (so Excel reads UTF-8), formula-safe; a status and targets column per record. */
 export function formatCsv(verdicts: readonly DomainVerdict[], probes: readonly Probe[]): string {
@@ -25,7 +23,7 @@ export function formatCsv(verdicts: readonly DomainVerdict[], probes: readonly P
     v.displayDomain,
     triStateWord(v.canFederate),
     triStateWord(v.lync.federation),
-    v.lync.hosting ? HOSTING_WORDS[v.lync.hosting] : '',
+    hostingWord(v.lync.hosting),
     triStateWord(v.lync.publicFacing),
     triStateWord(v.xmpp.federation),
     triStateWord(v.xmpp.clientAccess),

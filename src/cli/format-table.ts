@@ -1,5 +1,5 @@
 import { percent, type Summary } from '../core/summary';
-import { triStateWord, type DomainVerdict, type TriState } from '../core/verdict';
+import { failedLookups, hostingWord, triStateWord, type DomainVerdict, type TriState } from '../core/verdict';
 
 /** Pads columns to their widest cell; the last column is left ragged. */
 export function layoutTable(rows: readonly (readonly string[])[]): string {
@@ -32,7 +32,7 @@ export function formatTable(verdicts: readonly DomainVerdict[]): string {
     'Notes',
   ];
   const rows = verdicts.map((v) => {
-    const failed = Object.values(v.records).filter((r) => r.status === 'error').length;
+    const failed = failedLookups(v);
     const notes = [
       ...(v.consumer ? ['consumer mail provider'] : []),
       ...(failed > 0 ? [`${failed} lookup${failed === 1 ? '' : 's'} failed`] : []),
@@ -42,7 +42,7 @@ export function formatTable(verdicts: readonly DomainVerdict[]): string {
       v.displayDomain === v.domain ? v.domain : `${v.displayDomain} (${v.domain})`,
       word(v.canFederate),
       word(v.lync.federation),
-      v.lync.hosting === 'microsoft-365' ? 'Microsoft 365' : (v.lync.hosting ?? ''),
+      hostingWord(v.lync.hosting),
       word(v.xmpp.federation),
       word(v.xmpp.clientAccess),
       v.microsoft365.teamsLikely ? 'Teams (likely)' : word(v.microsoft365.tenant),

@@ -157,25 +157,22 @@ export class FederationLookup {
     options: CheckOptions = {},
   ): Promise<DomainVerdict[]> {
     const { signal } = options;
+    const deciding = this.probes.filter((p) => p.decidesCanFederate);
+    const others = this.probes.filter((p) => !p.decidesCanFederate);
     const states = new Map<string, DomainState>();
     for (const domain of domains) {
       if (states.has(domain.domain)) continue;
-      const deciding = this.probes.filter((p) => p.decidesCanFederate).length;
       states.set(domain.domain, {
         domain: { domain: domain.domain, displayDomain: domain.displayDomain },
         records: {},
         remaining: this.probes.length,
-        decidingRemaining: deciding,
+        decidingRemaining: deciding.length,
       });
     }
     const all = [...states.values()];
     const questions: Question[] = [
-      ...all.flatMap((d) =>
-        this.probes.filter((p) => p.decidesCanFederate).map((probe) => ({ domain: d, probe })),
-      ),
-      ...all.flatMap((d) =>
-        this.probes.filter((p) => !p.decidesCanFederate).map((probe) => ({ domain: d, probe })),
-      ),
+      ...all.flatMap((d) => deciding.map((probe) => ({ domain: d, probe }))),
+      ...all.flatMap((d) => others.map((probe) => ({ domain: d, probe }))),
     ];
     const verdicts = new Map<string, DomainVerdict>();
     const progress: LookupProgress = {

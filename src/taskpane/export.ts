@@ -1,6 +1,6 @@
 import type { PersonRow } from '../contacts/contact';
 import { csvDocument, type CsvCell } from '../core/csv';
-import { triStateWord, type DomainVerdict } from '../core/verdict';
+import { hostingWord, triStateWord, type DomainVerdict } from '../core/verdict';
 
 /** The export's header, exactly as spreadsheets and the docs expect it. */
 export const EXPORT_HEADER = [
@@ -14,8 +14,6 @@ export const EXPORT_HEADER = [
   'XMPP client access',
   'Microsoft 365 tenant',
 ] as const;
-
-const HOSTING = { 'microsoft-365': 'Microsoft 365', 'on-premises': 'on-premises' } as const;
 
 /**
  * The CSV of federatable contacts (or of everyone): UTF-8 with BOM for Excel, RFC 4180 quoting,
@@ -36,7 +34,7 @@ export function exportCsv(
       row.parsed.ok ? row.parsed.displayDomain : '',
       triStateWord(verdict?.canFederate ?? null),
       triStateWord(verdict?.lync.federation ?? null),
-      verdict?.lync.hosting ? HOSTING[verdict.lync.hosting] : '',
+      hostingWord(verdict?.lync.hosting ?? null),
       triStateWord(verdict?.xmpp.federation ?? null),
       triStateWord(verdict?.xmpp.clientAccess ?? null),
       triStateWord(verdict?.microsoft365.tenant ?? null),

@@ -1,5 +1,5 @@
 import type { PersonRow } from '../contacts/contact';
-import { triStateWord, type DomainVerdict } from '../core/verdict';
+import { failedLookups, triStateWord, type DomainVerdict } from '../core/verdict';
 
 export type Answer = 'yes' | 'no' | 'unknown' | 'checking' | 'not checked';
 
@@ -32,7 +32,7 @@ export function howBadges(verdict: DomainVerdict | undefined): string[] {
 export function rowNote(row: PersonRow, verdict: DomainVerdict | undefined): string {
   if (!row.parsed.ok) return row.parsed.reason;
   if (!verdict) return '';
-  const failed = Object.values(verdict.records).filter((r) => r.status === 'error').length;
+  const failed = failedLookups(verdict);
   const notes = [...verdict.notes];
   if (failed > 0) notes.unshift(`${failed} DNS lookup${failed === 1 ? '' : 's'} failed`);
   if (verdict.consumer) notes.push('consumer provider: depends on the person’s own account');

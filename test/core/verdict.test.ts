@@ -1,4 +1,11 @@
-import { anyOf, buildVerdict, combineStates, triStateWord } from '../../src/core/verdict';
+import {
+  anyOf,
+  buildVerdict,
+  combineStates,
+  failedLookups,
+  hostingWord,
+  triStateWord,
+} from '../../src/core/verdict';
 import { failed as error, found, none, noneBut, refused } from '../support/records';
 
 const domain = { domain: 'contoso.test', displayDomain: 'contoso.test' };
@@ -131,5 +138,17 @@ describe('buildVerdict', () => {
 describe('triStateWord', () => {
   it('has three words', () => {
     expect([true, false, null].map(triStateWord)).toEqual(['yes', 'no', 'unknown']);
+  });
+});
+
+describe('hostingWord and failedLookups', () => {
+  it('name the hosting as every output shows it, and count failed lookups', () => {
+    expect([hostingWord('microsoft-365'), hostingWord('on-premises'), hostingWord(null)]).toEqual([
+      'Microsoft 365',
+      'on-premises',
+      '',
+    ]);
+    expect(failedLookups(buildVerdict(domain, noneBut({ MX: error, '_sip._tls': error })))).toBe(2);
+    expect(failedLookups(buildVerdict(domain, noneBut()))).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 import { parseDomain, type NormalisedDomain } from '../../src/core/address';
-import type { DomainVerdict } from '../../src/core/verdict';
+import { failedLookups, type DomainVerdict } from '../../src/core/verdict';
 import type { Zone } from './doh-server';
 import type { FixtureContact, FixtureMailbox } from './graph-server';
 
@@ -32,7 +32,7 @@ export function countLost(verdicts: readonly DomainVerdict[], expectedCount: num
   for (const verdict of verdicts) {
     const i = Number(/^(?:[a-z]+-)?d(\d+)\./.exec(verdict.domain)?.[1]);
     const want = expectedOf(i);
-    const errors = Object.values(verdict.records).filter((r) => r.status === 'error').length;
+    const errors = failedLookups(verdict);
     if (
       errors > 0 ||
       verdict.lync.federation !== want.lync ||
