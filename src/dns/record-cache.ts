@@ -11,6 +11,16 @@ export interface CacheStore {
   delete(key: string): void;
 }
 
+/**
+ * Keeps nothing: for a long-running service (the collector) that always wants fresh answers and
+ * must not grow a cache with every domain it ever checked.
+ */
+export const NO_STORE: CacheStore = {
+  get: () => undefined,
+  set: () => undefined,
+  delete: () => undefined,
+};
+
 /** A process-lifetime store. */
 export class MemoryStore implements CacheStore {
   private readonly map = new Map<string, string>();

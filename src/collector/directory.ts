@@ -1,0 +1,86 @@
+import { parseDomain } from '../core/address';
+import { csvRow, UTF8_BOM, type CsvCell } from '../core/csv';
+import { hostingWord, triStateWord } from '../core/verdict';
+import { BadRequest } from './errors';
+import type { DirectoryEntry } from './store/store';
+
+/** One published domain as `GET /v1/domains` lists it. */
+export interface PublishedDomain {
+  domain: string;
+  displayDomain: string;
+  lyncFederation: boolean | null;
+  lyncPublicFacing: boolean | null;
+  xmppFederation: boolean | null;
+  xmppClientAccess: boolean | null;
+  hosting: string | null;
+  records: string[];
+  /** The UTC day of the collector's latest check: a day, not a time, on purpose. */
+  checked: string | null;
+}
+
+function displayOf(domain: string): string {
+  const parsed = parseDomain(domain);
+  return parsed.ok ? parsed.displayDomain : domain;
+}
+
+export function publishedDomain(entry: DirectoryEntry): PublishedDomain {
+  const { facts } = entry;
+  return {
+    domain: entry.domain,
+    displayDomain: displayOf(entry.domain),
+    lyncFederation: facts.lyncFederation,
+    lyncPublicFacing: facts.lyncPublicFacing,
+    xmppFederation: facts.xmppFederation,
+    xmppClientAccess: facts.xmppClientAccess,
+    hosting: facts.hosting,
+    records: facts.records,
+    checked: facts.checkedAt === null ? null : new Date(facts.checkedAt).toISOString().slice(0, 10),
+  };
+}
+
+/** The keyset cursor: opaque to clients, the last domain of the page underneath. */
+export function encodeCursor(domain: string): string {
+  return Buffer.from(domain, 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string): string {
+  const domain = Buffer.from(cursor, 'base64url').toString('utf8');
+  const parsed = parseDomain(domain);
+  if (!/^[A-Za-z0-9_-]+$/.test(cursor) || !parsed.ok || parsed.domain !== domain) {
+    throw new BadRequest(
+      'cursor is not one this directory gave out: pass the "next" value of the previous page',
+    );
+  }
+  return domain;
+}
+
+export const DIRECTORY_CSV_HEADER = [
+  'Domain',
+  'Display domain',
+  'Lync/Teams federation',
+  'Hosting',
+  'Public-facing Lync',
+  'XMPP federation',
+  'XMPP client access',
+  'Records',
+  'Checked',
+];
+
+export function directoryCsvRow(entry: PublishedDomain): string {
+  const cells: CsvCell[] = [
+    entry.domain,
+    entry.displayDomain,
+    triStateWord(entry.lyncFederation),
+    hostingWord(entry.hosting as 'microsoft-365' | 'on-premises' | null),
+    triStateWord(entry.lyncPublicFacing),
+    triStateWord(entry.xmppFederation),
+    triStateWord(entry.xmppClientAccess),
+    entry.records.join(' '),
+    entry.checked,
+  ];
+  return csvRow(cells);
+}
+
+export function directoryCsvHeader(): string {
+  return UTF8_BOM + csvRow(DIRECTORY_CSV_HEADER);
+}

@@ -1,0 +1,80 @@
+import { DohClient } from '../dns/doh-client';
+import { FederationLookup } from '../dns/lookup';
+import { createNodeFetch } from '../dns/node-fetch';
+import { NO_STORE, RecordCache } from '../dns/record-cache';
+import { buildCollector } from './app';
+import { ConfigError, readConfig } from './config';
+import { anonymousLogger } from './logger';
+import { PostgresStore } from './store/postgres';
+import { SqliteStore } from './store/sqlite';
+import { StoreError, type CollectorStore } from './store/store';
+import { Verifier } from './verifier';
+
+/** `npm run collector`: opens the store, migrates, starts the verifier and listens until SIGTERM. */
+export async function main(env: Record<string, string | undefined> = process.env): Promise<void> {
+  const config = readConfig(env);
+  const logger = anonymousLogger({ level: config.logLevel });
+  let store: CollectorStore;
+  if (config.databaseUrl) {
+    store = new PostgresStore(config.databaseUrl);
+  } else {
+    store = new SqliteStore(config.sqliteFile);
+  }
+  await store.migrate();
+
+  const client = new DohClient({ endpoints: config.dohUrls, fetch: createNodeFetch({ maxSockets: 16 }) });
+  const lookup = new FederationLookup({
+    client,
+    concurrency: 16,
+    cache: new RecordCache({ store: NO_STORE }),
+  });
+  const verifier = new Verifier({
+    store,
+    lookup,
+    perMinute: config.verifyPerMinute,
+    schedule: { recheckMs: config.recheckDays * 86_400_000, retryMs: 3_600_000 },
+    onError: (error) => logger.error(error as Error),
+  });
+  const app = await buildCollector({
+    store,
+    verifier,
+    threshold: config.threshold,
+    reportsPerMinute: config.reportsPerMinute,
+    trustProxy: config.trustProxy,
+    logger,
+  });
+  await app.listen({ port: config.port, host: config.host });
+  verifier.start();
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info(
+    `collector listening on http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port} (${store.kind}${store.kind === 'sqlite' ? ` ${config.sqliteFile}` : ''}, K=${config.threshold})`,
+  );
+
+  let closing = false;
+  const shutdown = (signal: string): void => {
+    if (closing) return;
+    closing = true;
+    logger.info(`${signal}: finishing requests in progress, then stopping`);
+    void (async () => {
+      await app.close();
+      await verifier.stop();
+      await store.close();
+      logger.info('stopped');
+      // Keep-alive sockets to the resolvers would hold the process open; everything is saved.
+      process.exit(0);
+    })();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    const known = error instanceof ConfigError || error instanceof StoreError;
+    process.stderr.write(
+      `collector: ${known ? (error as Error).message : String((error as Error)?.stack ?? error)}\n`,
+    );
+    process.exit(1);
+  });
+}

@@ -1,0 +1,59 @@
+import { percent } from '../core/summary';
+import type { CollectorContext } from './context';
+import type { StatsCounts } from './store/store';
+
+/** `GET /v1/stats`: the research table over published domains, as the CLI's `--summary` names it. */
+export interface PublishedStats extends Omit<StatsCounts, 'asOf'> {
+  /** When the newest counted check was made (ISO 8601), or null when nothing is published yet. */
+  asOf: string | null;
+  /** Shares a person reads: XMPP among Lync-federated, hosting among Lync-federated, the rest of all. */
+  percent: {
+    lyncFederation: number;
+    xmppFederation: number;
+    lyncAndXmpp: number;
+    xmppClientAccess: number;
+    microsoft365: number;
+    onPremises: number;
+  };
+  /** K: the number of different days a domain must have been reported on to be counted. */
+  threshold: number;
+}
+
+export function publishedStats(counts: StatsCounts, threshold: number): PublishedStats {
+  return {
+    ...counts,
+    asOf: counts.asOf === null ? null : new Date(counts.asOf).toISOString(),
+    percent: {
+      lyncFederation: percent(counts.lyncFederation, counts.domains),
+      xmppFederation: percent(counts.xmppFederation, counts.domains),
+      lyncAndXmpp: percent(counts.lyncAndXmpp, counts.lyncFederation),
+      xmppClientAccess: percent(counts.xmppClientAccess, counts.domains),
+      microsoft365: percent(counts.microsoft365, counts.lyncFederation),
+      onPremises: percent(counts.onPremises, counts.lyncFederation),
+    },
+    threshold,
+  };
+}
+
+/**
+ * Counts once per interval however many people read the page: the aggregate is a full scan, and
+ * it changes slowly.
+ */
+export class StatsCache {
+  private cached: { at: number; value: Promise<PublishedStats> } | undefined;
+
+  constructor(private readonly context: CollectorContext) {}
+
+  get(): Promise<PublishedStats> {
+    const now = this.context.clock.now();
+    if (this.cached && now - this.cached.at < this.context.statsCacheMs) return this.cached.value;
+    const value = this.context.store
+      .stats(this.context.threshold)
+      .then((counts) => publishedStats(counts, this.context.threshold));
+    this.cached = { at: now, value };
+    value.catch(() => {
+      if (this.cached?.value === value) this.cached = undefined;
+    });
+    return value;
+  }
+}

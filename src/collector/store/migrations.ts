@@ -1,0 +1,63 @@
+/**
+ * The schema, as numbered migrations in both dialects. It is one logical schema: the same columns,
+ * constraints and meaning; only the types differ (SQLite has no booleans, PostgreSQL's BIGINT holds
+ * the millisecond times). A table holds per-domain counts and the collector's own findings, nothing
+ * else: no report, no sender, no arrival time finer than the UTC day.
+ */
+export interface Migration {
+  version: number;
+  description: string;
+  sqlite: string;
+  postgres: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'domains: report counts and verified facts',
+    // WITHOUT ROWID: rows are kept in domain order, so the file does not keep the order in which
+    // domains first arrived (which would tie together the domains of one report).
+    sqlite: `
+      CREATE TABLE domains (
+        domain TEXT PRIMARY KEY NOT NULL,
+        reports INTEGER NOT NULL DEFAULT 0,
+        report_days INTEGER NOT NULL DEFAULT 0,
+        last_report_day TEXT,
+        status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'present', 'absent')),
+        lync_federation INTEGER,
+        lync_public_facing INTEGER,
+        xmpp_federation INTEGER,
+        xmpp_client_access INTEGER,
+        microsoft365_tenant INTEGER,
+        hosting TEXT CHECK (hosting IN ('microsoft-365', 'on-premises')),
+        records TEXT NOT NULL DEFAULT '[]',
+        checked_at INTEGER,
+        next_check_at INTEGER NOT NULL DEFAULT 0,
+        lease_until INTEGER NOT NULL DEFAULT 0
+      ) WITHOUT ROWID;
+      CREATE INDEX domains_due ON domains (next_check_at, domain);
+    `,
+    // COLLATE "C": byte order, as SQLite and JavaScript compare, so the directory's keyset cursor
+    // pages the same way on both.
+    postgres: `
+      CREATE TABLE domains (
+        domain TEXT COLLATE "C" PRIMARY KEY NOT NULL,
+        reports INTEGER NOT NULL DEFAULT 0,
+        report_days INTEGER NOT NULL DEFAULT 0,
+        last_report_day TEXT,
+        status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'present', 'absent')),
+        lync_federation BOOLEAN,
+        lync_public_facing BOOLEAN,
+        xmpp_federation BOOLEAN,
+        xmpp_client_access BOOLEAN,
+        microsoft365_tenant BOOLEAN,
+        hosting TEXT CHECK (hosting IN ('microsoft-365', 'on-premises')),
+        records TEXT NOT NULL DEFAULT '[]',
+        checked_at BIGINT,
+        next_check_at BIGINT NOT NULL DEFAULT 0,
+        lease_until BIGINT NOT NULL DEFAULT 0
+      );
+      CREATE INDEX domains_due ON domains (next_check_at, domain);
+    `,
+  },
+];

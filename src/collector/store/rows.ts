@@ -1,0 +1,132 @@
+import { PROBE_IDS, type ProbeId } from '../../core/probes';
+import type { LyncHosting, TriState } from '../../core/verdict';
+import type { DomainFacts, DomainStatus, StoredDomain } from './store';
+
+/** The columns every query that returns facts selects, in both dialects. */
+export const FACT_COLUMNS =
+  'domain, reports, report_days, status, lync_federation, lync_public_facing, xmpp_federation, ' +
+  'xmpp_client_access, microsoft365_tenant, hosting, records, checked_at, next_check_at';
+
+/** A row as either driver returns it: SQLite gives 0/1 and numbers, PostgreSQL booleans and BIGINT strings. */
+export interface DomainRow {
+  domain: string;
+  reports: number | string;
+  report_days: number | string;
+  status: string;
+  lync_federation: number | boolean | null;
+  lync_public_facing: number | boolean | null;
+  xmpp_federation: number | boolean | null;
+  xmpp_client_access: number | boolean | null;
+  microsoft365_tenant: number | boolean | null;
+  hosting: string | null;
+  records: string;
+  checked_at: number | string | null;
+  next_check_at: number | string;
+}
+
+function triState(value: number | boolean | null): TriState {
+  return value === null ? null : Boolean(value);
+}
+
+function recordsOf(text: string): ProbeId[] {
+  const parsed: unknown = JSON.parse(text);
+  return Array.isArray(parsed) ? PROBE_IDS.filter((id) => parsed.includes(id)) : [];
+}
+
+export function factsOf(row: DomainRow): DomainFacts {
+  return {
+    status: row.status as DomainStatus,
+    lyncFederation: triState(row.lync_federation),
+    lyncPublicFacing: triState(row.lync_public_facing),
+    xmppFederation: triState(row.xmpp_federation),
+    xmppClientAccess: triState(row.xmpp_client_access),
+    microsoft365Tenant: triState(row.microsoft365_tenant),
+    hosting: row.hosting as LyncHosting,
+    records: recordsOf(row.records),
+    checkedAt: row.checked_at === null ? null : Number(row.checked_at),
+  };
+}
+
+export function storedDomainOf(row: DomainRow): StoredDomain {
+  return {
+    domain: row.domain,
+    reports: Number(row.reports),
+    reportDays: Number(row.report_days),
+    facts: factsOf(row),
+    nextCheckAt: Number(row.next_check_at),
+  };
+}
+
+/** The directory filter's column. */
+export const CAPABILITY_COLUMN = {
+  lync: 'lync_federation',
+  xmpp: 'xmpp_federation',
+  'xmpp-client': 'xmpp_client_access',
+} as const;
+
+/** The stats query, the same SQL in both dialects (booleans compared with = TRUE work in both). */
+export function statsSql(placeholder: string): string {
+  const yes = (column: string): string => `SUM(CASE WHEN ${column} = TRUE THEN 1 ELSE 0 END)`;
+  return `
+    SELECT COUNT(*) AS domains,
+      ${yes('lync_federation')} AS lync_federation,
+      ${yes('xmpp_federation')} AS xmpp_federation,
+      SUM(CASE WHEN lync_federation = TRUE AND xmpp_federation = TRUE THEN 1 ELSE 0 END) AS lync_and_xmpp,
+      ${yes('xmpp_client_access')} AS xmpp_client_access,
+      SUM(CASE WHEN lync_federation = TRUE AND hosting = 'microsoft-365' THEN 1 ELSE 0 END) AS microsoft365,
+      SUM(CASE WHEN lync_federation = TRUE AND hosting = 'on-premises' THEN 1 ELSE 0 END) AS on_premises,
+      MAX(checked_at) AS as_of
+    FROM domains WHERE status = 'present' AND report_days >= ${placeholder}`;
+}
+
+export interface StatsRow {
+  domains: number | string;
+  lync_federation: number | string | null;
+  xmpp_federation: number | string | null;
+  lync_and_xmpp: number | string | null;
+  xmpp_client_access: number | string | null;
+  microsoft365: number | string | null;
+  on_premises: number | string | null;
+  as_of: number | string | null;
+}
+
+export function statsOf(row: StatsRow): import('./store').StatsCounts {
+  const n = (value: number | string | null): number => (value === null ? 0 : Number(value));
+  return {
+    domains: n(row.domains),
+    lyncFederation: n(row.lync_federation),
+    xmppFederation: n(row.xmpp_federation),
+    lyncAndXmpp: n(row.lync_and_xmpp),
+    xmppClientAccess: n(row.xmpp_client_access),
+    microsoft365: n(row.microsoft365),
+    onPremises: n(row.on_premises),
+    asOf: row.as_of === null ? null : Number(row.as_of),
+  };
+}
+
+/** Facts as the values of the UPDATE both stores run, in {@link FACT_UPDATE_COLUMNS} order. */
+export const FACT_UPDATE_COLUMNS = [
+  'status',
+  'lync_federation',
+  'lync_public_facing',
+  'xmpp_federation',
+  'xmpp_client_access',
+  'microsoft365_tenant',
+  'hosting',
+  'records',
+  'checked_at',
+] as const;
+
+export function factValues(facts: DomainFacts, bool: (value: TriState) => unknown): unknown[] {
+  return [
+    facts.status,
+    bool(facts.lyncFederation),
+    bool(facts.lyncPublicFacing),
+    bool(facts.xmppFederation),
+    bool(facts.xmppClientAccess),
+    bool(facts.microsoft365Tenant),
+    facts.hosting,
+    JSON.stringify(facts.records),
+    facts.checkedAt,
+  ];
+}

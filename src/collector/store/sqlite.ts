@@ -1,0 +1,153 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { MIGRATIONS } from './migrations';
+import {
+  CAPABILITY_COLUMN,
+  FACT_COLUMNS,
+  FACT_UPDATE_COLUMNS,
+  factValues,
+  factsOf,
+  statsOf,
+  statsSql,
+  storedDomainOf,
+  type DomainRow,
+  type StatsRow,
+} from './rows';
+import {
+  StoreError,
+  type CollectorStore,
+  type DirectoryEntry,
+  type DirectoryQuery,
+  type DomainFacts,
+  type DueDomain,
+  type StatsCounts,
+  type StoredDomain,
+} from './store';
+
+const toInteger = (value: boolean | null): number | null => (value === null ? null : value ? 1 : 0);
+
+/**
+ * SQLite through better-sqlite3: one file, no set-up, the default. WAL lets the public pages read
+ * while reports are written; `synchronous = FULL` makes every acknowledged report durable, even
+ * across a power cut, not only a crash of the process.
+ */
+export class SqliteStore implements CollectorStore {
+  readonly kind = 'sqlite';
+  private readonly db: Database.Database;
+  private readonly upsert: Database.Statement;
+  private readonly addReportTransaction: Database.Transaction<
+    (domains: readonly string[], day: string) => void
+  >;
+
+  constructor(readonly file: string) {
+    try {
+      if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+      this.db = new Database(file);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = FULL');
+      this.db.pragma('busy_timeout = 5000');
+    } catch (error) {
+      throw new StoreError(
+        `Cannot open the SQLite database "${file}" (${(error as Error).message}); check that its folder is writable, or set WCF_COLLECTOR_DB`,
+        { cause: error },
+      );
+    }
+    this.migrateNow();
+    this.upsert = this.db.prepare(`
+      INSERT INTO domains (domain, reports, report_days, last_report_day) VALUES (?, 1, 1, ?)
+      ON CONFLICT (domain) DO UPDATE SET
+        reports = reports + 1,
+        report_days = report_days + (CASE WHEN last_report_day IS NULL OR last_report_day < excluded.last_report_day THEN 1 ELSE 0 END),
+        last_report_day = MAX(COALESCE(last_report_day, ''), excluded.last_report_day)`);
+    this.addReportTransaction = this.db.transaction((domains: readonly string[], day: string) => {
+      for (const domain of domains) this.upsert.run(domain, day);
+    });
+  }
+
+  private migrateNow(): void {
+    this.db.exec(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)',
+    );
+    const applied = new Set(
+      (this.db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map(
+        (r) => r.version,
+      ),
+    );
+    for (const migration of MIGRATIONS) {
+      if (applied.has(migration.version)) continue;
+      this.db
+        .transaction(() => {
+          this.db.exec(migration.sqlite);
+          this.db
+            .prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)')
+            .run(migration.version, new Date().toISOString().slice(0, 10));
+        })
+        .immediate();
+    }
+  }
+
+  /** Migrations run when the store opens (its statements need the tables); this is for the interface. */
+  async migrate(): Promise<void> {}
+
+  async addReport(domains: readonly string[], day: string): Promise<void> {
+    this.addReportTransaction.immediate(domains, day);
+  }
+
+  async claimDue(now: number, limit: number, leaseMs: number): Promise<DueDomain[]> {
+    const rows = this.db
+      .prepare(
+        `UPDATE domains SET lease_until = ? WHERE domain IN (
+           SELECT domain FROM domains WHERE next_check_at <= ? AND lease_until <= ?
+           ORDER BY next_check_at, domain LIMIT ?)
+         RETURNING ${FACT_COLUMNS}`,
+      )
+      .all(now + leaseMs, now, now, limit) as DomainRow[];
+    rows.sort((a, b) => Number(a.next_check_at) - Number(b.next_check_at) || (a.domain < b.domain ? -1 : 1));
+    return rows.map((row) => ({ domain: row.domain, facts: factsOf(row) }));
+  }
+
+  async saveCheck(domain: string, facts: DomainFacts, nextCheckAt: number): Promise<void> {
+    const assignments = FACT_UPDATE_COLUMNS.map((column) => `${column} = ?`).join(', ');
+    this.db
+      .prepare(`UPDATE domains SET ${assignments}, next_check_at = ?, lease_until = 0 WHERE domain = ?`)
+      .run(...factValues(facts, toInteger), nextCheckAt, domain);
+  }
+
+  async stats(threshold: number): Promise<StatsCounts> {
+    return statsOf(this.db.prepare(statsSql('?')).get(threshold) as StatsRow);
+  }
+
+  async directory(query: DirectoryQuery): Promise<DirectoryEntry[]> {
+    const filter = query.capability ? `AND ${CAPABILITY_COLUMN[query.capability]} = 1` : '';
+    const rows = this.db
+      .prepare(
+        `SELECT ${FACT_COLUMNS} FROM domains
+         WHERE status = 'present' AND report_days >= ? AND domain > ? ${filter}
+         ORDER BY domain LIMIT ?`,
+      )
+      .all(query.threshold, query.after ?? '', query.limit) as DomainRow[];
+    return rows.map((row) => ({ domain: row.domain, facts: factsOf(row) }));
+  }
+
+  async describe(domain: string): Promise<StoredDomain | undefined> {
+    const row = this.db.prepare(`SELECT ${FACT_COLUMNS} FROM domains WHERE domain = ?`).get(domain) as
+      DomainRow | undefined;
+    return row && storedDomainOf(row);
+  }
+
+  async pendingCount(): Promise<number> {
+    const row = this.db.prepare("SELECT COUNT(*) AS n FROM domains WHERE status = 'pending'").get() as {
+      n: number;
+    };
+    return row.n;
+  }
+
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,105 @@
+import type { ProbeId } from '../../core/probes';
+import type { LyncHosting, TriState } from '../../core/verdict';
+
+/**
+ * Where a domain stands after the collector's own checks: `pending` until a check has settled it,
+ * `present` with at least one federation or client record found, `absent` when every one is
+ * known to be missing. A failed check never moves a domain (unknown is never "no").
+ */
+export type DomainStatus = 'pending' | 'present' | 'absent';
+
+/** What the collector itself verified about a domain: the only facts it counts or publishes. */
+export interface DomainFacts {
+  status: DomainStatus;
+  lyncFederation: TriState;
+  lyncPublicFacing: TriState;
+  xmppFederation: TriState;
+  xmppClientAccess: TriState;
+  microsoft365Tenant: TriState;
+  hosting: LyncHosting;
+  /** The SRV records found, in catalogue order. */
+  records: ProbeId[];
+  /** When the collector last checked (ms since the epoch); null before the first check. */
+  checkedAt: number | null;
+}
+
+/** A domain whose check is due, leased to one verifier so that no other checks it meanwhile. */
+export interface DueDomain {
+  domain: string;
+  facts: DomainFacts;
+}
+
+/** Everything stored about one domain: per-domain counts only, never which report it came in. */
+export interface StoredDomain {
+  domain: string;
+  /** Reports that named it. */
+  reports: number;
+  /** Distinct UTC days on which it was reported. */
+  reportDays: number;
+  facts: DomainFacts;
+  nextCheckAt: number;
+}
+
+/** The research table over the published domains, in the CLI summary's names. */
+export interface StatsCounts {
+  domains: number;
+  lyncFederation: number;
+  xmppFederation: number;
+  lyncAndXmpp: number;
+  xmppClientAccess: number;
+  microsoft365: number;
+  onPremises: number;
+  /** The latest check among the counted domains (ms since the epoch); null when none is counted. */
+  asOf: number | null;
+}
+
+/** The directory's capability filters. */
+export type DirectoryCapability = 'lync' | 'xmpp' | 'xmpp-client';
+
+export interface DirectoryQuery {
+  capability?: DirectoryCapability;
+  /** Keyset cursor: list domains after this one. */
+  after?: string;
+  limit: number;
+  /** Published only when reported on at least this many different days. */
+  threshold: number;
+}
+
+export interface DirectoryEntry {
+  domain: string;
+  facts: DomainFacts;
+}
+
+/**
+ * The collector's storage, one interface over SQLite and PostgreSQL so that the same tests run
+ * against both. Reports are exploded into per-domain counts as they arrive: no report, report id,
+ * sender or arrival time is ever written, only the UTC day, per domain.
+ */
+export interface CollectorStore {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Applies the schema's migrations that are not yet applied; safe to run from several instances. */
+  migrate(): Promise<void>;
+  /**
+   * Counts one report: each domain once (the caller has refused duplicates and sorted them), new
+   * domains queued for a check. Resolves only once the write is durable.
+   */
+  addReport(domains: readonly string[], day: string): Promise<void>;
+  /** Leases up to `limit` domains whose check is due, oldest due first, then by name. */
+  claimDue(now: number, limit: number, leaseMs: number): Promise<DueDomain[]>;
+  /** Stores a check's facts, schedules the next check and releases the lease. */
+  saveCheck(domain: string, facts: DomainFacts, nextCheckAt: number): Promise<void>;
+  stats(threshold: number): Promise<StatsCounts>;
+  directory(query: DirectoryQuery): Promise<DirectoryEntry[]>;
+  /** One domain as stored, or undefined: for tests and operators. */
+  describe(domain: string): Promise<StoredDomain | undefined>;
+  /** Domains waiting for their first check. */
+  pendingCount(): Promise<number>;
+  /** Rejects when the database cannot be reached: the health check. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Thrown when the database cannot be opened or migrated: the message says what to fix. */
+export class StoreError extends Error {
+  override name = 'StoreError';
+}

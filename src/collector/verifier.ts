@@ -1,0 +1,161 @@
+import { systemClock, type Clock } from '../dns/clock';
+import type { FederationLookup } from '../dns/lookup';
+import { DEFAULT_SCHEDULE, foldCheck, nextCheckAt, type CheckSchedule } from './verification';
+import type { CollectorStore } from './store/store';
+
+export interface VerifierOptions {
+  store: CollectorStore;
+  lookup: FederationLookup;
+  clock?: Pick<Clock, 'now'>;
+  schedule?: CheckSchedule;
+  /**
+   * Domains checked per minute at most, whatever arrives: reports can make the collector's queue
+   * grow, never its traffic to the resolvers.
+   */
+  perMinute?: number;
+  /** Domains leased per round. */
+  batchSize?: number;
+  /** How long a lease lasts: a verifier that dies mid-check frees its domains after this. */
+  leaseMs?: number;
+  /** Time between rounds when the queue is empty. */
+  idleMs?: number;
+  /** Where failures of a round go (they never stop the loop). */
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * Checks reported domains itself and re-checks known ones on a schedule. The queue is the
+ * database (domains due for a check), so it survives restarts and is shared by every collector
+ * instance; a token bucket bounds the checks per minute; a domain is queued once however often it
+ * is reported, so reports cannot multiply lookups.
+ */
+export class Verifier {
+  private readonly store: CollectorStore;
+  private readonly lookup: FederationLookup;
+  private readonly clock: Pick<Clock, 'now'>;
+  private readonly schedule: CheckSchedule;
+  private readonly perMinute: number;
+  private readonly batchSize: number;
+  private readonly leaseMs: number;
+  private readonly idleMs: number;
+  private readonly onError: (error: unknown) => void;
+  private tokens: number;
+  private refilledAt: number;
+  private running: Promise<void> | undefined;
+  private stopping = false;
+  private wake: (() => void) | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly abort = new AbortController();
+
+  constructor(options: VerifierOptions) {
+    this.store = options.store;
+    this.lookup = options.lookup;
+    this.clock = options.clock ?? systemClock;
+    this.schedule = options.schedule ?? DEFAULT_SCHEDULE;
+    this.perMinute = options.perMinute ?? 600;
+    this.batchSize = options.batchSize ?? 50;
+    this.leaseMs = options.leaseMs ?? 5 * 60 * 1000;
+    this.idleMs = options.idleMs ?? 10_000;
+    this.onError = options.onError ?? (() => undefined);
+    if (!(this.perMinute > 0)) throw new RangeError('perMinute must be above 0');
+    this.tokens = Math.min(this.batchSize, this.perMinute);
+    this.refilledAt = this.clock.now();
+  }
+
+  /** Domains the bucket allows now. */
+  private allowance(): number {
+    const now = this.clock.now();
+    const capacity = Math.max(1, Math.min(this.batchSize, this.perMinute));
+    this.tokens = Math.min(capacity, this.tokens + ((now - this.refilledAt) * this.perMinute) / 60_000);
+    this.refilledAt = now;
+    return Math.floor(this.tokens);
+  }
+
+  /** Milliseconds until the bucket allows one more domain. */
+  private msUntilToken(): number {
+    return Math.ceil(((1 - (this.tokens % 1)) * 60_000) / this.perMinute);
+  }
+
+  /**
+   * One round: leases what is due (as many as the bucket allows), checks it, stores the facts.
+   * Resolves with the number of domains checked.
+   */
+  async runOnce(): Promise<number> {
+    const allowed = Math.min(this.batchSize, this.allowance());
+    if (allowed === 0) return 0;
+    const now = this.clock.now();
+    const due = await this.store.claimDue(now, allowed, this.leaseMs);
+    if (due.length === 0) return 0;
+    this.tokens -= due.length;
+    const verdicts = await this.lookup.checkDomains(
+      due.map((d) => ({ domain: d.domain, displayDomain: d.domain })),
+      { signal: this.abort.signal, refresh: true },
+    );
+    const checkedAt = this.clock.now();
+    for (const [i, entry] of due.entries()) {
+      const verdict = verdicts[i];
+      if (!verdict) continue;
+      await this.store.saveCheck(
+        entry.domain,
+        foldCheck(entry.facts, verdict, checkedAt),
+        nextCheckAt(verdict, checkedAt, this.schedule),
+      );
+    }
+    return due.length;
+  }
+
+  /** Runs rounds until nothing is due (or the bucket is empty); for tests and the benchmark. */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const checked = await this.runOnce();
+      if (checked === 0) return total;
+      total += checked;
+    }
+  }
+
+  /** Starts the background loop. */
+  start(): void {
+    if (this.running) return;
+    this.running = this.loop();
+  }
+
+  /** Asks the loop to look for work now (a report arrived). */
+  nudge(): void {
+    this.wake?.();
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopping) {
+      let checked = 0;
+      try {
+        checked = await this.runOnce();
+      } catch (error) {
+        if (this.stopping) break;
+        this.onError(error);
+      }
+      if (this.stopping) break;
+      const pause = checked > 0 ? 0 : this.tokens < 1 ? this.msUntilToken() : this.idleMs;
+      if (pause > 0) await this.sleep(pause);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.wake = () => {
+        clearTimeout(this.timer);
+        this.wake = undefined;
+        resolve();
+      };
+      this.timer = setTimeout(() => this.wake?.(), ms);
+    });
+  }
+
+  /** Stops the loop, cancelling the lookups of the round in progress (their leases simply expire). */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.abort.abort(new Error('collector shutting down'));
+    this.wake?.();
+    await this.running;
+  }
+}

@@ -1,0 +1,170 @@
+import type { DomainFacts } from '../../src/collector/store/store';
+import { UNCHECKED } from '../../src/collector/verification';
+import { storeKinds, type TestStore } from '../support/collector-stores';
+
+const present = (overrides: Partial<DomainFacts> = {}): DomainFacts => ({
+  ...UNCHECKED,
+  status: 'present',
+  lyncFederation: true,
+  lyncPublicFacing: false,
+  xmppFederation: false,
+  xmppClientAccess: false,
+  microsoft365Tenant: true,
+  hosting: 'microsoft-365',
+  records: ['_sipfederationtls._tcp'],
+  checkedAt: Date.UTC(2026, 10, 30, 12),
+  ...overrides,
+});
+
+describe.each(storeKinds())('$name store', (kind) => {
+  let t: TestStore;
+  beforeEach(async () => {
+    t = await kind.create();
+  });
+  afterEach(async () => {
+    await t.dispose();
+  });
+
+  test('a report counts each domain once, and a day only once per domain', async () => {
+    await t.store.addReport(['a.test', 'b.test'], '2026-11-28');
+    await t.store.addReport(['a.test'], '2026-11-28');
+    await t.store.addReport(['a.test'], '2026-11-29');
+    const a = await t.store.describe('a.test');
+    const b = await t.store.describe('b.test');
+    expect(a).toMatchObject({ reports: 3, reportDays: 2, facts: { status: 'pending' }, nextCheckAt: 0 });
+    expect(b).toMatchObject({ reports: 1, reportDays: 1 });
+    expect(await t.store.describe('c.test')).toBeUndefined();
+    expect(await t.store.pendingCount()).toBe(2);
+  });
+
+  test('an earlier day arriving late (a clock behind) is not counted as a new day', async () => {
+    await t.store.addReport(['a.test'], '2026-11-29');
+    await t.store.addReport(['a.test'], '2026-11-28');
+    expect(await t.store.describe('a.test')).toMatchObject({ reports: 2, reportDays: 1 });
+  });
+
+  test('claims due domains once, by due time then name, and frees them when the lease ends', async () => {
+    await t.store.addReport(['c.test', 'a.test', 'b.test'], '2026-11-30');
+    const first = await t.store.claimDue(1000, 2, 500);
+    expect(first.map((d) => d.domain)).toEqual(['a.test', 'b.test']);
+    expect(first[0]?.facts).toEqual(UNCHECKED);
+    const second = await t.store.claimDue(1000, 10, 500);
+    expect(second.map((d) => d.domain)).toEqual(['c.test']);
+    expect(await t.store.claimDue(1200, 10, 500)).toEqual([]);
+    // The leases run out at 1500: a verifier that died frees its domains.
+    expect((await t.store.claimDue(1500, 10, 500)).map((d) => d.domain)).toEqual([
+      'a.test',
+      'b.test',
+      'c.test',
+    ]);
+  });
+
+  test('a saved check is stored, rescheduled and released', async () => {
+    await t.store.addReport(['a.test'], '2026-11-30');
+    await t.store.claimDue(1000, 10, 500);
+    const facts = present({ xmppFederation: null, records: ['_sipfederationtls._tcp', '_sip._tls'] });
+    await t.store.saveCheck('a.test', facts, 9000);
+    expect(await t.store.describe('a.test')).toEqual({
+      domain: 'a.test',
+      reports: 1,
+      reportDays: 1,
+      facts,
+      nextCheckAt: 9000,
+    });
+    expect(await t.store.claimDue(8999, 10, 500)).toEqual([]);
+    expect((await t.store.claimDue(9000, 10, 500))[0]).toEqual({ domain: 'a.test', facts });
+    expect(await t.store.pendingCount()).toBe(0);
+  });
+
+  test('stats and the directory count only verified domains reported on K different days', async () => {
+    const days = ['2026-11-27', '2026-11-28', '2026-11-29'];
+    for (const day of days)
+      await t.store.addReport(['lync.test', 'both.test', 'gone.test', 'onprem.test'], day);
+    for (const day of days.slice(0, 2)) await t.store.addReport(['rare.test'], day);
+    await t.store.saveCheck('lync.test', present(), 1);
+    await t.store.saveCheck(
+      'both.test',
+      present({ xmppFederation: true, xmppClientAccess: true, checkedAt: Date.UTC(2026, 10, 30, 13) }),
+      1,
+    );
+    await t.store.saveCheck('onprem.test', present({ hosting: 'on-premises' }), 1);
+    await t.store.saveCheck('rare.test', present(), 1);
+    await t.store.saveCheck(
+      'gone.test',
+      { ...UNCHECKED, status: 'absent', lyncFederation: false, xmppFederation: false, checkedAt: 5 },
+      1,
+    );
+    expect(await t.store.stats(3)).toEqual({
+      domains: 3,
+      lyncFederation: 3,
+      xmppFederation: 1,
+      lyncAndXmpp: 1,
+      xmppClientAccess: 1,
+      microsoft365: 2,
+      onPremises: 1,
+      asOf: Date.UTC(2026, 10, 30, 13),
+    });
+    expect((await t.store.stats(2)).domains).toBe(4);
+    expect(await t.store.stats(4)).toMatchObject({ domains: 0, lyncFederation: 0, asOf: null });
+
+    const all = await t.store.directory({ limit: 10, threshold: 3 });
+    expect(all.map((e) => e.domain)).toEqual(['both.test', 'lync.test', 'onprem.test']);
+    const xmpp = await t.store.directory({ capability: 'xmpp', limit: 10, threshold: 3 });
+    expect(xmpp.map((e) => e.domain)).toEqual(['both.test']);
+    const page = await t.store.directory({ limit: 1, threshold: 3, after: 'both.test' });
+    expect(page.map((e) => e.domain)).toEqual(['lync.test']);
+  });
+
+  test('pages in byte order, as JavaScript compares (hyphens and digits included)', async () => {
+    const names = ['a-b.test', 'a.test', 'a0.test', 'ab.test', 'b.test', 'xn--bcher-kva.test'];
+    for (const day of ['2026-11-28', '2026-11-29', '2026-11-30']) await t.store.addReport(names, day);
+    for (const name of names) await t.store.saveCheck(name, present(), 1);
+    const seen: string[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const page = await t.store.directory({ limit: 2, threshold: 3, after });
+      if (page.length === 0) break;
+      seen.push(...page.map((e) => e.domain));
+      after = page[page.length - 1]?.domain;
+    }
+    expect(seen).toEqual([...names].sort());
+  });
+
+  test('migrating again (a restart, a second instance) keeps the data', async () => {
+    await t.store.addReport(['a.test'], '2026-11-30');
+    const again = await t.reopen();
+    await again.migrate();
+    expect(await again.describe('a.test')).toMatchObject({ reports: 1 });
+  });
+
+  test('concurrent reports from several instances lose no count', async () => {
+    const second = await t.reopen();
+    const domains = Array.from({ length: 40 }, (_, i) => `d${String(i).padStart(2, '0')}.test`);
+    const writes = Array.from({ length: 20 }, (_, i) =>
+      (i % 2 === 0 ? t.store : second).addReport(
+        domains.filter((_, j) => (i + j) % 3 !== 0),
+        '2026-11-30',
+      ),
+    );
+    await Promise.all(writes);
+    let total = 0;
+    for (const domain of domains) total += (await t.store.describe(domain))?.reports ?? 0;
+    const expected = Array.from(
+      { length: 20 },
+      (_, i) => domains.filter((_, j) => (i + j) % 3 !== 0).length,
+    ).reduce((a, b) => a + b);
+    expect(total).toBe(expected);
+  });
+
+  test('two instances never lease the same domain', async () => {
+    const second = await t.reopen();
+    const domains = Array.from({ length: 30 }, (_, i) => `d${String(i).padStart(2, '0')}.test`);
+    await t.store.addReport(domains, '2026-11-30');
+    const claims = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => (i % 2 === 0 ? t.store : second).claimDue(1000, 10, 60_000)),
+    );
+    const claimed = claims.flat().map((d) => d.domain);
+    expect(new Set(claimed).size).toBe(claimed.length);
+    expect(claimed.sort()).toEqual(domains);
+  });
+});
