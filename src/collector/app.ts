@@ -119,12 +119,10 @@ export async function buildCollector(options: CollectorOptions): Promise<Fastify
     const message = status < 500 || error.validation ? (clientMessage(error) ?? error.message) : undefined;
     if (message !== undefined) return reply.code(400).send({ error: 'Bad Request', message });
     logger.error(error);
-    return reply
-      .code(500)
-      .send({
-        error: 'Internal Server Error',
-        message: 'The collector failed; nothing was stored. Try again later.',
-      });
+    return reply.code(500).send({
+      error: 'Internal Server Error',
+      message: 'The collector failed; nothing was stored. Try again later.',
+    });
   });
   app.setNotFoundHandler((_request, reply) =>
     reply
