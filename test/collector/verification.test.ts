@@ -1,0 +1,75 @@
+import { DEFAULT_SCHEDULE, foldCheck, nextCheckAt, UNCHECKED } from '../../src/collector/verification';
+import { buildVerdict } from '../../src/core/verdict';
+import { failed, found, noneBut } from '../support/records';
+
+const domain = { domain: 'fabrikam.test', displayDomain: 'fabrikam.test' };
+const NOW = Date.UTC(2026, 10, 30);
+
+const sipAndXmpp = buildVerdict(
+  domain,
+  noneBut({
+    '_sipfederationtls._tcp': found('sip.fabrikam.test'),
+    '_xmpp-server._tcp': found('xmpp.fabrikam.test', 5269),
+  }),
+);
+
+describe('foldCheck', () => {
+  test('a complete check replaces what was known', () => {
+    expect(foldCheck(UNCHECKED, sipAndXmpp, NOW)).toEqual({
+      status: 'present',
+      lyncFederation: true,
+      lyncPublicFacing: false,
+      xmppFederation: true,
+      xmppClientAccess: false,
+      microsoft365Tenant: false,
+      hosting: 'on-premises',
+      records: ['_sipfederationtls._tcp', '_xmpp-server._tcp'],
+      checkedAt: NOW,
+    });
+  });
+
+  test('records gone make the domain absent', () => {
+    const before = foldCheck(UNCHECKED, sipAndXmpp, NOW);
+    const after = foldCheck(before, buildVerdict(domain, noneBut()), NOW + 1);
+    expect(after).toMatchObject({
+      status: 'absent',
+      lyncFederation: false,
+      xmppFederation: false,
+      records: [],
+      hosting: null,
+    });
+  });
+
+  test('a failed lookup keeps the old answer for what it could not settle, never turning it into "no"', () => {
+    const before = foldCheck(UNCHECKED, sipAndXmpp, NOW);
+    const partial = buildVerdict(
+      domain,
+      noneBut({ '_sipfederationtls._tcp': failed, '_xmpp-server._tcp': failed }),
+    );
+    const after = foldCheck(before, partial, NOW + 1);
+    expect(after).toMatchObject({
+      status: 'present',
+      lyncFederation: true,
+      xmppFederation: true,
+      hosting: 'on-premises',
+      records: ['_sipfederationtls._tcp', '_xmpp-server._tcp'],
+      checkedAt: NOW + 1,
+    });
+  });
+
+  test('a check where every lookup failed changes nothing, not even the check time', () => {
+    const allFailed = buildVerdict(
+      domain,
+      Object.fromEntries(Object.keys(noneBut()).map((id) => [id, failed])),
+    );
+    expect(foldCheck(UNCHECKED, allFailed, NOW)).toEqual(UNCHECKED);
+  });
+});
+
+describe('nextCheckAt', () => {
+  test('a full answer waits for the regular re-check; a failure retries soon', () => {
+    expect(nextCheckAt(sipAndXmpp, NOW, DEFAULT_SCHEDULE)).toBe(NOW + DEFAULT_SCHEDULE.recheckMs);
+    const partial = buildVerdict(domain, noneBut({ '_sip._tls': failed }));
+    expect(nextCheckAt(partial, NOW, DEFAULT_SCHEDULE)).toBe(NOW + DEFAULT_SCHEDULE.retryMs);
+  });
+});
