@@ -1,0 +1,164 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { PostgresStore } from '../../src/collector/store/postgres';
+import { SqliteStore } from '../../src/collector/store/sqlite';
+import type { CollectorStore } from '../../src/collector/store/store';
+import { TEST_DATABASE_URL, withSchema } from '../support/collector-stores';
+import { startDohServer, type DohServer } from '../support/doh-server';
+import { FIXTURE_ZONE } from '../support/fixture-zone';
+import { projectRoot } from '../support/project-root';
+
+const MAIN = join(projectRoot(), 'build/src/collector/main.js');
+
+interface Running {
+  child: ChildProcessWithoutNullStreams;
+  url: string;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Starts the built collector as `npm run collector` would, and waits until it listens. */
+async function startCollector(env: Record<string, string>): Promise<Running> {
+  if (!existsSync(MAIN))
+    throw new Error(`${MAIN} is missing: run "npm run build:node" first (npm test does)`);
+  const child = spawn(process.execPath, [MAIN], {
+    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', ...env },
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`collector did not start:\n${output}`)), 15_000);
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    void exited.then(() => reject(new Error(`collector exited:\n${output}`)));
+  });
+  return { child, url, output: () => output, exited };
+}
+
+const names = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => `${prefix}${i}.example`);
+
+interface Backend {
+  name: string;
+  env: Record<string, string>;
+  open(): Promise<CollectorStore>;
+  dispose(): Promise<void>;
+}
+
+async function sqliteBackend(): Promise<Backend> {
+  const dir = await mkdtemp(join(tmpdir(), 'wcf-crash-'));
+  const file = join(dir, 'collector.sqlite');
+  return {
+    name: 'sqlite',
+    env: { WCF_COLLECTOR_DB: file },
+    open: async () => new SqliteStore(file),
+    dispose: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+async function postgresBackend(): Promise<Backend> {
+  const url = TEST_DATABASE_URL as string;
+  const schema = `crash_${Date.now()}`;
+  const admin = new Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  await admin.end();
+  const scoped = withSchema(url, schema);
+  return {
+    name: 'postgres',
+    env: { DATABASE_URL: scoped },
+    open: async () => {
+      const store = new PostgresStore(scoped);
+      await store.migrate();
+      return store;
+    },
+    dispose: async () => {
+      const cleanup = new Client({ connectionString: url });
+      await cleanup.connect();
+      await cleanup.query(`DROP SCHEMA ${schema} CASCADE`);
+      await cleanup.end();
+    },
+  };
+}
+
+const backends = [
+  ['sqlite', sqliteBackend] as const,
+  ...(TEST_DATABASE_URL ? [['postgres', postgresBackend] as const] : []),
+];
+
+let doh: DohServer;
+beforeAll(async () => {
+  doh = await startDohServer({ zone: FIXTURE_ZONE });
+});
+afterAll(async () => {
+  await doh.close();
+});
+
+describe.each(backends)('the collector process (%s)', (_name, makeBackend) => {
+  test('every acknowledged report survives kill -9', async () => {
+    const backend = await makeBackend();
+    const env = { ...backend.env, WCF_DOH_URLS: doh.url, WCF_REPORTS_PER_MINUTE: '100000' };
+    const first = await startCollector(env);
+    const acknowledged = new Map<string, number>();
+    // Reports keep arriving; the process is killed the moment the 40th is acknowledged.
+    let stop = false;
+    const senders = Array.from({ length: 8 }, async (_, sender) => {
+      for (let i = 0; !stop; i += 1) {
+        const domains = names(20, `s${sender}r${i}-`);
+        const response = await fetch(`${first.url}/v1/reports`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ domains: domains.map((domain) => ({ domain, records: ['_sip._tls'] })) }),
+        }).catch(() => undefined);
+        if (response?.status === 202) {
+          for (const d of domains) acknowledged.set(d, (acknowledged.get(d) ?? 0) + 1);
+          if (acknowledged.size >= 40 * 20 && !stop) {
+            stop = true;
+            first.child.kill('SIGKILL');
+          }
+        }
+      }
+    });
+    await Promise.all(senders);
+    expect(await first.exited).toBeNull();
+
+    const second = await startCollector(env);
+    const health = await fetch(`${second.url}/healthz`);
+    expect(health.status).toBe(200);
+    const store = await backend.open();
+    let lost = 0;
+    for (const [domain, reports] of acknowledged) {
+      const stored = await store.describe(domain);
+      if (!stored || stored.reports < reports) lost += 1;
+    }
+    expect({ acknowledged: acknowledged.size, lost }).toEqual({ acknowledged: acknowledged.size, lost: 0 });
+    expect(acknowledged.size).toBeGreaterThanOrEqual(800);
+    await store.close();
+
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    expect(second.output()).toContain('stopped');
+    await backend.dispose();
+  }, 60_000);
+});
+
+test('the collector refuses to start with a setting it cannot use, saying which', async () => {
+  const child = spawn(process.execPath, [MAIN], {
+    env: { PATH: process.env.PATH ?? '', WCF_PUBLISH_THRESHOLD: 'three' },
+  });
+  let output = '';
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  expect(code).toBe(1);
+  expect(output).toContain('WCF_PUBLISH_THRESHOLD must be a whole number of at least 1, not "three"');
+});
