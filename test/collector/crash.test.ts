@@ -1,5 +1,4 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,41 +9,7 @@ import type { CollectorStore } from '../../src/collector/store/store';
 import { TEST_DATABASE_URL, withSchema } from '../support/collector-stores';
 import { startDohServer, type DohServer } from '../support/doh-server';
 import { FIXTURE_ZONE } from '../support/fixture-zone';
-import { projectRoot } from '../support/project-root';
-
-const MAIN = join(projectRoot(), 'build/src/collector/main.js');
-
-interface Running {
-  child: ChildProcessWithoutNullStreams;
-  url: string;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-/** Starts the built collector as `npm run collector` would, and waits until it listens. */
-async function startCollector(env: Record<string, string>): Promise<Running> {
-  if (!existsSync(MAIN))
-    throw new Error(`${MAIN} is missing: run "npm run build:node" first (npm test does)`);
-  const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', ...env },
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`collector did not start:\n${output}`)), 15_000);
-    child.stderr.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    void exited.then(() => reject(new Error(`collector exited:\n${output}`)));
-  });
-  return { child, url, output: () => output, exited };
-}
+import { COLLECTOR_MAIN, startCollectorProcess as startCollector } from '../support/collector-process';
 
 const names = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => `${prefix}${i}.example`);
 
@@ -153,7 +118,7 @@ describe.each(backends)('the collector process (%s)', (_name, makeBackend) => {
 });
 
 test('the collector refuses to start with a setting it cannot use, saying which', async () => {
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, [COLLECTOR_MAIN], {
     env: { PATH: process.env.PATH ?? '', WCF_PUBLISH_THRESHOLD: 'three' },
   });
   let output = '';

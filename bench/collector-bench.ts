@@ -1,0 +1,193 @@
+/**
+ * `npm run bench:collector`: reports per second the collector acknowledges (202) on this machine,
+ * with SQLite and with PostgreSQL, side by side in one run with a bare Node HTTP server that only
+ * parses the report (the ceiling of HTTP and the load generator here). Each report names 20
+ * domains drawn from a pool of 5,000, so most writes update existing rows, as in life. After each
+ * run every acknowledgement is checked against the database: a domain's stored count must equal
+ * the 202s that named it. The collector runs as `npm run collector` does, in its own process, its
+ * verifier throttled to one check a minute against a closed loopback port so that intake is what
+ * is measured.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { PostgresStore } from '../src/collector/store/postgres';
+import { SqliteStore } from '../src/collector/store/sqlite';
+import type { CollectorStore } from '../src/collector/store/store';
+import { withSchema } from '../test/support/collector-stores';
+import { startCollectorProcess, type CollectorProcess } from '../test/support/collector-process';
+import { projectRoot } from '../test/support/project-root';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const SENDERS = Number(process.env.BENCH_SENDERS ?? 32);
+const DOMAINS_PER_REPORT = 20;
+const POOL = 5000;
+
+interface Result {
+  name: string;
+  reports: number;
+  seconds: number;
+  p50: number;
+  p99: number;
+  failed: number;
+  lost: number | null;
+}
+
+/** A small deterministic generator, so every target gets the same reports. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function reportDomains(next: () => number): string[] {
+  const picked = new Set<string>();
+  while (picked.size < DOMAINS_PER_REPORT) picked.add(`p${Math.floor(next() * POOL)}.example`);
+  return [...picked].sort();
+}
+
+async function load(url: string, name: string): Promise<{ result: Result; counts: Map<string, number> }> {
+  const counts = new Map<string, number>();
+  const latencies: number[] = [];
+  let failed = 0;
+  const started = performance.now();
+  const deadline = started + SECONDS * 1000;
+  await Promise.all(
+    Array.from({ length: SENDERS }, async (_, sender) => {
+      const next = random(sender + 1);
+      while (performance.now() < deadline) {
+        const domains = reportDomains(next);
+        const body = JSON.stringify({
+          domains: domains.map((domain) => ({ domain, records: ['_sipfederationtls._tcp'] })),
+        });
+        const sent = performance.now();
+        const response = await fetch(`${url}/v1/reports`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+        }).catch(() => undefined);
+        await response?.arrayBuffer();
+        latencies.push(performance.now() - sent);
+        if (response?.status === 202) {
+          for (const d of domains) counts.set(d, (counts.get(d) ?? 0) + 1);
+        } else {
+          failed += 1;
+        }
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  const reports = latencies.length - failed;
+  return { result: { name, reports, seconds, p50: at(0.5), p99: at(0.99), failed, lost: null }, counts };
+}
+
+async function lostCount(store: CollectorStore, counts: Map<string, number>): Promise<number> {
+  let lost = 0;
+  for (const [domain, expected] of counts) {
+    const stored = await store.describe(domain);
+    lost += Math.max(0, expected - (stored?.reports ?? 0));
+  }
+  await store.close();
+  return lost;
+}
+
+async function stop(process: CollectorProcess): Promise<void> {
+  process.child.kill('SIGTERM');
+  await process.exited;
+}
+
+const collectorEnv = {
+  WCF_DOH_URLS: 'http://127.0.0.1:9/dns-query',
+  WCF_VERIFY_PER_MINUTE: '1',
+  WCF_REPORTS_PER_MINUTE: '100000000',
+  WCF_LOG_LEVEL: 'info',
+};
+
+async function bare(): Promise<Result> {
+  const child = spawn(process.execPath, [join(__dirname, 'bare-report-server.js')]);
+  const url = await new Promise<string>((resolve) => {
+    child.stderr.on('data', (chunk: Buffer) => {
+      const match = /listening on (\S+)/.exec(chunk.toString());
+      if (match?.[1]) resolve(match[1]);
+    });
+  });
+  const { result } = await load(url, 'bare HTTP server (parse, 202, no storage)');
+  child.kill('SIGTERM');
+  return result;
+}
+
+async function sqlite(): Promise<Result> {
+  const dir = await mkdtemp(join(tmpdir(), 'wcf-bench-'));
+  const file = join(dir, 'collector.sqlite');
+  const collector = await startCollectorProcess({ ...collectorEnv, WCF_COLLECTOR_DB: file });
+  const { result, counts } = await load(collector.url, 'collector, SQLite (WAL, synchronous=FULL)');
+  await stop(collector);
+  result.lost = await lostCount(new SqliteStore(file), counts);
+  await rm(dir, { recursive: true, force: true });
+  return result;
+}
+
+async function postgres(): Promise<Result | string> {
+  let url = process.env.WCF_TEST_DATABASE_URL;
+  let started = false;
+  if (!url) {
+    try {
+      url = execFileSync(join(projectRoot(), 'scripts/test-postgres.sh'), { encoding: 'utf8' }).trim();
+      started = true;
+    } catch {
+      return 'PostgreSQL: skipped (not installed; set WCF_TEST_DATABASE_URL or install postgresql)';
+    }
+  }
+  const schema = `bench_${Date.now()}`;
+  const admin = new Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  const scoped = withSchema(url, schema);
+  const collector = await startCollectorProcess({ ...collectorEnv, DATABASE_URL: scoped });
+  const { result, counts } = await load(collector.url, 'collector, PostgreSQL (same machine)');
+  await stop(collector);
+  const store = new PostgresStore(scoped);
+  result.lost = await lostCount(store, counts);
+  await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+  await admin.end();
+  if (started) execFileSync(join(projectRoot(), 'scripts/test-postgres.sh'), ['stop']);
+  return result;
+}
+
+async function main(): Promise<void> {
+  process.stdout.write(
+    `Collector intake: ${SENDERS} concurrent senders for ${SECONDS} s each, ${DOMAINS_PER_REPORT} domains a report from a pool of ${POOL}\n\n`,
+  );
+  const results: Result[] = [];
+  const notes: string[] = [];
+  results.push(await bare());
+  results.push(await sqlite());
+  const pg = await postgres();
+  if (typeof pg === 'string') notes.push(pg);
+  else results.push(pg);
+  const ceiling = (results[0] as Result).reports / (results[0] as Result).seconds;
+  const pad = Math.max(...results.map((r) => r.name.length));
+  for (const r of results) {
+    const rate = r.reports / r.seconds;
+    process.stdout.write(
+      `${r.name.padEnd(pad)}  ${rate.toFixed(0).padStart(6)} reports/s  ${(rate * DOMAINS_PER_REPORT).toFixed(0).padStart(7)} domains/s  ` +
+        `p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  ${(rate / ceiling).toFixed(2)}× bare  ` +
+        `failed ${r.failed}${r.lost === null ? '' : `  lost ${r.lost}`}\n`,
+    );
+  }
+  for (const note of notes) process.stdout.write(`${note}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${String((error as Error)?.stack ?? error)}\n`);
+  process.exit(1);
+});
