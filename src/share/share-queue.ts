@@ -1,0 +1,298 @@
+import { reportBody, splitIntoReports, type ReportedDomain } from '../core/report';
+import type { ProbeId } from '../core/probes';
+
+/** Where domains waiting to be shared are kept between runs: `localStorage` in the pane, a file for the CLI. */
+export interface PendingStore {
+  read(): string | null | undefined;
+  write(text: string): void;
+  remove(): void;
+}
+
+/** What the sharing client needs of HTTP: the browser's or Node's `fetch`. */
+export type ShareFetch = (
+  url: string,
+  init: {
+    method: 'POST';
+    headers: Record<string, string>;
+    body: string;
+    credentials: 'omit';
+    cache: 'no-store';
+    referrerPolicy: 'no-referrer';
+    mode: 'cors';
+    signal?: AbortSignal;
+  },
+) => Promise<{ status: number; text(): Promise<string> }>;
+
+export interface Timers {
+  set(callback: () => void, ms: number): unknown;
+  clear(handle: unknown): void;
+}
+
+/** Where sharing stands, for the pane's status line and the CLI's message. */
+export type ShareState =
+  | { kind: 'idle' }
+  | { kind: 'waiting'; domains: number; sendAt: number }
+  | { kind: 'sending'; domains: number }
+  | { kind: 'sent'; domains: number; at: number }
+  | { kind: 'failed'; domains: number; retryAt: number | null; message: string };
+
+export interface ShareQueueOptions {
+  /** The collector's base URL, e.g. `https://collector.example`. */
+  collectorUrl: string;
+  fetch: ShareFetch;
+  store: PendingStore;
+  /** The random wait before a batch goes, so a report cannot be tied to when the pane was opened. */
+  delay: { minMs: number; maxMs: number };
+  /** Back-off after a failed send (doubling from `firstMs` up to `maxMs`). */
+  retry?: { firstMs: number; maxMs: number };
+  random?: () => number;
+  now?: () => number;
+  timers?: Timers;
+  onState?: (state: ShareState) => void;
+}
+
+const STORE_VERSION = 1;
+const browserTimers: Timers = {
+  set: (callback, ms) => setTimeout(callback, ms),
+  clear: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+/**
+ * The opt-in sharing client. Domains found with records are merged into one pending set, kept in a
+ * store so a closed pane or a failed send loses nothing, and sent after a random delay in reports
+ * that fit the collector's limits. Requests carry the report and nothing else: no cookies, no
+ * credentials, no referrer, no identifier. Sending never blocks the results: it runs on its own
+ * timer, and a failure waits and retries.
+ */
+export class ShareQueue {
+  private readonly domains = new Map<string, Set<ProbeId>>();
+  private readonly options: Required<Omit<ShareQueueOptions, 'onState'>> & Pick<ShareQueueOptions, 'onState'>;
+  private timer: unknown;
+  private failures = 0;
+  private sending: Promise<ShareState> | undefined;
+  private stateNow: ShareState = { kind: 'idle' };
+  /** Aborts the send in flight when sharing is turned off. */
+  private inFlight: AbortController | undefined;
+
+  constructor(options: ShareQueueOptions) {
+    this.options = {
+      retry: { firstMs: 60_000, maxMs: 60 * 60_000 },
+      random: Math.random,
+      now: Date.now,
+      timers: browserTimers,
+      ...options,
+    };
+    this.load();
+  }
+
+  get state(): ShareState {
+    return this.stateNow;
+  }
+
+  private setState(state: ShareState): void {
+    this.stateNow = state;
+    this.options.onState?.(state);
+  }
+
+  private load(): void {
+    let text: string | null | undefined;
+    try {
+      text = this.options.store.read();
+    } catch {
+      text = undefined;
+    }
+    if (!text) return;
+    try {
+      const saved = JSON.parse(text) as { v?: number; domains?: ReportedDomain[] };
+      if (saved.v !== STORE_VERSION || !Array.isArray(saved.domains)) return;
+      for (const entry of saved.domains) this.merge(entry);
+    } catch {
+      // A store that is not ours (or damaged) is replaced at the next save.
+    }
+  }
+
+  private save(): void {
+    if (this.domains.size === 0) this.options.store.remove();
+    else this.options.store.write(JSON.stringify({ v: STORE_VERSION, domains: this.pending() }));
+  }
+
+  private merge(entry: ReportedDomain): void {
+    const records = this.domains.get(entry.domain) ?? new Set<ProbeId>();
+    for (const record of entry.records) records.add(record);
+    this.domains.set(entry.domain, records);
+  }
+
+  /** The domains waiting to be sent, sorted, each with its records. */
+  pending(): ReportedDomain[] {
+    return [...this.domains.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([domain, records]) => ({ domain, records: [...records].sort() }));
+  }
+
+  /** The exact request bodies a send would POST now, for the preview. */
+  previewBodies(extra: readonly ReportedDomain[] = []): string[] {
+    const all = new Map(this.pending().map((entry) => [entry.domain, entry]));
+    for (const entry of extra) {
+      const known = all.get(entry.domain);
+      all.set(entry.domain, {
+        domain: entry.domain,
+        records: [...new Set([...(known?.records ?? []), ...entry.records])].sort(),
+      });
+    }
+    const sorted = [...all.values()].sort((a, b) => (a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : 0));
+    return splitIntoReports(sorted).map(reportBody);
+  }
+
+  /** Adds a check's shareable domains and schedules a send after a random delay (if none is scheduled). */
+  add(domains: readonly ReportedDomain[]): void {
+    if (domains.length === 0) return;
+    for (const entry of domains) this.merge(entry);
+    this.save();
+    if (this.timer === undefined && this.sending === undefined) this.schedule(this.randomDelay());
+  }
+
+  /** Schedules what an earlier session left pending, with a fresh random delay. */
+  resume(): void {
+    if (this.domains.size > 0 && this.timer === undefined && this.sending === undefined) {
+      this.schedule(this.randomDelay());
+    }
+  }
+
+  private randomDelay(): number {
+    const { minMs, maxMs } = this.options.delay;
+    return minMs + Math.floor(this.options.random() * Math.max(0, maxMs - minMs));
+  }
+
+  private schedule(ms: number): void {
+    this.cancelTimer();
+    this.timer = this.options.timers.set(() => {
+      this.timer = undefined;
+      void this.sendNow();
+    }, ms);
+    if (this.stateNow.kind !== 'failed') {
+      this.setState({ kind: 'waiting', domains: this.domains.size, sendAt: this.options.now() + ms });
+    }
+  }
+
+  private cancelTimer(): void {
+    if (this.timer !== undefined) this.options.timers.clear(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Sends everything pending now, report by report; what fails stays pending for a retry. */
+  sendNow(signal?: AbortSignal): Promise<ShareState> {
+    this.sending ??= this.send(signal).finally(() => {
+      this.sending = undefined;
+    });
+    return this.sending;
+  }
+
+  private async send(signal?: AbortSignal): Promise<ShareState> {
+    this.cancelTimer();
+    const controller = new AbortController();
+    this.inFlight = controller;
+    const stop = (): void => controller.abort(signal?.reason);
+    signal?.addEventListener('abort', stop, { once: true });
+    try {
+      return await this.sendReports(controller.signal);
+    } finally {
+      signal?.removeEventListener('abort', stop);
+      if (this.inFlight === controller) this.inFlight = undefined;
+    }
+  }
+
+  private async sendReports(signal: AbortSignal): Promise<ShareState> {
+    const reports = splitIntoReports(this.pending());
+    if (reports.length === 0) {
+      this.setState({ kind: 'idle' });
+      return this.stateNow;
+    }
+    this.setState({ kind: 'sending', domains: this.domains.size });
+    let sent = 0;
+    let refusal: string | undefined;
+    for (const report of reports) {
+      let status: number;
+      let text = '';
+      try {
+        const response = await this.options.fetch(
+          `${this.options.collectorUrl.replace(/\/+$/, '')}/v1/reports`,
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: reportBody(report),
+            credentials: 'omit',
+            cache: 'no-store',
+            referrerPolicy: 'no-referrer',
+            mode: 'cors',
+            signal,
+          },
+        );
+        status = response.status;
+        text = await response.text().catch(() => '');
+      } catch (error) {
+        if (signal.aborted) return this.stateNow;
+        return this.failed(sent, `the directory could not be reached (${(error as Error).message})`);
+      }
+      if (signal.aborted) return this.stateNow;
+      if (status === 202) {
+        for (const entry of report.domains) this.domains.delete(entry.domain);
+        sent += report.domains.length;
+        this.save();
+      } else if (status === 400) {
+        // Refused as malformed: sending it again would be refused again, so it is dropped.
+        for (const entry of report.domains) this.domains.delete(entry.domain);
+        this.save();
+        refusal = `the directory refused a report (${messageOf(text)})`;
+      } else {
+        return this.failed(sent, `the directory answered ${status}${text ? ` (${messageOf(text)})` : ''}`);
+      }
+    }
+    this.failures = 0;
+    if (refusal) {
+      this.setState({ kind: 'failed', domains: this.domains.size, retryAt: null, message: refusal });
+    } else {
+      this.setState({ kind: 'sent', domains: sent, at: this.options.now() });
+    }
+    return this.stateNow;
+  }
+
+  private failed(sent: number, message: string): ShareState {
+    this.failures += 1;
+    const { firstMs, maxMs } = this.options.retry;
+    const wait = Math.min(maxMs, firstMs * 2 ** (this.failures - 1));
+    const retryAt = this.options.now() + wait;
+    this.setState({
+      kind: 'failed',
+      domains: this.domains.size,
+      retryAt,
+      message: sent > 0 ? `${message}; ${sent} domains were sent before that` : message,
+    });
+    this.schedule(wait);
+    return this.stateNow;
+  }
+
+  /** Stops the timer (the pane is closing); what is pending stays for next time. */
+  stop(): void {
+    this.cancelTimer();
+  }
+
+  /** Sharing was turned off: forget everything pending, send nothing more. */
+  clear(): void {
+    this.cancelTimer();
+    this.inFlight?.abort(new Error('sharing turned off'));
+    this.domains.clear();
+    this.failures = 0;
+    this.options.store.remove();
+    this.setState({ kind: 'idle' });
+  }
+}
+
+function messageOf(text: string): string {
+  try {
+    const parsed = JSON.parse(text) as { message?: unknown };
+    if (typeof parsed.message === 'string') return parsed.message;
+  } catch {
+    // not JSON: use the text
+  }
+  return text.slice(0, 200);
+}
