@@ -16,6 +16,8 @@ export interface CheckCommand {
   timeoutMs: number;
   probes: Probe[];
   quiet: boolean;
+  /** Share the domains found with records, anonymously, with this collector; undefined: don't. */
+  share?: { collectorUrl: string; previewOnly: boolean };
 }
 
 export type Command = CheckCommand | { command: 'help' } | { command: 'version' };
@@ -40,6 +42,14 @@ Options:
   --records LIST     comma-separated records to ask (default: all):
                      ${PROBES.map((p) => p.id).join(', ')}
   --quiet            no progress bar
+  --share            after the results, share the domains found with federation
+                     records, anonymously, with the community directory: only
+                     domain names and record names are sent (never addresses,
+                     names or who you are); consumer mail providers never. Off
+                     unless given. What cannot be sent now is kept and sent
+                     with your next --share run.
+  --share-preview    print exactly what --share would send, and send nothing
+  --collector URL    the directory to share with (default: $WCF_COLLECTOR_URL)
   -h, --help         this help
   -v, --version      the version
 
@@ -88,6 +98,9 @@ export function parseCommandLine(
         timeout: { type: 'string' },
         records: { type: 'string' },
         quiet: { type: 'boolean', default: false },
+        share: { type: 'boolean', default: false },
+        'share-preview': { type: 'boolean', default: false },
+        collector: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -127,8 +140,30 @@ export function parseCommandLine(
     }
     if (probes.length === 0) throw new UsageError('--records names no record');
   }
+  let share: CheckCommand['share'];
+  if (values.share || values['share-preview']) {
+    const collectorUrl = (values.collector ?? env.WCF_COLLECTOR_URL ?? '').trim();
+    if (collectorUrl === '') {
+      throw new UsageError(
+        '--share needs the directory to share with: --collector URL, or set WCF_COLLECTOR_URL',
+      );
+    }
+    let parsedUrl: URL;
+    try {
+      parsedUrl = new URL(collectorUrl);
+    } catch {
+      throw new UsageError(`--collector "${collectorUrl}" is not a URL`);
+    }
+    if (parsedUrl.protocol !== 'https:' && parsedUrl.protocol !== 'http:') {
+      throw new UsageError(`--collector "${collectorUrl}" must be an https:// URL`);
+    }
+    share = { collectorUrl, previewOnly: values['share-preview'] ?? false };
+  } else if (values.collector !== undefined) {
+    throw new UsageError('--collector is only used with --share or --share-preview');
+  }
   return {
     command: 'check',
+    share,
     inputs: inputs.length === 0 ? ['-'] : inputs,
     endpoints,
     format,

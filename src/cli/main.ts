@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { summarise } from '../core/summary';
 import type { DomainVerdict } from '../core/verdict';
+import { systemClock } from '../dns/clock';
 import { DohClient, type FetchLike } from '../dns/doh-client';
 import { createNodeFetch } from '../dns/node-fetch';
 import { FederationLookup } from '../dns/lookup';
@@ -14,6 +15,9 @@ import { formatJson } from './format-json';
 import { formatSummary, formatTable } from './format-table';
 import { readEntries } from './input';
 import { ProgressBar } from './progress';
+import { pendingFile, pendingFilePath } from './pending-file';
+import { reportedDomains } from '../core/report';
+import { ShareQueue, type ShareFetch } from '../share/share-queue';
 
 /** The streams and settings the CLI touches, injected so tests run it in-process. */
 export interface CliIo {
@@ -25,6 +29,8 @@ export interface CliIo {
   signal?: AbortSignal;
   /** HTTP for the resolvers; `createNodeFetch()` by default. */
   fetch?: FetchLike;
+  /** HTTP for `--share`; Node's global fetch by default. */
+  shareFetch?: ShareFetch;
 }
 
 /** The installed package's version, found by walking up from this file (src/ in tests, build/src/ when compiled). */
@@ -80,7 +86,85 @@ async function check(command: CheckCommand, io: CliIo): Promise<number> {
     io.stdout.write(formatTable(verdicts));
     if (command.summary) io.stdout.write(`\n${formatSummary(summary)}`);
   }
+  if (command.share) await share(command.share, verdicts, io);
   return 0;
+}
+
+/** The random wait before sharing, from `WCF_SHARE_DELAY_MS` ("min-max"), 1–5 s by default. */
+function shareDelay(env: Record<string, string | undefined>): { minMs: number; maxMs: number } {
+  const match = /^\s*(\d+)\s*-\s*(\d+)\s*$/.exec(env.WCF_SHARE_DELAY_MS ?? '');
+  if (!match) return { minMs: 1000, maxMs: 5000 };
+  const [minMs, maxMs] = [Number(match[1]), Number(match[2])];
+  return { minMs: Math.min(minMs, maxMs), maxMs: Math.max(minMs, maxMs) };
+}
+
+/**
+ * `--share`: after the results are written (so sharing never holds them up), sends the domains
+ * found with records after a random delay, with whatever earlier runs could not send. A failure
+ * is said on stderr and keeps the domains for the next run; it never changes the exit status.
+ */
+async function share(
+  options: NonNullable<CheckCommand['share']>,
+  verdicts: readonly DomainVerdict[],
+  io: CliIo,
+): Promise<void> {
+  const file = pendingFilePath(io.env);
+  const delay = shareDelay(io.env);
+  const queue = new ShareQueue({
+    collectorUrl: options.collectorUrl,
+    fetch: io.shareFetch ?? ((url, init) => fetch(url, init)),
+    store: options.previewOnly
+      ? { read: () => undefined, write: () => undefined, remove: () => undefined }
+      : pendingFile(file),
+    delay,
+    // The CLI waits for its one send itself; nothing is left scheduled when it exits.
+    timers: { set: () => undefined, clear: () => undefined },
+  });
+  const found = reportedDomains(verdicts);
+  if (options.previewOnly) {
+    const bodies = queue.previewBodies(found);
+    io.stderr.write(
+      bodies.length === 0
+        ? 'Nothing would be shared: no domain has a federation record (consumer providers are never shared).\n'
+        : `--share would POST ${bodies.length === 1 ? 'this body' : `these ${bodies.length} bodies`} to ${options.collectorUrl}/v1/reports (nothing else; no cookies, no credentials):\n${bodies.join('\n')}\n`,
+    );
+    return;
+  }
+  queue.add(found);
+  const count = queue.pending().length;
+  if (count === 0) {
+    io.stderr.write(
+      'Nothing to share: no domain has a federation record (consumer providers are never shared).\n',
+    );
+    return;
+  }
+  io.stderr.write(
+    `Sharing ${count} domain${count === 1 ? '' : 's'} anonymously with ${options.collectorUrl} (domain and record names only)…\n`,
+  );
+  const wait = delay.minMs + Math.floor(Math.random() * (delay.maxMs - delay.minMs));
+  let state;
+  try {
+    await systemClock.sleep(wait, io.signal);
+    state = await queue.sendNow(io.signal);
+  } catch (error) {
+    if (!io.signal?.aborted) throw error;
+    io.stderr.write(
+      `Sharing interrupted; the domains are kept in ${file} and sent with your next --share run.\n`,
+    );
+    return;
+  }
+  if (io.signal?.aborted) {
+    io.stderr.write(`Sharing interrupted; what was not sent is kept in ${file}.\n`);
+    return;
+  }
+  if (state.kind === 'sent') {
+    io.stderr.write(`Shared ${state.domains} domain${state.domains === 1 ? '' : 's'}. Thank you.\n`);
+  } else if (state.kind === 'failed') {
+    const kept = queue.pending().length;
+    io.stderr.write(
+      `Could not share: ${state.message}.${kept > 0 ? ` ${kept} domain${kept === 1 ? ' is' : 's are'} kept in ${file} and sent with your next --share run.` : ''}\n`,
+    );
+  }
 }
 
 /** Says on stderr how many lookups failed and why, since those domains show as "unknown", not "no". */

@@ -1,5 +1,5 @@
 import { reportBody, splitIntoReports, type ReportedDomain } from '../core/report';
-import type { ProbeId } from '../core/probes';
+import { PROBE_IDS, type ProbeId } from '../core/probes';
 
 /** Where domains waiting to be shared are kept between runs: `localStorage` in the pane, a file for the CLI. */
 export interface PendingStore {
@@ -126,7 +126,7 @@ export class ShareQueue {
   pending(): ReportedDomain[] {
     return [...this.domains.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([domain, records]) => ({ domain, records: [...records].sort() }));
+      .map(([domain, records]) => ({ domain, records: inCatalogueOrder(records) }));
   }
 
   /** The exact request bodies a send would POST now, for the preview. */
@@ -136,7 +136,7 @@ export class ShareQueue {
       const known = all.get(entry.domain);
       all.set(entry.domain, {
         domain: entry.domain,
-        records: [...new Set([...(known?.records ?? []), ...entry.records])].sort(),
+        records: inCatalogueOrder(new Set([...(known?.records ?? []), ...entry.records])),
       });
     }
     const sorted = [...all.values()].sort((a, b) => (a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : 0));
@@ -285,6 +285,10 @@ export class ShareQueue {
     this.options.store.remove();
     this.setState({ kind: 'idle' });
   }
+}
+
+function inCatalogueOrder(records: ReadonlySet<ProbeId>): ProbeId[] {
+  return PROBE_IDS.filter((id) => records.has(id));
 }
 
 function messageOf(text: string): string {
