@@ -38,11 +38,14 @@ function paneConfig(dev) {
       throw new Error(`"${url}" (from a WCF_* variable) is not a URL`);
     }
   }
+  const delay = /^\s*(\d+)\s*-\s*(\d+)\s*$/.exec(env.WCF_SHARE_DELAY_MS || '120000-900000');
+  if (!delay) throw new Error(`WCF_SHARE_DELAY_MS must be "min-max" in milliseconds, not "${env.WCF_SHARE_DELAY_MS}"`);
   return {
     clientId: env.WCF_CLIENT_ID || '',
     graphBaseUrl: (env.WCF_GRAPH_BASE_URL || DEFAULT_GRAPH_BASE_URL).replace(/\/+$/, ''),
     dohUrls,
     collectorUrl: env.WCF_COLLECTOR_URL || '',
+    shareDelayMs: { minMs: Number(delay[1]), maxMs: Math.max(Number(delay[1]), Number(delay[2])) },
     devToken,
     production: !dev,
   };

@@ -8,6 +8,8 @@ export interface PaneConfig {
   dohUrls: string[];
   /** Where anonymous domain reports go; empty disables sharing. */
   collectorUrl: string;
+  /** The random wait before shared domains are sent (2–15 minutes by default). */
+  shareDelayMs: { minMs: number; maxMs: number };
   /** Development builds only: a bearer token used for Graph instead of signing in. */
   devToken: string;
   production: boolean;

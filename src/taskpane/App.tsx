@@ -29,6 +29,7 @@ import { ContactsLoad, ContactsLoadError, type ContactsProgress } from '../graph
 import { peopleOnMessage } from '../sources/message-people';
 import { DomainDetails } from './components/DomainDetails';
 import { PeopleList } from './components/PeopleList';
+import { SharingSetting } from './components/SharingSetting';
 import { Summary } from './components/Summary';
 import { Toolbar } from './components/Toolbar';
 import { download, exportCsv, exportFileName } from './export';
@@ -36,6 +37,7 @@ import { countByFilter, filterRows, type Filter } from './filters';
 import { count } from './present';
 import type { PaneServices } from './services';
 import { useFederationCheck } from './useFederationCheck';
+import { useSharing } from './useSharing';
 
 const useStyles = makeStyles({
   root: {
@@ -65,6 +67,7 @@ function domainsOf(rows: readonly PersonRow[]): NormalisedDomain[] {
 export function App({ services }: { services: PaneServices }): ReactElement {
   const styles = useStyles();
   const federation = useFederationCheck(services);
+  const sharing = useSharing(services);
   const [loading, setLoading] = useState<ContactsProgress | undefined>();
   const [rows, setRows] = useState<PersonRow[]>([]);
   const [source, setSource] = useState('');
@@ -92,9 +95,10 @@ export function App({ services }: { services: PaneServices }): ReactElement {
       setRows(people);
       setSource(label);
       setFilter('all');
-      await federation.run(domainsOf(people));
+      const done = await federation.run(domainsOf(people));
+      if (done) sharing.offer(done.values());
     },
-    [federation],
+    [federation, sharing],
   );
 
   const checkContacts = useCallback(async () => {
@@ -190,7 +194,7 @@ export function App({ services }: { services: PaneServices }): ReactElement {
 
   const retryUnknown = (): void => {
     const unknown = domainsOf(rows).filter((d) => verdicts.get(d.domain)?.canFederate === null);
-    void federation.run(unknown, { merge: true });
+    void federation.run(unknown, { merge: true }).then((done) => done && sharing.offer(done.values()));
   };
   const exportNow = (): void => download(exportFileName(everyone), exportCsv(rows, verdicts, { everyone }));
   const cancel = (): void => {
@@ -303,7 +307,11 @@ export function App({ services }: { services: PaneServices }): ReactElement {
             onExport={exportNow}
             busy={busy}
             onRetryUnknown={retryUnknown}
-            onRefresh={() => void federation.run(domainsOf(rows), { refresh: true })}
+            onRefresh={() =>
+              void federation
+                .run(domainsOf(rows), { refresh: true })
+                .then((done) => done && sharing.offer(done.values()))
+            }
           />
           <PeopleList rows={shown} verdicts={verdicts} checking={checking} onOpen={setDetails} />
         </>
@@ -313,6 +321,8 @@ export function App({ services }: { services: PaneServices }): ReactElement {
         verdict={details?.parsed.ok ? verdicts.get(details.parsed.domain) : undefined}
         onClose={() => setDetails(undefined)}
       />
+
+      <SharingSetting sharing={sharing} verdicts={() => verdicts.values()} />
 
       <footer className={styles.footer}>
         <Caption1>

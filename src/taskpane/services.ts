@@ -4,6 +4,7 @@ import type { PaneConfig } from '../config';
 import type { FederationLookup } from '../dns/lookup';
 import type { ContactsFile } from '../sources/contacts-file';
 import type { MessageItem } from '../sources/message-people';
+import { localSettings, roamingSettings, type SettingsStore } from './settings';
 
 /**
  * Everything the pane talks to. Components get this and never call `fetch` themselves. The heavy
@@ -15,6 +16,9 @@ export interface PaneServices {
   inOffice: boolean;
   /** The open message, when there is one. */
   messageItem: MessageItem | undefined;
+  config: PaneConfig;
+  /** Where choices (like sharing) are remembered. */
+  settings: SettingsStore;
   tokens(): Promise<TokenProvider>;
   graph(): Promise<Client>;
   lookup(): Promise<FederationLookup>;
@@ -55,9 +59,12 @@ export function createServices(config: PaneConfig, host: Office.HostType | null 
   const item = inOffice
     ? (Office.context.mailbox?.item as unknown as MessageItem | undefined | null)
     : undefined;
+  const roaming = inOffice ? Office.context.roamingSettings : undefined;
   return {
     inOffice,
     messageItem: item ?? undefined,
+    config,
+    settings: roaming ? roamingSettings(roaming) : localSettings(window.localStorage),
     tokens,
     graph,
     lookup,

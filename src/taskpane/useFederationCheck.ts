@@ -25,9 +25,12 @@ export interface FederationCheck {
   stopped: CheckProgress | undefined;
   /**
    * Checks domains; `merge` keeps the verdicts of other domains (for "Retry unknown"), `refresh`
-   * ignores cached answers. Resolves when done or stopped.
+   * ignores cached answers. Resolves with the verdicts when done, or undefined when stopped.
    */
-  run(domains: readonly NormalisedDomain[], options?: { merge?: boolean; refresh?: boolean }): Promise<void>;
+  run(
+    domains: readonly NormalisedDomain[],
+    options?: { merge?: boolean; refresh?: boolean },
+  ): Promise<ReadonlyMap<string, DomainVerdict> | undefined>;
   cancel(): void;
 }
 
@@ -70,6 +73,7 @@ export function useFederationCheck(services: PaneServices): FederationCheck {
       } catch (error) {
         if (!controller.signal.aborted) throw error;
         setStopped({ ...state });
+        return undefined;
       } finally {
         clearInterval(timer);
         flush();
@@ -78,6 +82,7 @@ export function useFederationCheck(services: PaneServices): FederationCheck {
           abort.current = undefined;
         }
       }
+      return current.current;
     },
     [services],
   );

@@ -17,6 +17,8 @@ import { FIXTURE_ZONE } from '../support/fixture-zone';
 import { benchZone, expectedOf, generatedMailbox } from '../support/generated-zone';
 import { startGraphServer, type FixtureMailbox, type GraphServer } from '../support/graph-server';
 import { serveFolder } from '../support/static-server';
+import { startTestCollector, type ObservedRequest, type TestCollector } from '../support/collector-app';
+import { storeKinds, type TestStore } from '../support/collector-stores';
 
 jest.setTimeout(180_000);
 
@@ -134,11 +136,16 @@ let chromium: PaneBrowser;
 let graph: GraphServer;
 let doh: DohServer;
 let site: { url: string; close(): Promise<void> };
+let collectorStore: TestStore;
+let collector: TestCollector;
+const collectorRequests: ObservedRequest[] = [];
 
 beforeAll(async () => {
   const certificate = await loopbackCertificate();
   graph = await startGraphServer({ mailbox: MAILBOX, certificate, token: TOKEN, maxPageSize: 2 });
   doh = await startDohServer({ zone: FIXTURE_ZONE, latencyMs: 150, tls: certificate });
+  collectorStore = await (storeKinds()[0] as ReturnType<typeof storeKinds>[0]).create();
+  collector = await startTestCollector(collectorStore.store, { observe: (r) => collectorRequests.push(r) });
   await buildPane({
     mode: 'development',
     outputPath: OUTPUT,
@@ -147,6 +154,8 @@ beforeAll(async () => {
       WCF_GRAPH_BASE_URL: graph.baseUrl,
       WCF_DOH_URLS: doh.url,
       WCF_CLIENT_ID: '',
+      WCF_COLLECTOR_URL: collector.url,
+      WCF_SHARE_DELAY_MS: '1500-2000',
     },
   });
   site = await serveFolder(join(__dirname, '..', '..', OUTPUT));
@@ -155,7 +164,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await chromium?.close();
-  await Promise.all([graph?.close(), doh?.close(), site?.close()]);
+  await Promise.all([graph?.close(), doh?.close(), site?.close(), collector?.close()]);
+  await collectorStore?.dispose();
   await rm(join(__dirname, '..', '..', OUTPUT), { recursive: true, force: true });
 });
 
@@ -315,6 +325,65 @@ describe('the task pane in Chromium', () => {
       await new Promise((r) => setTimeout(r, 50));
     await waitUntilChecked(page);
     expect(doh.queries.length - beforeRefresh).toBe(9 * 7);
+    await context.close();
+  });
+
+  it('shares nothing until asked; shows the exact payload first; sends it without cookies; forgets when turned off', async () => {
+    const { context } = await chromium.newContext();
+    // A cookie for the directory's host: a request with credentials would carry it.
+    await context.addCookies([{ name: 'tracker', value: 'telltale', url: collector.url }]);
+    const page = await context.newPage();
+    await page.goto(`${site.url}taskpane.html`);
+    const toggle = page.getByRole('switch', { name: 'Share anonymously' });
+    expect(await toggle.isChecked()).toBe(false);
+    await page.getByRole('button', { name: 'Check my contacts' }).click();
+    await waitUntilChecked(page);
+    // Off by default: well past the longest delay (2 s in this build), nothing has reached the directory.
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(collectorRequests).toEqual([]);
+
+    await toggle.click();
+    const dialog = page.getByRole('dialog', { name: 'Share anonymously?' });
+    await dialog.waitFor();
+    const expected =
+      '{"domains":[{"domain":"contoso.test","records":["_sipfederationtls._tcp","_sip._tls"]},' +
+      '{"domain":"fabrikam.test","records":["_sipfederationtls._tcp","_xmpp-server._tcp","_xmpp-client._tcp"]},' +
+      '{"domain":"jabber.test","records":["_xmpps-server._tcp","_xmpps-client._tcp"]},' +
+      '{"domain":"xn--bcher-kva.example","records":["_sipfederationtls._tcp"]}]}';
+    expect(await dialog.getByTestId('share-payload').allTextContents()).toEqual([expected]);
+    expect(collectorRequests).toEqual([]);
+    await dialog.getByRole('button', { name: 'Turn on sharing' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /4 domains will be sent|Sending|Sent 4 domains/ })
+      .waitFor();
+    await page.getByText('Sent 4 domains at').waitFor({ timeout: 10_000 });
+
+    const posts = collectorRequests.filter((r) => r.method === 'POST');
+    expect(posts).toHaveLength(1);
+    const headers = posts[0]?.headers ?? {};
+    expect(headers.cookie).toBeUndefined();
+    expect(headers.authorization).toBeUndefined();
+    expect(headers.referer).toBeUndefined();
+    expect(headers['content-type']).toBe('application/json');
+    expect(await collectorStore.store.describe('fabrikam.test')).toMatchObject({ reports: 1 });
+    for (const never of ['gmail.com', 'tenant.test', 'closed.test', 'broken.test', 'plain.test']) {
+      expect(await collectorStore.store.describe(never)).toBeUndefined();
+    }
+
+    // The choice is remembered; turning it off forgets what waits and sends nothing more.
+    await page.reload();
+    expect(await page.getByRole('switch', { name: 'Share anonymously' }).isChecked()).toBe(true);
+    await page.getByRole('button', { name: 'Check my contacts' }).click();
+    await waitUntilChecked(page);
+    expect(await page.evaluate(() => localStorage.getItem('wcf.share.pending'))).not.toBeNull();
+    await page.getByRole('switch', { name: 'Share anonymously' }).click();
+    expect(await page.getByRole('switch', { name: 'Share anonymously' }).isChecked()).toBe(false);
+    expect(await page.evaluate(() => localStorage.getItem('wcf.share.pending'))).toBeNull();
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(collectorRequests.filter((r) => r.method === 'POST')).toHaveLength(1);
+    await page.reload();
+    expect(await page.getByRole('switch', { name: 'Share anonymously' }).isChecked()).toBe(false);
     await context.close();
   });
 

@@ -17,6 +17,13 @@ export class ManualClock {
   }
 }
 
+/** A request as the collector received it, for tests that check what clients send. */
+export interface ObservedRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
 export interface TestCollector {
   app: FastifyInstance;
   /** `http://127.0.0.1:<port>` */
@@ -33,16 +40,22 @@ export interface TestCollector {
  */
 export async function startTestCollector(
   store: CollectorStore,
-  options: Partial<CollectorOptions> = {},
+  options: Partial<CollectorOptions> & { observe?: (request: ObservedRequest) => void } = {},
 ): Promise<TestCollector> {
   const logs: string[] = [];
+  const { observe, ...collectorOptions } = options;
   const app = await buildCollector({
     store,
     statsCacheMs: 0,
     trustProxy: '127.0.0.1',
     logger: anonymousLogger({ level: 'trace', write: (line) => logs.push(line) }),
-    ...options,
+    ...collectorOptions,
   });
+  if (observe) {
+    app.addHook('onRequest', async (request) => {
+      observe({ method: request.method, url: request.url, headers: { ...request.headers } });
+    });
+  }
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   return { app, url: `http://127.0.0.1:${port}`, logs, close: () => app.close() };
