@@ -39,7 +39,8 @@ function paneConfig(dev) {
     }
   }
   const delay = /^\s*(\d+)\s*-\s*(\d+)\s*$/.exec(env.WCF_SHARE_DELAY_MS || '120000-900000');
-  if (!delay) throw new Error(`WCF_SHARE_DELAY_MS must be "min-max" in milliseconds, not "${env.WCF_SHARE_DELAY_MS}"`);
+  if (!delay)
+    throw new Error(`WCF_SHARE_DELAY_MS must be "min-max" in milliseconds, not "${env.WCF_SHARE_DELAY_MS}"`);
   return {
     clientId: env.WCF_CLIENT_ID || '',
     graphBaseUrl: (env.WCF_GRAPH_BASE_URL || DEFAULT_GRAPH_BASE_URL).replace(/\/+$/, ''),
