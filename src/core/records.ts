@@ -1,3 +1,5 @@
+import type { LiveResult } from './live';
+
 /**
  * What one probe found for one domain.
  * - `found`: one or more usable targets;
@@ -13,6 +15,8 @@ export interface Target {
   port: number;
   priority: number;
   weight: number;
+  /** Set by a live check (`--live`, the collector): whether the server behind the target answers. */
+  live?: LiveResult;
 }
 
 export interface RecordResult {

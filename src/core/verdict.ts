@@ -1,5 +1,6 @@
 import type { NormalisedDomain } from './address';
 import { isConsumerDomain, knownFalsePositive } from './consumer';
+import { liveState } from './live';
 import { isMicrosoft365MailExchanger, isMicrosoftSipTarget } from './hosting';
 import { PROBES, type Capability, type ProbeId } from './probes';
 import type { RecordResult } from './records';
@@ -12,8 +13,9 @@ export type LyncHosting = 'microsoft-365' | 'on-premises' | null;
 /** Everything known about one domain's federation, derived from its records alone. */
 export interface DomainVerdict extends NormalisedDomain {
   records: Partial<Record<ProbeId, RecordResult>>;
-  lync: { federation: TriState; publicFacing: TriState; hosting: LyncHosting };
-  xmpp: { federation: TriState; clientAccess: TriState };
+  /** `live` (only after a live check): whether a federation edge answers (see `liveState`). */
+  lync: { federation: TriState; publicFacing: TriState; hosting: LyncHosting; live?: TriState };
+  xmpp: { federation: TriState; clientAccess: TriState; live?: TriState };
   /**
    * From the MX. Teams tenants in the same cloud federate by default even without
    * `_sipfederationtls`, so a tenant is shown as "Teams (likely)": a signal, not part of `canFederate`.
@@ -22,6 +24,11 @@ export interface DomainVerdict extends NormalisedDomain {
   /** A consumer mail provider: federation depends on each person's account, not on the domain. */
   consumer: boolean;
   canFederate: TriState;
+  /**
+   * Only after a live check: a federation record is present *and* an edge behind it answers (true);
+   * no federation, or every edge behind the records found is gone (false); otherwise unknown.
+   */
+  verified?: TriState;
   /** Caveats a person should read beside the verdict (known false positives). */
   notes: string[];
 }
@@ -88,7 +95,7 @@ export function buildVerdict(
   const federation = capabilityOf('lync.federation', records, countable);
   const xmppFederation = capabilityOf('xmpp.federation', records, countable);
   const tenant = microsoft365Tenant(records.MX);
-  return {
+  const verdict: DomainVerdict = {
     domain: domain.domain,
     displayDomain: domain.displayDomain,
     records,
@@ -106,6 +113,31 @@ export function buildVerdict(
     canFederate: anyOf(federation, xmppFederation),
     notes,
   };
+  const liveChecked = Object.values(records).some((r) => r.targets.some((t) => t.live !== undefined));
+  if (liveChecked) {
+    verdict.lync.live = liveState([records['_sipfederationtls._tcp']]);
+    verdict.xmpp.live = liveState([records['_xmpp-server._tcp'], records['_xmpps-server._tcp']]);
+    verdict.verified = verifiedOf(verdict);
+  }
+  return verdict;
+}
+
+/** "Record present and an edge answers", from the federation capabilities and their edges. */
+function verifiedOf(verdict: DomainVerdict): TriState {
+  if (verdict.canFederate === false) return false;
+  const capabilities = [
+    [verdict.lync.federation, verdict.lync.live ?? null],
+    [verdict.xmpp.federation, verdict.xmpp.live ?? null],
+  ] as const;
+  if (capabilities.some(([federation, live]) => federation === true && live === true)) return true;
+  if (
+    capabilities.every(
+      ([federation, live]) => federation === false || (federation === true && live === false),
+    )
+  ) {
+    return false;
+  }
+  return null;
 }
 
 /** Hosting in the words the CLI, the CSV export and the pane use; empty without a federation record. */

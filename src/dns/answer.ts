@@ -87,3 +87,28 @@ export function interpretAnswer(
   if (usable.length === 0) return { result: { status: 'refused', targets: [] }, ttlSeconds };
   return { result: { status: 'found', targets: sortTargets(usable) }, ttlSeconds };
 }
+
+/** A host's addresses of one family, or why there are none. */
+export interface AddressAnswer {
+  status: 'found' | 'none' | 'error';
+  addresses: string[];
+  error?: string;
+}
+
+/** Turns a resolver's answer to an A or AAAA question into addresses, CNAMEs followed. */
+export function interpretAddresses(
+  packet: Packet & { rcode?: string },
+  qname: string,
+  type: 'A' | 'AAAA',
+): AddressAnswer {
+  const rcode = packet.rcode ?? 'NOERROR';
+  if (rcode === 'NXDOMAIN') return { status: 'none', addresses: [] };
+  if (rcode !== 'NOERROR') return { status: 'error', addresses: [], error: `the resolver answered ${rcode}` };
+  const answers = packet.answers ?? [];
+  const chain = followCnames(answers, qname);
+  if (!chain) return { status: 'error', addresses: [], error: 'CNAME loop or chain too long' };
+  const addresses = answers
+    .filter((a) => a.type === type && sameDnsName(a.name, chain.owner))
+    .map((a) => ('data' in a ? String(a.data) : ''));
+  return addresses.length === 0 ? { status: 'none', addresses: [] } : { status: 'found', addresses };
+}
