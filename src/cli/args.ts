@@ -16,6 +16,8 @@ export interface CheckCommand {
   timeoutMs: number;
   probes: Probe[];
   quiet: boolean;
+  /** Contact the servers behind the records found (`--live`). */
+  live: boolean;
   /** Share the domains found with records, anonymously, with this collector; undefined: don't. */
   share?: { collectorUrl: string; previewOnly: boolean };
 }
@@ -42,6 +44,11 @@ Options:
   --records LIST     comma-separated records to ask (default: all):
                      ${PROBES.map((p) => p.id).join(', ')}
   --quiet            no progress bar
+  --live             also contact the server behind every record found, to see
+                     whether it answers: a TLS handshake with SIP edges (and
+                     direct-TLS XMPP), the opening stream header with XMPP
+                     servers; nothing more is sent. Off by default, because it
+                     opens connections to other organisations' servers.
   --share            after the results, share the domains found with federation
                      records, anonymously, with the community directory: only
                      domain names and record names are sent (never addresses,
@@ -99,6 +106,7 @@ export function parseCommandLine(
         records: { type: 'string' },
         quiet: { type: 'boolean', default: false },
         share: { type: 'boolean', default: false },
+        live: { type: 'boolean', default: false },
         'share-preview': { type: 'boolean', default: false },
         collector: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -172,5 +180,6 @@ export function parseCommandLine(
     timeoutMs: positiveInteger('--timeout', values.timeout, 4000),
     probes,
     quiet: values.quiet ?? false,
+    live: values.live ?? false,
   };
 }

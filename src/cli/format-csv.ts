@@ -4,6 +4,8 @@ import { hostingWord, triStateWord, type DomainVerdict } from '../core/verdict';
 
 /** One row per domain, RFC 4180 with a BOM (so Excel reads UTF-8), formula-safe; a status and targets column per record. */
 export function formatCsv(verdicts: readonly DomainVerdict[], probes: readonly Probe[]): string {
+  // After --live: the edges' answers, and each target's status beside it.
+  const live = verdicts.some((v) => v.verified !== undefined);
   const header = [
     'Domain',
     'Display domain',
@@ -15,6 +17,7 @@ export function formatCsv(verdicts: readonly DomainVerdict[], probes: readonly P
     'XMPP client access',
     'Microsoft 365 tenant',
     'Consumer provider',
+    ...(live ? ['Lync edge answering', 'XMPP edge answering', 'Verified'] : []),
     ...probes.flatMap((p) => [`${p.id} status`, `${p.id} targets`]),
     'Notes',
   ];
@@ -29,12 +32,20 @@ export function formatCsv(verdicts: readonly DomainVerdict[], probes: readonly P
     triStateWord(v.xmpp.clientAccess),
     triStateWord(v.microsoft365.tenant),
     v.consumer ? 'yes' : 'no',
+    ...(live
+      ? [
+          triStateWord(v.lync.live ?? null),
+          triStateWord(v.xmpp.live ?? null),
+          triStateWord(v.verified ?? null),
+        ]
+      : []),
     ...probes.flatMap((p) => {
       const record = v.records[p.id];
       if (!record) return ['not asked', ''];
       return [
         record.status,
-        record.targets.map((t) => `${t.target}:${t.port}`).join(' ') || (record.error ?? ''),
+        record.targets.map((t) => `${t.target}:${t.port}${t.live ? ` (${t.live.status})` : ''}`).join(' ') ||
+          (record.error ?? ''),
       ];
     }),
     v.notes.join('; '),

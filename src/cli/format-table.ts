@@ -21,6 +21,7 @@ const word = (value: TriState): string => triStateWord(value);
 
 /** The readable per-domain table a person gets on a terminal. */
 export function formatTable(verdicts: readonly DomainVerdict[]): string {
+  const live = verdicts.some((v) => v.verified !== undefined);
   const header = [
     'Domain',
     'Can federate',
@@ -29,6 +30,7 @@ export function formatTable(verdicts: readonly DomainVerdict[]): string {
     'XMPP',
     'XMPP client',
     'Microsoft 365',
+    ...(live ? ['Edge answers'] : []),
     'Notes',
   ];
   const rows = verdicts.map((v) => {
@@ -46,6 +48,7 @@ export function formatTable(verdicts: readonly DomainVerdict[]): string {
       word(v.xmpp.federation),
       word(v.xmpp.clientAccess),
       v.microsoft365.teamsLikely ? 'Teams (likely)' : word(v.microsoft365.tenant),
+      ...(live ? [word(v.verified ?? null)] : []),
       notes.join('; '),
     ];
   });

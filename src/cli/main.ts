@@ -15,6 +15,7 @@ import { formatJson } from './format-json';
 import { formatSummary, formatTable } from './format-table';
 import { readEntries } from './input';
 import { ProgressBar } from './progress';
+import { LiveChecker } from '../live/live-checker';
 import { pendingFile, pendingFilePath } from './pending-file';
 import { reportedDomains } from '../core/report';
 import { ShareQueue, type ShareFetch } from '../share/share-queue';
@@ -74,6 +75,27 @@ async function check(command: CheckCommand, io: CliIo): Promise<number> {
     });
   } finally {
     bar?.clear();
+  }
+  if (command.live) {
+    const checker = new LiveChecker({ resolver: client, concurrency: Math.min(16, command.concurrency) });
+    const servers =
+      !command.quiet && io.stderr.isTTY ? new ProgressBar(io.stderr, Date.now, 100, 'servers') : undefined;
+    try {
+      verdicts = await checker.check(verdicts, {
+        signal: io.signal,
+        onProgress: servers
+          ? (p) =>
+              servers.update({
+                domainsDone: p.done,
+                domainsTotal: p.total,
+                questionsDone: p.done,
+                questionsTotal: p.total,
+              })
+          : undefined,
+      });
+    } finally {
+      servers?.clear();
+    }
   }
   reportFailures(verdicts, io);
   const summary = summarise(verdicts);

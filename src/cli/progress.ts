@@ -18,6 +18,8 @@ export class ProgressBar {
     private readonly output: ProgressOutput,
     private readonly now: () => number = Date.now,
     private readonly intervalMs = 100,
+    /** What is counted: domains for the lookup, servers for `--live`. */
+    private readonly unit = 'domains',
   ) {
     this.started = now();
   }
@@ -32,7 +34,7 @@ export class ProgressBar {
     const filled = total === 0 ? width : Math.round((done / total) * width);
     const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
     const etaText = done === total ? 'done' : eta === undefined ? 'ETA --' : `ETA ${formatSeconds(eta)}`;
-    return `${bar} ${done}/${total} domains  ${rate.toFixed(1)}/s  ${etaText}`;
+    return `${bar} ${done}/${total} ${this.unit}  ${rate.toFixed(1)}/s  ${etaText}`;
   }
 
   update(progress: LookupProgress): void {
