@@ -7,6 +7,7 @@ import type { CollectorContext, RateLimit } from './context';
 import { anonymousLogger } from './logger';
 import { domainsRoute } from './routes/domains';
 import { healthRoute } from './routes/health';
+import { lookupRoute } from './routes/lookup';
 import { pageRoute } from './routes/page';
 import { reportsRoute } from './routes/reports';
 import { statsRoute } from './routes/stats';
@@ -146,6 +147,7 @@ export async function buildCollector(options: CollectorOptions): Promise<Fastify
   reportsRoute(app, context);
   statsRoute(app, context, stats);
   domainsRoute(app, context);
+  lookupRoute(app, context);
   pageRoute(app, context, stats);
   healthRoute(app, context);
   return app;

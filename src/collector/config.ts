@@ -16,6 +16,8 @@ export interface CollectorConfig {
   recheckDays: number;
   reportsPerMinute: number;
   trustProxy: boolean | string;
+  /** Contact the servers behind verified records (`WCF_LIVE_CHECKS`, on unless "false"). */
+  liveChecks: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
 }
 
@@ -67,5 +69,6 @@ export function readConfig(env: Record<string, string | undefined>, cwd = proces
     trustProxy:
       trust === undefined || trust === '' || trust === 'false' ? false : trust === 'true' ? true : trust,
     logLevel: logLevel as CollectorConfig['logLevel'],
+    liveChecks: (env.WCF_LIVE_CHECKS ?? '').trim().toLowerCase() !== 'false',
   };
 }

@@ -14,6 +14,11 @@ export interface PublishedDomain {
   xmppClientAccess: boolean | null;
   hosting: string | null;
   records: string[];
+  /** Whether the Lync edge / XMPP server answered the collector's live check (null: not known). */
+  lyncLive: boolean | null;
+  xmppLive: boolean | null;
+  /** A federation record is present and an edge behind it answers. */
+  verified: boolean | null;
   /** The UTC day of the collector's latest check: a day, not a time, on purpose. */
   checked: string | null;
 }
@@ -34,6 +39,9 @@ export function publishedDomain(entry: DirectoryEntry): PublishedDomain {
     xmppClientAccess: facts.xmppClientAccess,
     hosting: facts.hosting,
     records: facts.records,
+    lyncLive: facts.lyncLive,
+    xmppLive: facts.xmppLive,
+    verified: facts.verified,
     checked: facts.checkedAt === null ? null : new Date(facts.checkedAt).toISOString().slice(0, 10),
   };
 }
@@ -63,6 +71,9 @@ export const DIRECTORY_CSV_HEADER = [
   'XMPP federation',
   'XMPP client access',
   'Records',
+  'Lync edge answering',
+  'XMPP edge answering',
+  'Verified',
   'Checked',
 ];
 
@@ -76,6 +87,9 @@ export function directoryCsvRow(entry: PublishedDomain): string {
     triStateWord(entry.xmppFederation),
     triStateWord(entry.xmppClientAccess),
     entry.records.join(' '),
+    triStateWord(entry.lyncLive),
+    triStateWord(entry.xmppLive),
+    triStateWord(entry.verified),
     entry.checked,
   ];
   return csvRow(cells);

@@ -2,6 +2,7 @@ import { DohClient } from '../dns/doh-client';
 import { FederationLookup } from '../dns/lookup';
 import { createNodeFetch } from '../dns/node-fetch';
 import { NO_STORE, RecordCache } from '../dns/record-cache';
+import { LiveChecker } from '../live/live-checker';
 import { buildCollector } from './app';
 import { ConfigError, readConfig } from './config';
 import { anonymousLogger } from './logger';
@@ -31,6 +32,7 @@ export async function main(env: Record<string, string | undefined> = process.env
   const verifier = new Verifier({
     store,
     lookup,
+    live: config.liveChecks ? new LiveChecker({ resolver: client, concurrency: 8 }) : undefined,
     perMinute: config.verifyPerMinute,
     schedule: { recheckMs: config.recheckDays * 86_400_000, retryMs: 3_600_000 },
     onError: (error) => logger.error(error as Error),

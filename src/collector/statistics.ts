@@ -6,7 +6,10 @@ import type { StatsCounts } from './store/store';
 export interface PublishedStats extends Omit<StatsCounts, 'asOf'> {
   /** When the newest counted check was made (ISO 8601), or null when nothing is published yet. */
   asOf: string | null;
-  /** Shares a person reads: XMPP among Lync-federated, hosting among Lync-federated, the rest of all. */
+  /**
+   * Shares a person reads: XMPP, hosting and answering Lync edges among Lync-federated domains,
+   * answering XMPP servers among XMPP-federated ones, the rest of all domains.
+   */
   percent: {
     lyncFederation: number;
     xmppFederation: number;
@@ -14,6 +17,9 @@ export interface PublishedStats extends Omit<StatsCounts, 'asOf'> {
     xmppClientAccess: number;
     microsoft365: number;
     onPremises: number;
+    lyncEdgeAnswering: number;
+    xmppEdgeAnswering: number;
+    verified: number;
   };
   /** K: the number of different days a domain must have been reported on to be counted. */
   threshold: number;
@@ -30,6 +36,9 @@ export function publishedStats(counts: StatsCounts, threshold: number): Publishe
       xmppClientAccess: percent(counts.xmppClientAccess, counts.domains),
       microsoft365: percent(counts.microsoft365, counts.lyncFederation),
       onPremises: percent(counts.onPremises, counts.lyncFederation),
+      lyncEdgeAnswering: percent(counts.lyncEdgeAnswering, counts.lyncFederation),
+      xmppEdgeAnswering: percent(counts.xmppEdgeAnswering, counts.xmppFederation),
+      verified: percent(counts.verified, counts.domains),
     },
     threshold,
   };

@@ -26,6 +26,9 @@ export const UNCHECKED: DomainFacts = {
   hosting: null,
   records: [],
   checkedAt: null,
+  lyncLive: null,
+  xmppLive: null,
+  verified: null,
 };
 
 const known = (fresh: TriState, previous: TriState): TriState => (fresh === null ? previous : fresh);
@@ -62,6 +65,13 @@ export function foldCheck(previous: DomainFacts, verdict: DomainVerdict, now: nu
     hosting: verdict.lync.federation === null ? previous.hosting : verdict.lync.hosting,
     records,
     checkedAt: answered ? now : previous.checkedAt,
+    // Live checks: an edge that did not answer this time keeps what was known; no record, no edge.
+    lyncLive: lyncFederation === true ? known(verdict.lync.live ?? null, previous.lyncLive) : null,
+    xmppLive: xmppFederation === true ? known(verdict.xmpp.live ?? null, previous.xmppLive) : null,
+    verified:
+      lyncFederation === false && xmppFederation === false
+        ? false
+        : known(verdict.verified ?? null, previous.verified),
   };
 }
 

@@ -1,11 +1,14 @@
 import { systemClock, type Clock } from '../dns/clock';
 import type { FederationLookup } from '../dns/lookup';
+import type { LiveChecker } from '../live/live-checker';
 import { DEFAULT_SCHEDULE, foldCheck, nextCheckAt, type CheckSchedule } from './verification';
 import type { CollectorStore } from './store/store';
 
 export interface VerifierOptions {
   store: CollectorStore;
   lookup: FederationLookup;
+  /** Contacts the servers behind the records found (the collector's default); without it, DNS only. */
+  live?: LiveChecker;
   clock?: Pick<Clock, 'now'>;
   schedule?: CheckSchedule;
   /**
@@ -32,6 +35,7 @@ export interface VerifierOptions {
 export class Verifier {
   private readonly store: CollectorStore;
   private readonly lookup: FederationLookup;
+  private readonly live: LiveChecker | undefined;
   private readonly clock: Pick<Clock, 'now'>;
   private readonly schedule: CheckSchedule;
   private readonly perMinute: number;
@@ -50,6 +54,7 @@ export class Verifier {
   constructor(options: VerifierOptions) {
     this.store = options.store;
     this.lookup = options.lookup;
+    this.live = options.live;
     this.clock = options.clock ?? systemClock;
     this.schedule = options.schedule ?? DEFAULT_SCHEDULE;
     this.perMinute = options.perMinute ?? 600;
@@ -87,10 +92,11 @@ export class Verifier {
     const due = await this.store.claimDue(now, allowed, this.leaseMs);
     if (due.length === 0) return 0;
     this.tokens -= due.length;
-    const verdicts = await this.lookup.checkDomains(
+    let verdicts = await this.lookup.checkDomains(
       due.map((d) => ({ domain: d.domain, displayDomain: d.domain })),
       { signal: this.abort.signal, refresh: true },
     );
+    if (this.live) verdicts = await this.live.check(verdicts, { signal: this.abort.signal });
     const checkedAt = this.clock.now();
     for (const [i, entry] of due.entries()) {
       const verdict = verdicts[i];

@@ -16,8 +16,20 @@ const facts = (overrides: Partial<DomainFacts>): DomainFacts => ({
   checkedAt: CHECKED,
   ...overrides,
 });
-const lync = facts({ lyncFederation: true, hosting: 'microsoft-365', records: ['_sipfederationtls._tcp'] });
-const onPrem = facts({ lyncFederation: true, hosting: 'on-premises', records: ['_sipfederationtls._tcp'] });
+const lync = facts({
+  lyncFederation: true,
+  hosting: 'microsoft-365',
+  records: ['_sipfederationtls._tcp'],
+  lyncLive: true,
+  verified: true,
+});
+const onPrem = facts({
+  lyncFederation: true,
+  hosting: 'on-premises',
+  records: ['_sipfederationtls._tcp'],
+  lyncLive: false,
+  verified: false,
+});
 const xmpp = facts({
   xmppFederation: true,
   xmppClientAccess: true,
@@ -70,6 +82,9 @@ describe.each(storeKinds())('public endpoints ($name)', (kind) => {
       xmppClientAccess: 1,
       microsoft365: 13,
       onPremises: 4,
+      lyncEdgeAnswering: 13,
+      xmppEdgeAnswering: 0,
+      verified: 13,
       asOf: new Date(CHECKED).toISOString(),
       percent: {
         lyncFederation: 94.4,
@@ -78,6 +93,9 @@ describe.each(storeKinds())('public endpoints ($name)', (kind) => {
         xmppClientAccess: 5.6,
         microsoft365: 76.5,
         onPremises: 23.5,
+        lyncEdgeAnswering: 76.5,
+        xmppEdgeAnswering: 0,
+        verified: 72.2,
       },
       threshold: 3,
     });
@@ -106,6 +124,9 @@ describe.each(storeKinds())('public endpoints ($name)', (kind) => {
         xmppClientAccess: false,
         hosting: 'microsoft-365',
         records: ['_sipfederationtls._tcp', '_xmpp-server._tcp'],
+        lyncLive: true,
+        xmppLive: null,
+        verified: true,
         checked: '2026-11-29',
       },
     ]);
@@ -150,6 +171,9 @@ describe.each(storeKinds())('public endpoints ($name)', (kind) => {
       'XMPP federation': 'yes',
       'XMPP client access': 'yes',
       Records: '_xmpp-server._tcp _xmpp-client._tcp',
+      'Lync edge answering': 'unknown',
+      'XMPP edge answering': 'unknown',
+      Verified: 'unknown',
       Checked: '2026-11-29',
     });
     const limited = await get(c.url, '/v1/domains?format=csv&capability=lync&limit=2');

@@ -81,13 +81,24 @@ describe.each(storeKinds())('$name store', (kind) => {
     for (const day of days)
       await t.store.addReport(['lync.test', 'both.test', 'gone.test', 'onprem.test'], day);
     for (const day of days.slice(0, 2)) await t.store.addReport(['rare.test'], day);
-    await t.store.saveCheck('lync.test', present(), 1);
+    await t.store.saveCheck('lync.test', present({ lyncLive: true, verified: true }), 1);
     await t.store.saveCheck(
       'both.test',
-      present({ xmppFederation: true, xmppClientAccess: true, checkedAt: Date.UTC(2026, 10, 30, 13) }),
+      present({
+        xmppFederation: true,
+        xmppClientAccess: true,
+        checkedAt: Date.UTC(2026, 10, 30, 13),
+        lyncLive: false,
+        xmppLive: true,
+        verified: true,
+      }),
       1,
     );
-    await t.store.saveCheck('onprem.test', present({ hosting: 'on-premises' }), 1);
+    await t.store.saveCheck(
+      'onprem.test',
+      present({ hosting: 'on-premises', lyncLive: false, verified: false }),
+      1,
+    );
     await t.store.saveCheck('rare.test', present(), 1);
     await t.store.saveCheck(
       'gone.test',
@@ -102,6 +113,9 @@ describe.each(storeKinds())('$name store', (kind) => {
       xmppClientAccess: 1,
       microsoft365: 2,
       onPremises: 1,
+      lyncEdgeAnswering: 1,
+      xmppEdgeAnswering: 1,
+      verified: 2,
       asOf: Date.UTC(2026, 10, 30, 13),
     });
     expect((await t.store.stats(2)).domains).toBe(4);

@@ -25,6 +25,33 @@ describe('foldCheck', () => {
       hosting: 'on-premises',
       records: ['_sipfederationtls._tcp', '_xmpp-server._tcp'],
       checkedAt: NOW,
+      lyncLive: null,
+      xmppLive: null,
+      verified: null,
+    });
+  });
+
+  test('live checks: an edge that answered stays answering through a time-out; no record, no edge', () => {
+    const sip = (status: 'answering' | 'timeout' | 'refused') =>
+      buildVerdict(
+        domain,
+        noneBut({
+          '_sipfederationtls._tcp': {
+            status: 'found',
+            targets: [
+              { target: 'sip.fabrikam.test', port: 5061, priority: 0, weight: 0, live: { status, ms: 5 } },
+            ],
+          },
+        }),
+      );
+    const answering = foldCheck(UNCHECKED, sip('answering'), NOW);
+    expect(answering).toMatchObject({ lyncLive: true, verified: true, xmppLive: null });
+    expect(foldCheck(answering, sip('timeout'), NOW + 1)).toMatchObject({ lyncLive: true, verified: true });
+    expect(foldCheck(answering, sip('refused'), NOW + 1)).toMatchObject({ lyncLive: false, verified: false });
+    expect(foldCheck(answering, buildVerdict(domain, noneBut()), NOW + 2)).toMatchObject({
+      status: 'absent',
+      lyncLive: null,
+      verified: false,
     });
   });
 

@@ -44,6 +44,18 @@ export function statsPage(stats: PublishedStats): string {
     row('XMPP client access', stats.xmppClientAccess, p.xmppClientAccess, 'of domains'),
     row('Lync federation through Microsoft 365', stats.microsoft365, p.microsoft365, 'of Lync-federated'),
     row('Lync federation from an on-premises edge', stats.onPremises, p.onPremises, 'of Lync-federated'),
+    row(
+      'Lync edge answering when checked',
+      stats.lyncEdgeAnswering,
+      p.lyncEdgeAnswering,
+      'of Lync-federated',
+    ),
+    row(
+      'XMPP server answering when checked',
+      stats.xmppEdgeAnswering,
+      p.xmppEdgeAnswering,
+      'of XMPP-federated',
+    ),
   ].join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -55,7 +67,7 @@ export function statsPage(stats: PublishedStats): string {
 <tbody>
 ${rows}
 </tbody></table>
-<p>Every domain is checked by this service itself over DNS; a domain is counted and published only after it was reported on at least ${stats.threshold} different days, and drops out when its records go.</p>
+<p>Every domain is checked by this service itself over DNS, and the server behind each record is contacted to see whether it still answers; a domain is counted and published only after it was reported on at least ${stats.threshold} different days, and drops out when its records go.</p>
 <p>Data: <a href="/v1/stats">statistics (JSON)</a> · directory of <a href="/v1/domains?capability=lync&amp;format=csv">Lync-federated</a>, <a href="/v1/domains?capability=xmpp&amp;format=csv">XMPP-federated</a> and <a href="/v1/domains?format=csv">all</a> domains (CSV) · <a href="/v1/domains">directory (JSON)</a></p>
 </main>
 <footer>Reports carry domain names and record names only. This service stores no addresses, user agents or request identifiers, and never which domains arrived together.</footer>

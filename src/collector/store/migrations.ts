@@ -1,3 +1,5 @@
+import { domainBucket } from '../domain-hash';
+
 /**
  * The schema, as numbered migrations in both dialects. It is one logical schema: the same columns,
  * constraints and meaning; only the types differ (SQLite has no booleans, PostgreSQL's BIGINT holds
@@ -9,6 +11,8 @@ export interface Migration {
   description: string;
   sqlite: string;
   postgres: string;
+  /** Fills a new column for existing rows (same for both stores): domain → the column's value. */
+  backfill?: { column: string; value: (domain: string) => string };
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -59,5 +63,24 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX domains_due ON domains (next_check_at, domain);
     `,
+  },
+  {
+    version: 2,
+    description: 'live checks of the edges, and the hash bucket for private look-ups',
+    sqlite: `
+      ALTER TABLE domains ADD COLUMN lync_live INTEGER;
+      ALTER TABLE domains ADD COLUMN xmpp_live INTEGER;
+      ALTER TABLE domains ADD COLUMN verified INTEGER;
+      ALTER TABLE domains ADD COLUMN bucket TEXT;
+      CREATE INDEX domains_bucket ON domains (bucket);
+    `,
+    postgres: `
+      ALTER TABLE domains ADD COLUMN lync_live BOOLEAN;
+      ALTER TABLE domains ADD COLUMN xmpp_live BOOLEAN;
+      ALTER TABLE domains ADD COLUMN verified BOOLEAN;
+      ALTER TABLE domains ADD COLUMN bucket TEXT;
+      CREATE INDEX domains_bucket ON domains (bucket);
+    `,
+    backfill: { column: 'bucket', value: domainBucket },
   },
 ];

@@ -1,4 +1,5 @@
 import { Pool, type PoolClient } from 'pg';
+import { domainBucket } from '../domain-hash';
 import { MIGRATIONS } from './migrations';
 import {
   CAPABILITY_COLUMN,
@@ -65,6 +66,18 @@ export class PostgresStore implements CollectorStore {
       for (const migration of MIGRATIONS) {
         if (applied.has(migration.version)) continue;
         await client.query(migration.postgres);
+        if (migration.backfill) {
+          const { column, value } = migration.backfill;
+          const { rows: missing } = await client.query<{ domain: string }>(
+            `SELECT domain FROM domains WHERE ${column} IS NULL`,
+          );
+          for (const row of missing) {
+            await client.query(`UPDATE domains SET ${column} = $1 WHERE domain = $2`, [
+              value(row.domain),
+              row.domain,
+            ]);
+          }
+        }
         await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [
           migration.version,
           new Date().toISOString().slice(0, 10),
@@ -83,8 +96,8 @@ export class PostgresStore implements CollectorStore {
 
   async addReport(domains: readonly string[], day: string): Promise<void> {
     const sql = `
-      INSERT INTO domains (domain, reports, report_days, last_report_day)
-      SELECT d, 1, 1, $2 FROM unnest($1::text[]) WITH ORDINALITY AS input(d, n) ORDER BY n
+      INSERT INTO domains (domain, reports, report_days, last_report_day, bucket)
+      SELECT d, 1, 1, $2, b FROM unnest($1::text[], $3::text[]) WITH ORDINALITY AS input(d, b, n) ORDER BY n
       ON CONFLICT (domain) DO UPDATE SET
         reports = domains.reports + 1,
         report_days = domains.report_days + (CASE WHEN domains.last_report_day IS NULL
@@ -92,7 +105,7 @@ export class PostgresStore implements CollectorStore {
         last_report_day = GREATEST(domains.last_report_day, EXCLUDED.last_report_day)`;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await this.pool.query(sql, [domains, day]);
+        await this.pool.query(sql, [domains, day, domains.map(domainBucket)]);
         return;
       } catch (error) {
         const code = (error as { code?: string }).code;
@@ -134,6 +147,14 @@ export class PostgresStore implements CollectorStore {
        WHERE status = 'present' AND report_days >= $1 AND domain > $2 ${filter}
        ORDER BY domain LIMIT $3`,
       [query.threshold, query.after ?? '', query.limit],
+    );
+    return rows.map((row) => ({ domain: row.domain, facts: factsOf(row) }));
+  }
+
+  async bucket(prefix: string, threshold: number): Promise<DirectoryEntry[]> {
+    const { rows } = await this.pool.query<DomainRow>(
+      `SELECT ${FACT_COLUMNS} FROM domains WHERE bucket = $1 AND status = 'present' AND report_days >= $2 ORDER BY domain`,
+      [prefix, threshold],
     );
     return rows.map((row) => ({ domain: row.domain, facts: factsOf(row) }));
   }

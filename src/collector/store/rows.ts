@@ -5,7 +5,7 @@ import type { DomainFacts, DomainStatus, StoredDomain } from './store';
 /** The columns every query that returns facts selects, in both dialects. */
 export const FACT_COLUMNS =
   'domain, reports, report_days, status, lync_federation, lync_public_facing, xmpp_federation, ' +
-  'xmpp_client_access, microsoft365_tenant, hosting, records, checked_at, next_check_at';
+  'xmpp_client_access, microsoft365_tenant, hosting, records, checked_at, next_check_at, lync_live, xmpp_live, verified';
 
 /** A row as either driver returns it: SQLite gives 0/1 and numbers, PostgreSQL booleans and BIGINT strings. */
 export interface DomainRow {
@@ -22,6 +22,9 @@ export interface DomainRow {
   records: string;
   checked_at: number | string | null;
   next_check_at: number | string;
+  lync_live: number | boolean | null;
+  xmpp_live: number | boolean | null;
+  verified: number | boolean | null;
 }
 
 function triState(value: number | boolean | null): TriState {
@@ -44,6 +47,9 @@ export function factsOf(row: DomainRow): DomainFacts {
     hosting: row.hosting as LyncHosting,
     records: recordsOf(row.records),
     checkedAt: row.checked_at === null ? null : Number(row.checked_at),
+    lyncLive: triState(row.lync_live),
+    xmppLive: triState(row.xmpp_live),
+    verified: triState(row.verified),
   };
 }
 
@@ -75,6 +81,9 @@ export function statsSql(placeholder: string): string {
       ${yes('xmpp_client_access')} AS xmpp_client_access,
       SUM(CASE WHEN lync_federation = TRUE AND hosting = 'microsoft-365' THEN 1 ELSE 0 END) AS microsoft365,
       SUM(CASE WHEN lync_federation = TRUE AND hosting = 'on-premises' THEN 1 ELSE 0 END) AS on_premises,
+      SUM(CASE WHEN lync_federation = TRUE AND lync_live = TRUE THEN 1 ELSE 0 END) AS lync_edge_answering,
+      SUM(CASE WHEN xmpp_federation = TRUE AND xmpp_live = TRUE THEN 1 ELSE 0 END) AS xmpp_edge_answering,
+      ${yes('verified')} AS verified,
       MAX(checked_at) AS as_of
     FROM domains WHERE status = 'present' AND report_days >= ${placeholder}`;
 }
@@ -87,6 +96,9 @@ export interface StatsRow {
   xmpp_client_access: number | string | null;
   microsoft365: number | string | null;
   on_premises: number | string | null;
+  lync_edge_answering: number | string | null;
+  xmpp_edge_answering: number | string | null;
+  verified: number | string | null;
   as_of: number | string | null;
 }
 
@@ -100,6 +112,9 @@ export function statsOf(row: StatsRow): import('./store').StatsCounts {
     xmppClientAccess: n(row.xmpp_client_access),
     microsoft365: n(row.microsoft365),
     onPremises: n(row.on_premises),
+    lyncEdgeAnswering: n(row.lync_edge_answering),
+    xmppEdgeAnswering: n(row.xmpp_edge_answering),
+    verified: n(row.verified),
     asOf: row.as_of === null ? null : Number(row.as_of),
   };
 }
@@ -115,6 +130,9 @@ export const FACT_UPDATE_COLUMNS = [
   'hosting',
   'records',
   'checked_at',
+  'lync_live',
+  'xmpp_live',
+  'verified',
 ] as const;
 
 export function factValues(facts: DomainFacts, bool: (value: TriState) => unknown): unknown[] {
@@ -128,5 +146,8 @@ export function factValues(facts: DomainFacts, bool: (value: TriState) => unknow
     facts.hosting,
     JSON.stringify(facts.records),
     facts.checkedAt,
+    bool(facts.lyncLive),
+    bool(facts.xmppLive),
+    bool(facts.verified),
   ];
 }

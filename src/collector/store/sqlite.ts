@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { domainBucket } from '../domain-hash';
 import { MIGRATIONS } from './migrations';
 import {
   CAPABILITY_COLUMN,
@@ -55,13 +56,13 @@ export class SqliteStore implements CollectorStore {
     }
     this.migrateNow();
     this.upsert = this.db.prepare(`
-      INSERT INTO domains (domain, reports, report_days, last_report_day) VALUES (?, 1, 1, ?)
+      INSERT INTO domains (domain, reports, report_days, last_report_day, bucket) VALUES (?, 1, 1, ?, ?)
       ON CONFLICT (domain) DO UPDATE SET
         reports = reports + 1,
         report_days = report_days + (CASE WHEN last_report_day IS NULL OR last_report_day < excluded.last_report_day THEN 1 ELSE 0 END),
         last_report_day = MAX(COALESCE(last_report_day, ''), excluded.last_report_day)`);
     this.addReportTransaction = this.db.transaction((domains: readonly string[], day: string) => {
-      for (const domain of domains) this.upsert.run(domain, day);
+      for (const domain of domains) this.upsert.run(domain, day, domainBucket(domain));
     });
   }
 
@@ -79,6 +80,14 @@ export class SqliteStore implements CollectorStore {
       this.db
         .transaction(() => {
           this.db.exec(migration.sqlite);
+          if (migration.backfill) {
+            const { column, value } = migration.backfill;
+            const update = this.db.prepare(`UPDATE domains SET ${column} = ? WHERE domain = ?`);
+            const rows = this.db.prepare(`SELECT domain FROM domains WHERE ${column} IS NULL`).all() as {
+              domain: string;
+            }[];
+            for (const row of rows) update.run(value(row.domain), row.domain);
+          }
           this.db
             .prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)')
             .run(migration.version, new Date().toISOString().slice(0, 10));
@@ -127,6 +136,15 @@ export class SqliteStore implements CollectorStore {
          ORDER BY domain LIMIT ?`,
       )
       .all(query.threshold, query.after ?? '', query.limit) as DomainRow[];
+    return rows.map((row) => ({ domain: row.domain, facts: factsOf(row) }));
+  }
+
+  async bucket(prefix: string, threshold: number): Promise<DirectoryEntry[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT ${FACT_COLUMNS} FROM domains WHERE bucket = ? AND status = 'present' AND report_days >= ? ORDER BY domain`,
+      )
+      .all(prefix, threshold) as DomainRow[];
     return rows.map((row) => ({ domain: row.domain, facts: factsOf(row) }));
   }
 

@@ -21,6 +21,10 @@ export interface DomainFacts {
   records: ProbeId[];
   /** When the collector last checked (ms since the epoch); null before the first check. */
   checkedAt: number | null;
+  /** From the live checks: whether a Lync / XMPP federation edge answers, and "record present and an edge answers". */
+  lyncLive: TriState;
+  xmppLive: TriState;
+  verified: TriState;
 }
 
 /** A domain whose check is due, leased to one verifier so that no other checks it meanwhile. */
@@ -49,6 +53,12 @@ export interface StatsCounts {
   xmppClientAccess: number;
   microsoft365: number;
   onPremises: number;
+  /** Lync-federated domains whose edge answered the collector's live check. */
+  lyncEdgeAnswering: number;
+  /** XMPP-federated domains whose server answered. */
+  xmppEdgeAnswering: number;
+  /** Domains whose federation record is present and whose edge answers. */
+  verified: number;
   /** The latest check among the counted domains (ms since the epoch); null when none is counted. */
   asOf: number | null;
 }
@@ -90,6 +100,8 @@ export interface CollectorStore {
   saveCheck(domain: string, facts: DomainFacts, nextCheckAt: number): Promise<void>;
   stats(threshold: number): Promise<StatsCounts>;
   directory(query: DirectoryQuery): Promise<DirectoryEntry[]>;
+  /** The published domains in a look-up bucket (first hex characters of their SHA-256). */
+  bucket(prefix: string, threshold: number): Promise<DirectoryEntry[]>;
   /** One domain as stored, or undefined: for tests and operators. */
   describe(domain: string): Promise<StoredDomain | undefined>;
   /** Domains waiting for their first check. */
