@@ -29,6 +29,7 @@ import { ContactsLoad, ContactsLoadError, type ContactsProgress } from '../graph
 import { peopleOnMessage } from '../sources/message-people';
 import { DomainDetails } from './components/DomainDetails';
 import { PeopleList } from './components/PeopleList';
+import { DirectorySetting } from './components/DirectorySetting';
 import { SharingSetting } from './components/SharingSetting';
 import { Summary } from './components/Summary';
 import { Toolbar } from './components/Toolbar';
@@ -37,6 +38,7 @@ import { countByFilter, filterRows, type Filter } from './filters';
 import { count } from './present';
 import type { PaneServices } from './services';
 import { useFederationCheck } from './useFederationCheck';
+import { useDirectory } from './useDirectory';
 import { useSharing } from './useSharing';
 
 const useStyles = makeStyles({
@@ -51,6 +53,7 @@ const useStyles = makeStyles({
   progress: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
   footer: { color: tokens.colorNeutralForeground3 },
   hidden: { display: 'none' },
+  community: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
 });
 
 interface Problem {
@@ -68,6 +71,7 @@ export function App({ services }: { services: PaneServices }): ReactElement {
   const styles = useStyles();
   const federation = useFederationCheck(services);
   const sharing = useSharing(services);
+  const directory = useDirectory(services);
   const [loading, setLoading] = useState<ContactsProgress | undefined>();
   const [rows, setRows] = useState<PersonRow[]>([]);
   const [source, setSource] = useState('');
@@ -95,10 +99,13 @@ export function App({ services }: { services: PaneServices }): ReactElement {
       setRows(people);
       setSource(label);
       setFilter('all');
-      const done = await federation.run(domainsOf(people));
+      const domains = domainsOf(people);
+      const done = await federation.run(domains);
       if (done) sharing.offer(done.values());
+      // After the DNS answers, never before: the directory can neither change nor delay them.
+      directory.lookUp(domains.map((d) => d.domain));
     },
-    [federation, sharing],
+    [federation, sharing, directory],
   );
 
   const checkContacts = useCallback(async () => {
@@ -313,16 +320,34 @@ export function App({ services }: { services: PaneServices }): ReactElement {
                 .then((done) => done && sharing.offer(done.values()))
             }
           />
-          <PeopleList rows={shown} verdicts={verdicts} checking={checking} onOpen={setDetails} />
+          <PeopleList
+            rows={shown}
+            verdicts={verdicts}
+            directory={directory.findings}
+            checking={checking}
+            onOpen={setDetails}
+          />
         </>
       )}
       <DomainDetails
         row={details}
         verdict={details?.parsed.ok ? verdicts.get(details.parsed.domain) : undefined}
+        finding={details?.parsed.ok ? directory.findings.get(details.parsed.domain) : undefined}
         onClose={() => setDetails(undefined)}
       />
 
-      <SharingSetting sharing={sharing} verdicts={() => verdicts.values()} />
+      {(sharing.available || directory.available) && (
+        <section className={styles.community} aria-labelledby="community-title">
+          <Subtitle2 as="h2" id="community-title">
+            Community directory
+          </Subtitle2>
+          <SharingSetting sharing={sharing} verdicts={() => verdicts.values()} />
+          <DirectorySetting
+            directory={directory}
+            onEnabled={() => directory.lookUp(domainsOf(rows).map((d) => d.domain))}
+          />
+        </section>
+      )}
 
       <footer className={styles.footer}>
         <Caption1>

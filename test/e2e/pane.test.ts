@@ -19,6 +19,7 @@ import { startGraphServer, type FixtureMailbox, type GraphServer } from '../supp
 import { serveFolder } from '../support/static-server';
 import { startTestCollector, type ObservedRequest, type TestCollector } from '../support/collector-app';
 import { storeKinds, type TestStore } from '../support/collector-stores';
+import { UNCHECKED } from '../../src/collector/verification';
 
 jest.setTimeout(180_000);
 
@@ -384,6 +385,61 @@ describe('the task pane in Chromium', () => {
     expect(collectorRequests.filter((r) => r.method === 'POST')).toHaveLength(1);
     await page.reload();
     expect(await page.getByRole('switch', { name: 'Share anonymously' }).isChecked()).toBe(false);
+    await context.close();
+  });
+
+  it('asks the community directory by hash prefix only, and shows its live findings beside the DNS answer', async () => {
+    // The directory has verified contoso.test (edge answering) and fabrikam.test (edge gone), each
+    // reported on three days after any report the sharing test made today.
+    for (let day = 1; day <= 3; day += 1) {
+      const utcDay = new Date(Date.now() + day * 86_400_000).toISOString().slice(0, 10);
+      await collectorStore.store.addReport(['contoso.test', 'fabrikam.test'], utcDay);
+    }
+    const facts = {
+      ...UNCHECKED,
+      status: 'present' as const,
+      lyncFederation: true,
+      checkedAt: Date.UTC(2026, 10, 29),
+    };
+    await collectorStore.store.saveCheck('contoso.test', { ...facts, lyncLive: true, verified: true }, 1);
+    await collectorStore.store.saveCheck('fabrikam.test', { ...facts, lyncLive: false, verified: false }, 1);
+
+    const { context } = await chromium.newContext();
+    const page = await context.newPage();
+    await page.goto(`${site.url}taskpane.html`);
+    const before = collectorRequests.length;
+    await page.getByRole('button', { name: 'Check my contacts' }).click();
+    await waitUntilChecked(page);
+    // Off by default: nothing asked.
+    expect(collectorRequests.length).toBe(before);
+    expect(await page.getByTestId('directory').count()).toBe(0);
+
+    await page.getByRole('switch', { name: 'Use the community directory' }).click();
+    await page.getByText('The directory knows 2 of these domains.').waitFor();
+    expect(await personRow(page, 'ada@contoso.test').getByTestId('directory').textContent()).toBe(
+      'edge answering (checked 2026-11-29)',
+    );
+    expect(await personRow(page, 'grace@fabrikam.test').getByTestId('directory').textContent()).toBe(
+      'edge not answering (checked 2026-11-29)',
+    );
+    // Its own DNS answer is unchanged.
+    expect(await personRow(page, 'grace@fabrikam.test').getAttribute('data-answer')).toBe('yes');
+
+    const asked = collectorRequests.slice(before);
+    expect(asked.length).toBeGreaterThan(0);
+    for (const request of asked) {
+      expect(request.method === 'OPTIONS' ? 'preflight' : request.url).toMatch(
+        /^(preflight|\/v1\/lookup\/[0-9a-f]{5})$/,
+      );
+      expect(request.headers.cookie).toBeUndefined();
+    }
+    const everything = JSON.stringify(asked);
+    for (const domain of ['contoso', 'fabrikam', 'jabber', 'gmail', 'tenant', 'closed', 'plain', 'broken']) {
+      expect(everything).not.toContain(domain);
+    }
+    // The choice is remembered; the findings come again after the next check.
+    await page.reload();
+    expect(await page.getByRole('switch', { name: 'Use the community directory' }).isChecked()).toBe(true);
     await context.close();
   });
 

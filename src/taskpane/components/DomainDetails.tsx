@@ -22,6 +22,7 @@ import type { ReactElement } from 'react';
 import type { PersonRow } from '../../contacts/contact';
 import { PROBES } from '../../core/probes';
 import { triStateWord, type DomainVerdict } from '../../core/verdict';
+import { directoryWords, type DirectoryFinding } from '../../share/directory-lookup';
 
 const useStyles = makeStyles({
   facts: {
@@ -49,10 +50,13 @@ const STATUS_WORD = {
 export function DomainDetails({
   row,
   verdict,
+  finding,
   onClose,
 }: {
   row: PersonRow | undefined;
   verdict: DomainVerdict | undefined;
+  /** What the community directory knows (when its setting is on). */
+  finding?: DirectoryFinding;
   onClose: () => void;
 }): ReactElement {
   const styles = useStyles();
@@ -93,6 +97,12 @@ export function DomainDetails({
                     {verdict.microsoft365.teamsLikely &&
                       ' — Teams (likely): tenants in the same cloud federate by default'}
                   </dd>
+                  {finding && (
+                    <>
+                      <dt className={styles.term}>Community directory</dt>
+                      <dd data-testid="directory-finding">{directoryWords(finding)}</dd>
+                    </>
+                  )}
                   {verdict.consumer && (
                     <>
                       <dt className={styles.term}>Consumer mail provider</dt>

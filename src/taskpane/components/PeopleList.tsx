@@ -3,6 +3,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useRef, type KeyboardEvent, type ReactElement } from 'react';
 import type { PersonRow } from '../../contacts/contact';
 import type { DomainVerdict } from '../../core/verdict';
+import { directoryWords, type DirectoryFinding } from '../../share/directory-lookup';
 import { answerFor, howBadges, rowNote, type Answer } from '../present';
 
 const ROW_HEIGHT = 76;
@@ -82,11 +83,14 @@ function addressDomain(address: string): string {
 export function PeopleList({
   rows,
   verdicts,
+  directory,
   checking,
   onOpen,
 }: {
   rows: readonly PersonRow[];
   verdicts: ReadonlyMap<string, DomainVerdict>;
+  /** What the community directory knows, when its setting is on. */
+  directory?: ReadonlyMap<string, DirectoryFinding>;
   checking: boolean;
   onOpen: (row: PersonRow) => void;
 }): ReactElement {
@@ -150,6 +154,7 @@ export function PeopleList({
           const answer = answerFor(row, verdict, checking);
           const badges = howBadges(verdict);
           const note = rowNote(row, verdict);
+          const finding = row.parsed.ok ? directory?.get(row.parsed.domain) : undefined;
           const domain = row.parsed.ok ? row.parsed.displayDomain : '';
           return (
             <div key={row.key} role="listitem" aria-setsize={rows.length} aria-posinset={item.index + 1}>
@@ -189,6 +194,11 @@ export function PeopleList({
                       </Badge>
                     ))}
                   </span>
+                  {finding && (
+                    <Caption1 className={mergeClasses(styles.line, styles.secondary)} data-testid="directory">
+                      {directoryWords(finding)}
+                    </Caption1>
+                  )}
                   {note && row.address !== '' && (
                     <Caption1 className={mergeClasses(styles.line, styles.secondary)} data-testid="note">
                       {note}

@@ -9,7 +9,6 @@ import {
   DialogSurface,
   DialogTitle,
   Link,
-  Subtitle2,
   Switch,
   Text,
   makeStyles,
@@ -104,10 +103,7 @@ export function SharingSetting({
   };
 
   return (
-    <section className={styles.root} aria-labelledby="sharing-title">
-      <Subtitle2 as="h2" id="sharing-title">
-        Community directory
-      </Subtitle2>
+    <div className={styles.root}>
       <Switch
         label="Share anonymously"
         checked={sharing.enabled}
@@ -174,6 +170,6 @@ export function SharingSetting({
           </DialogBody>
         </DialogSurface>
       </Dialog>
-    </section>
+    </div>
   );
 }

@@ -1,0 +1,74 @@
+import { useCallback, useRef, useState } from 'react';
+import { lookUpInDirectory, type DirectoryFinding } from '../share/directory-lookup';
+import type { PaneServices } from './services';
+
+/** The setting's name in Outlook's roaming settings (or local storage). */
+export const DIRECTORY_SETTING = 'useCommunityDirectory';
+
+export type DirectoryStatus =
+  { kind: 'idle' } | { kind: 'looking' } | { kind: 'done'; known: number; failedBuckets: number };
+
+export interface CommunityDirectory {
+  available: boolean;
+  enabled: boolean;
+  status: DirectoryStatus;
+  /** Domain → what the directory knows. */
+  findings: ReadonlyMap<string, DirectoryFinding>;
+  enable(): Promise<void>;
+  disable(): Promise<void>;
+  /** Looks the domains up (only while the setting is on); never touches the DNS results. */
+  lookUp(domains: readonly string[]): void;
+}
+
+/** The pane's opt-in private look-ups in the community directory. */
+export function useDirectory(services: PaneServices): CommunityDirectory {
+  const { collectorUrl } = services.config;
+  const [enabled, setEnabled] = useState(() => services.settings.read(DIRECTORY_SETTING) === true);
+  const enabledNow = useRef(enabled);
+  enabledNow.current = enabled;
+  const [status, setStatus] = useState<DirectoryStatus>({ kind: 'idle' });
+  const [findings, setFindings] = useState<ReadonlyMap<string, DirectoryFinding>>(new Map());
+  const current = useRef<AbortController | undefined>(undefined);
+
+  const lookUp = useCallback(
+    (domains: readonly string[]) => {
+      if (!enabledNow.current || collectorUrl === '' || domains.length === 0) return;
+      current.current?.abort();
+      const controller = new AbortController();
+      current.current = controller;
+      setStatus({ kind: 'looking' });
+      void lookUpInDirectory(domains, {
+        collectorUrl,
+        fetch: (url, init) => window.fetch(url, init),
+        signal: controller.signal,
+      }).then(
+        (result) => {
+          if (controller.signal.aborted) return;
+          setFindings(result.findings);
+          setStatus({ kind: 'done', known: result.findings.size, failedBuckets: result.failedBuckets });
+        },
+        () => {
+          if (!controller.signal.aborted) setStatus({ kind: 'done', known: 0, failedBuckets: 1 });
+        },
+      );
+    },
+    [collectorUrl],
+  );
+
+  const enable = useCallback(async () => {
+    await services.settings.write(DIRECTORY_SETTING, true);
+    enabledNow.current = true;
+    setEnabled(true);
+  }, [services]);
+
+  const disable = useCallback(async () => {
+    current.current?.abort();
+    enabledNow.current = false;
+    setEnabled(false);
+    setFindings(new Map());
+    setStatus({ kind: 'idle' });
+    await services.settings.write(DIRECTORY_SETTING, false);
+  }, [services]);
+
+  return { available: collectorUrl !== '', enabled, status, findings, enable, disable, lookUp };
+}
