@@ -10,17 +10,7 @@ export interface PublishedStats extends Omit<StatsCounts, 'asOf'> {
    * Shares a person reads: XMPP, hosting and answering Lync edges among Lync-federated domains,
    * answering XMPP servers among XMPP-federated ones, the rest of all domains.
    */
-  percent: {
-    lyncFederation: number;
-    xmppFederation: number;
-    lyncAndXmpp: number;
-    xmppClientAccess: number;
-    microsoft365: number;
-    onPremises: number;
-    lyncEdgeAnswering: number;
-    xmppEdgeAnswering: number;
-    verified: number;
-  };
+  percent: Record<Exclude<keyof StatsCounts, 'domains' | 'asOf'>, number>;
   /** K: the number of different days a domain must have been reported on to be counted. */
   threshold: number;
 }

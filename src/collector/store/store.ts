@@ -1,4 +1,5 @@
 import type { ProbeId } from '../../core/probes';
+import type { Summary } from '../../core/summary';
 import type { LyncHosting, TriState } from '../../core/verdict';
 
 /**
@@ -44,15 +45,20 @@ export interface StoredDomain {
   nextCheckAt: number;
 }
 
-/** The research table over the published domains, in the CLI summary's names. */
-export interface StatsCounts {
-  domains: number;
-  lyncFederation: number;
-  xmppFederation: number;
-  lyncAndXmpp: number;
-  xmppClientAccess: number;
-  microsoft365: number;
-  onPremises: number;
+/** The research table's counts that the collector publishes: the CLI summary's, by the same names. */
+export type PublishedCounts = Pick<
+  Summary,
+  | 'domains'
+  | 'lyncFederation'
+  | 'xmppFederation'
+  | 'lyncAndXmpp'
+  | 'xmppClientAccess'
+  | 'microsoft365'
+  | 'onPremises'
+>;
+
+/** The research table over the published domains, and what the live checks add. */
+export interface StatsCounts extends PublishedCounts {
   /** Lync-federated domains whose edge answered the collector's live check. */
   lyncEdgeAnswering: number;
   /** XMPP-federated domains whose server answered. */
