@@ -12,13 +12,23 @@ export class ProbeEnded extends Error {
   }
 }
 
-const UNREACHABLE = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EADDRNOTAVAIL']);
+/** The server said no: nothing listens there. */
+const REFUSED = new Set(['ECONNREFUSED', 'ECONNRESET']);
+/** Our side cannot get there (no IPv6 route, say): that says nothing about the server, so it stays unknown. */
+const UNREACHABLE_FROM_HERE = new Set(['ENETUNREACH', 'EHOSTUNREACH', 'EADDRNOTAVAIL', 'EAFNOSUPPORT']);
 
-/** A failed TCP connect in the statuses a person reads: nothing listens there. */
+/** A failed TCP connect in the statuses a person reads. */
 function connectFailure(error: unknown): ProbeEnded {
   const code = (error as { code?: string }).code ?? '';
   const message = (error as Error).message ?? String(error);
-  return new ProbeEnded('refused', UNREACHABLE.has(code) ? `connection refused (${code})` : message);
+  if (REFUSED.has(code)) return new ProbeEnded('refused', `connection refused (${code})`);
+  if (UNREACHABLE_FROM_HERE.has(code)) {
+    return new ProbeEnded(
+      'timeout',
+      `not reachable from this network (${code}); the server may still answer`,
+    );
+  }
+  return new ProbeEnded('refused', message);
 }
 
 /**

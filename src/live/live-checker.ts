@@ -30,6 +30,12 @@ interface Resolved {
   lookupFailed?: boolean;
 }
 
+/** What one `check()` shares between its targets. */
+interface Run {
+  addresses: Map<string, Promise<Resolved>>;
+  handshakes: Map<string, Promise<Certificate>>;
+}
+
 interface Job {
   verdict: number;
   probe: ProbeId;
@@ -47,8 +53,6 @@ export class LiveChecker {
   private readonly resolver: DnsQuerier;
   private readonly limiter: Limiter;
   private readonly timeoutMs: number;
-  private readonly addresses = new Map<string, Promise<Resolved>>();
-  private readonly handshakes = new Map<string, Promise<Certificate>>();
   /** The tail of each server's queue: a new connection waits for the one before it. */
   private readonly serverQueues = new Map<string, Promise<unknown>>();
 
@@ -72,6 +76,9 @@ export class LiveChecker {
         record.targets.forEach((_, target) => jobs.push({ verdict, probe, target }));
       }
     });
+    // Addresses and shared handshakes are remembered for this run only: a long-running collector
+    // checks again, with fresh DNS, every time it verifies.
+    const run: Run = { addresses: new Map(), handshakes: new Map() };
     const progress: LiveProgress = { done: 0, total: jobs.length };
     options.onProgress?.({ ...progress });
     await Promise.all(
@@ -82,7 +89,7 @@ export class LiveChecker {
             job.probe
           ] as RecordResult;
           const target = record.targets[job.target] as Target;
-          target.live = await this.checkTarget(verdict.domain, job.probe, target, options.signal);
+          target.live = await this.checkTarget(run, verdict.domain, job.probe, target, options.signal);
           progress.done += 1;
           options.onProgress?.({ ...progress });
         }, options.signal),
@@ -93,11 +100,11 @@ export class LiveChecker {
     );
   }
 
-  private resolve(host: string, signal?: AbortSignal): Promise<Resolved> {
-    let pending = this.addresses.get(host);
+  private resolve(run: Run, host: string, signal?: AbortSignal): Promise<Resolved> {
+    let pending = run.addresses.get(host);
     if (!pending) {
       pending = this.resolveNow(host, signal);
-      this.addresses.set(host, pending);
+      run.addresses.set(host, pending);
     }
     return pending;
   }
@@ -132,6 +139,7 @@ export class LiveChecker {
   }
 
   private async checkTarget(
+    run: Run,
     domain: string,
     probe: ProbeId,
     target: Target,
@@ -139,7 +147,7 @@ export class LiveChecker {
   ): Promise<LiveResult> {
     const started = performance.now();
     const elapsed = (): number => Math.round(performance.now() - started);
-    const resolved = await this.resolve(target.target, signal);
+    const resolved = await this.resolve(run, target.target, signal);
     if (!resolved.address) {
       return {
         status: 'unresolved',
@@ -159,12 +167,12 @@ export class LiveChecker {
         const servername = kind === 'tls' ? target.target : domain;
         const alpn = kind === 'tls' ? undefined : kind === 'xmpps-server' ? 'xmpp-server' : 'xmpp-client';
         const key = `${server} ${servername} ${alpn ?? ''}`;
-        let handshake = this.handshakes.get(key);
+        let handshake = run.handshakes.get(key);
         if (!handshake) {
           handshake = this.oneAtATime(server, () =>
             tlsHandshake({ address, port: target.port, servername, alpn, deadline: this.deadline(signal) }),
           );
-          this.handshakes.set(key, handshake);
+          run.handshakes.set(key, handshake);
         }
         const certificate = await handshake;
         return { status: 'answering', ms: elapsed(), address, tls: withNameMatch(certificate, names) };

@@ -11,6 +11,8 @@ let servers: LiveServers;
 let doh: DohServer;
 let verdicts: Map<string, DomainVerdict>;
 let runMs: number;
+let checker: LiveChecker;
+let found: DomainVerdict[];
 
 const DOMAINS = [
   'live.test',
@@ -30,9 +32,10 @@ beforeAll(async () => {
   doh = await startDohServer({ zone: servers.zone });
   const client = new DohClient({ endpoints: [doh.url], fetch: createNodeFetch(), timeoutMs: 2000 });
   const lookup = new FederationLookup({ client });
-  const found = await lookup.checkDomains(DOMAINS.map((d) => parseDomain(d)).filter((d) => d.ok));
+  found = await lookup.checkDomains(DOMAINS.map((d) => parseDomain(d)).filter((d) => d.ok));
+  checker = new LiveChecker({ resolver: client, timeoutMs: 600 });
   const started = performance.now();
-  const checked = await new LiveChecker({ resolver: client, timeoutMs: 600 }).check(found);
+  const checked = await checker.check(found);
   runMs = performance.now() - started;
   verdicts = new Map(checked.map((v) => [v.domain, v]));
 });
@@ -140,4 +143,11 @@ test('one connection per server at a time, and one handshake for an edge many do
 test('a domain without federation records is not contacted and not verified', () => {
   expect(verdict('plain.test')).toMatchObject({ canFederate: false });
   expect(verdict('plain.test').verified).toBeUndefined();
+});
+
+test('a later check contacts the servers again (nothing is remembered between runs)', async () => {
+  const before = servers.valid.connections.total;
+  const again = await checker.check(found.filter((v) => v.domain === 'live.test'));
+  expect(servers.valid.connections.total).toBe(before + 1);
+  expect(again[0]?.verified).toBe(true);
 });
