@@ -7,8 +7,8 @@ const STYLE = `
 body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:46rem;padding:1.5rem;color:#1b1b1b;background:#fff}
 h1{font-size:1.6rem;margin:0 0 .25rem}p.lead{margin-top:0;color:#444}
 table{border-collapse:collapse;width:100%;margin:1.5rem 0}th,td{padding:.45rem .5rem;text-align:left;vertical-align:middle}
-tbody tr{border-top:1px solid #ddd}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-td.chart{width:35%}svg{display:block;width:100%;height:.9rem}.track{fill:#e6e6e6}.bar{fill:#0f6cbd}
+tbody tr{border-top:1px solid #ddd}.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.chart{width:30%}th[scope=row]{width:38%}svg{display:block;width:100%;height:.9rem}.track{fill:#e6e6e6}.bar{fill:#0f6cbd}
 footer{margin-top:2rem;color:#555;font-size:.9rem}a{color:#0f548c}
 @media (prefers-color-scheme:dark){body{background:#1f1f1f;color:#eee}p.lead,footer{color:#bbb}tbody tr{border-color:#444}.track{fill:#3a3a3a}.bar{fill:#479ef5}a{color:#62abf5}}
 `;
@@ -63,7 +63,7 @@ export function statsPage(stats: PublishedStats): string {
 <body><main>
 <h1>Who Can Federate</h1>
 <p class="lead">Of <strong>${stats.domains.toLocaleString('en')}</strong> domains shared by users and verified by this service (${escape(asOf)}):</p>
-<table><thead><tr><th scope="col">Capability</th><th scope="col" class="n">Domains</th><th scope="col" class="n">Share</th><th scope="col"><span class="n">Chart</span></th></tr></thead>
+<table><thead><tr><th scope="col">Capability</th><th scope="col" class="n">Domains</th><th scope="col" class="n">Share</th><th scope="col">Chart</th></tr></thead>
 <tbody>
 ${rows}
 </tbody></table>
