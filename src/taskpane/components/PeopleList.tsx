@@ -47,6 +47,8 @@ const useStyles = makeStyles({
     gridColumn: '1 / span 2',
     minWidth: 0,
   },
+  // The badges keep their size; a note or the directory's finding beside them gives way (ellipsis).
+  how: { display: 'flex', gap: tokens.spacingHorizontalXXS, flexShrink: 0 },
   answer: { whiteSpace: 'nowrap', justifySelf: 'end' },
   wide: { gridColumn: '1 / span 2' },
   // Read by screen readers between the name and the answer; takes no place in the grid.
@@ -187,7 +189,7 @@ export function PeopleList({
                   {domain && domain !== addressDomain(row.address) ? ` (${domain})` : ''}
                 </Caption1>
                 <div className={styles.badges}>
-                  <span className={styles.badges} data-testid="how">
+                  <span className={styles.how} data-testid="how">
                     {badges.map((badge) => (
                       <Badge key={badge} size="small" appearance="outline" color="brand">
                         {badge}
