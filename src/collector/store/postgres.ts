@@ -1,15 +1,20 @@
-import { Pool, type PoolClient } from 'pg';
+import { Pool, type PoolClient, type QueryResult, type QueryResultRow } from 'pg';
 import { domainBucket } from '../domain-hash';
 import { MIGRATIONS } from './migrations';
 import {
-  CAPABILITY_COLUMN,
-  FACT_COLUMNS,
-  FACT_UPDATE_COLUMNS,
+  BUCKET_SQL,
+  claimDueSql,
+  DESCRIBE_SQL,
+  directorySql,
+  dueOrder,
+  entryOf,
   factValues,
-  factsOf,
+  PENDING_SQL,
+  SAVE_CHECK_SQL,
   statsOf,
   statsSql,
   storedDomainOf,
+  numberedPlaceholders,
   type DomainRow,
   type StatsRow,
 } from './rows';
@@ -115,62 +120,50 @@ export class PostgresStore implements CollectorStore {
   }
 
   async claimDue(now: number, limit: number, leaseMs: number): Promise<DueDomain[]> {
-    const { rows } = await this.pool.query<DomainRow>(
-      `UPDATE domains SET lease_until = $1 WHERE domain IN (
-         SELECT domain FROM domains WHERE next_check_at <= $2 AND lease_until <= $2
-         ORDER BY next_check_at, domain LIMIT $3 FOR UPDATE SKIP LOCKED)
-       RETURNING ${FACT_COLUMNS}`,
-      [now + leaseMs, now, limit],
-    );
-    rows.sort((a, b) => Number(a.next_check_at) - Number(b.next_check_at) || (a.domain < b.domain ? -1 : 1));
-    return rows.map((row) => ({ domain: row.domain, facts: factsOf(row) }));
+    const { rows } = await this.query<DomainRow>(claimDueSql('FOR UPDATE SKIP LOCKED'), [
+      now + leaseMs,
+      now,
+      now,
+      limit,
+    ]);
+    return dueOrder(rows).map(entryOf);
   }
 
   async saveCheck(domain: string, facts: DomainFacts, nextCheckAt: number): Promise<void> {
-    const assignments = FACT_UPDATE_COLUMNS.map((column, i) => `${column} = $${i + 1}`).join(', ');
-    const n = FACT_UPDATE_COLUMNS.length;
-    await this.pool.query(
-      `UPDATE domains SET ${assignments}, next_check_at = $${n + 1}, lease_until = 0 WHERE domain = $${n + 2}`,
-      [...factValues(facts, (value) => value), nextCheckAt, domain],
-    );
+    await this.query(SAVE_CHECK_SQL, [...factValues(facts, (value) => value), nextCheckAt, domain]);
   }
 
   async stats(threshold: number): Promise<StatsCounts> {
-    const { rows } = await this.pool.query<StatsRow>(statsSql('$1'), [threshold]);
+    const { rows } = await this.query<StatsRow>(statsSql(), [threshold]);
     return statsOf(rows[0] as StatsRow);
   }
 
   async directory(query: DirectoryQuery): Promise<DirectoryEntry[]> {
-    const filter = query.capability ? `AND ${CAPABILITY_COLUMN[query.capability]} = TRUE` : '';
-    const { rows } = await this.pool.query<DomainRow>(
-      `SELECT ${FACT_COLUMNS} FROM domains
-       WHERE status = 'present' AND report_days >= $1 AND domain > $2 ${filter}
-       ORDER BY domain LIMIT $3`,
-      [query.threshold, query.after ?? '', query.limit],
-    );
-    return rows.map((row) => ({ domain: row.domain, facts: factsOf(row) }));
+    const { rows } = await this.query<DomainRow>(directorySql(query.capability), [
+      query.threshold,
+      query.after ?? '',
+      query.limit,
+    ]);
+    return rows.map(entryOf);
   }
 
   async bucket(prefix: string, threshold: number): Promise<DirectoryEntry[]> {
-    const { rows } = await this.pool.query<DomainRow>(
-      `SELECT ${FACT_COLUMNS} FROM domains WHERE bucket = $1 AND status = 'present' AND report_days >= $2 ORDER BY domain`,
-      [prefix, threshold],
-    );
-    return rows.map((row) => ({ domain: row.domain, facts: factsOf(row) }));
+    const { rows } = await this.query<DomainRow>(BUCKET_SQL, [prefix, threshold]);
+    return rows.map(entryOf);
   }
 
   async describe(domain: string): Promise<StoredDomain | undefined> {
-    const { rows } = await this.pool.query<DomainRow>(
-      `SELECT ${FACT_COLUMNS} FROM domains WHERE domain = $1`,
-      [domain],
-    );
+    const { rows } = await this.query<DomainRow>(DESCRIBE_SQL, [domain]);
     return rows[0] && storedDomainOf(rows[0]);
   }
 
+  /** Runs one of the shared queries, numbering its `?` placeholders as PostgreSQL wants. */
+  private query<Row extends QueryResultRow>(sql: string, values: unknown[]): Promise<QueryResult<Row>> {
+    return this.pool.query<Row>(numberedPlaceholders(sql), values);
+  }
+
   async pendingCount(): Promise<number> {
-    const { rows } = await this.pool.query<{ n: string }>(
-      "SELECT COUNT(*) AS n FROM domains WHERE status = 'pending'",
-    );
+    const { rows } = await this.query<{ n: string }>(PENDING_SQL, []);
     return Number(rows[0]?.n ?? 0);
   }
 

@@ -1,6 +1,6 @@
 import { PROBE_IDS, type ProbeId } from '../../core/probes';
 import type { LyncHosting, TriState } from '../../core/verdict';
-import type { DomainFacts, DomainStatus, StoredDomain } from './store';
+import type { DirectoryCapability, DomainFacts, DomainStatus, StatsCounts, StoredDomain } from './store';
 
 /** The columns every query that returns facts selects, in both dialects. */
 export const FACT_COLUMNS =
@@ -63,15 +63,66 @@ export function storedDomainOf(row: DomainRow): StoredDomain {
   };
 }
 
+/** A row as the entry the directory, the look-up and the verifier's leases hand out. */
+export function entryOf(row: DomainRow): { domain: string; facts: DomainFacts } {
+  return { domain: row.domain, facts: factsOf(row) };
+}
+
+/** Leased rows in the order the verifier checks them (RETURNING keeps no order): due first, then by name. */
+export function dueOrder(rows: DomainRow[]): DomainRow[] {
+  return rows.sort(
+    (a, b) => Number(a.next_check_at) - Number(b.next_check_at) || (a.domain < b.domain ? -1 : 1),
+  );
+}
+
+/*
+ * The queries both stores run, written once with `?` placeholders (SQLite's; the PostgreSQL store
+ * numbers them with `numberedPlaceholders`). Booleans compare with `= TRUE`, which both dialects read.
+ */
+
+/** A domain counts and is listed once verified present and reported on at least K different days. */
+const PUBLISHED = "status = 'present' AND report_days >= ?";
+
 /** The directory filter's column. */
-export const CAPABILITY_COLUMN = {
+const CAPABILITY_COLUMN = {
   lync: 'lync_federation',
   xmpp: 'xmpp_federation',
   'xmpp-client': 'xmpp_client_access',
 } as const;
 
-/** The stats query, the same SQL in both dialects (booleans compared with = TRUE work in both). */
-export function statsSql(placeholder: string): string {
+/** Parameters: threshold, after (domain), limit. */
+export function directorySql(capability: DirectoryCapability | undefined): string {
+  const filter = capability ? `AND ${CAPABILITY_COLUMN[capability]} = TRUE` : '';
+  return `SELECT ${FACT_COLUMNS} FROM domains WHERE ${PUBLISHED} AND domain > ? ${filter} ORDER BY domain LIMIT ?`;
+}
+
+/** Parameters: prefix, threshold. */
+export const BUCKET_SQL = `SELECT ${FACT_COLUMNS} FROM domains WHERE bucket = ? AND ${PUBLISHED} ORDER BY domain`;
+
+/** Parameters: domain. */
+export const DESCRIBE_SQL = `SELECT ${FACT_COLUMNS} FROM domains WHERE domain = ?`;
+
+export const PENDING_SQL = "SELECT COUNT(*) AS n FROM domains WHERE status = 'pending'";
+
+/**
+ * Leases due domains. Parameters: lease end, now, now, limit. `lock` is PostgreSQL's
+ * `FOR UPDATE SKIP LOCKED` (SQLite writes one at a time and needs none).
+ */
+export function claimDueSql(lock = ''): string {
+  return `UPDATE domains SET lease_until = ? WHERE domain IN (
+      SELECT domain FROM domains WHERE next_check_at <= ? AND lease_until <= ?
+      ORDER BY next_check_at, domain LIMIT ? ${lock})
+    RETURNING ${FACT_COLUMNS}`;
+}
+
+/** `?` → `$1`, `$2`, … in order, for node-postgres. */
+export function numberedPlaceholders(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${(n += 1)}`);
+}
+
+/** The stats query. Parameters: threshold. */
+export function statsSql(): string {
   const yes = (column: string): string => `SUM(CASE WHEN ${column} = TRUE THEN 1 ELSE 0 END)`;
   return `
     SELECT COUNT(*) AS domains,
@@ -85,7 +136,7 @@ export function statsSql(placeholder: string): string {
       SUM(CASE WHEN xmpp_federation = TRUE AND xmpp_live = TRUE THEN 1 ELSE 0 END) AS xmpp_edge_answering,
       ${yes('verified')} AS verified,
       MAX(checked_at) AS as_of
-    FROM domains WHERE status = 'present' AND report_days >= ${placeholder}`;
+    FROM domains WHERE ${PUBLISHED}`;
 }
 
 export interface StatsRow {
@@ -102,7 +153,7 @@ export interface StatsRow {
   as_of: number | string | null;
 }
 
-export function statsOf(row: StatsRow): import('./store').StatsCounts {
+export function statsOf(row: StatsRow): StatsCounts {
   const n = (value: number | string | null): number => (value === null ? 0 : Number(value));
   return {
     domains: n(row.domains),
@@ -120,7 +171,7 @@ export function statsOf(row: StatsRow): import('./store').StatsCounts {
 }
 
 /** Facts as the values of the UPDATE both stores run, in {@link FACT_UPDATE_COLUMNS} order. */
-export const FACT_UPDATE_COLUMNS = [
+const FACT_UPDATE_COLUMNS = [
   'status',
   'lync_federation',
   'lync_public_facing',
@@ -151,3 +202,6 @@ export function factValues(facts: DomainFacts, bool: (value: TriState) => unknow
     bool(facts.verified),
   ];
 }
+
+/** Stores a check. Parameters: {@link factValues}, next check time, domain. */
+export const SAVE_CHECK_SQL = `UPDATE domains SET ${FACT_UPDATE_COLUMNS.map((column) => `${column} = ?`).join(', ')}, next_check_at = ?, lease_until = 0 WHERE domain = ?`;

@@ -4,11 +4,15 @@ import Database from 'better-sqlite3';
 import { domainBucket } from '../domain-hash';
 import { MIGRATIONS } from './migrations';
 import {
-  CAPABILITY_COLUMN,
-  FACT_COLUMNS,
-  FACT_UPDATE_COLUMNS,
+  BUCKET_SQL,
+  claimDueSql,
+  DESCRIBE_SQL,
+  directorySql,
+  dueOrder,
+  entryOf,
   factValues,
-  factsOf,
+  PENDING_SQL,
+  SAVE_CHECK_SQL,
   statsOf,
   statsSql,
   storedDomainOf,
@@ -104,58 +108,36 @@ export class SqliteStore implements CollectorStore {
   }
 
   async claimDue(now: number, limit: number, leaseMs: number): Promise<DueDomain[]> {
-    const rows = this.db
-      .prepare(
-        `UPDATE domains SET lease_until = ? WHERE domain IN (
-           SELECT domain FROM domains WHERE next_check_at <= ? AND lease_until <= ?
-           ORDER BY next_check_at, domain LIMIT ?)
-         RETURNING ${FACT_COLUMNS}`,
-      )
-      .all(now + leaseMs, now, now, limit) as DomainRow[];
-    rows.sort((a, b) => Number(a.next_check_at) - Number(b.next_check_at) || (a.domain < b.domain ? -1 : 1));
-    return rows.map((row) => ({ domain: row.domain, facts: factsOf(row) }));
+    const rows = this.db.prepare(claimDueSql()).all(now + leaseMs, now, now, limit) as DomainRow[];
+    return dueOrder(rows).map(entryOf);
   }
 
   async saveCheck(domain: string, facts: DomainFacts, nextCheckAt: number): Promise<void> {
-    const assignments = FACT_UPDATE_COLUMNS.map((column) => `${column} = ?`).join(', ');
-    this.db
-      .prepare(`UPDATE domains SET ${assignments}, next_check_at = ?, lease_until = 0 WHERE domain = ?`)
-      .run(...factValues(facts, toInteger), nextCheckAt, domain);
+    this.db.prepare(SAVE_CHECK_SQL).run(...factValues(facts, toInteger), nextCheckAt, domain);
   }
 
   async stats(threshold: number): Promise<StatsCounts> {
-    return statsOf(this.db.prepare(statsSql('?')).get(threshold) as StatsRow);
+    return statsOf(this.db.prepare(statsSql()).get(threshold) as StatsRow);
   }
 
   async directory(query: DirectoryQuery): Promise<DirectoryEntry[]> {
-    const filter = query.capability ? `AND ${CAPABILITY_COLUMN[query.capability]} = 1` : '';
     const rows = this.db
-      .prepare(
-        `SELECT ${FACT_COLUMNS} FROM domains
-         WHERE status = 'present' AND report_days >= ? AND domain > ? ${filter}
-         ORDER BY domain LIMIT ?`,
-      )
+      .prepare(directorySql(query.capability))
       .all(query.threshold, query.after ?? '', query.limit) as DomainRow[];
-    return rows.map((row) => ({ domain: row.domain, facts: factsOf(row) }));
+    return rows.map(entryOf);
   }
 
   async bucket(prefix: string, threshold: number): Promise<DirectoryEntry[]> {
-    const rows = this.db
-      .prepare(
-        `SELECT ${FACT_COLUMNS} FROM domains WHERE bucket = ? AND status = 'present' AND report_days >= ? ORDER BY domain`,
-      )
-      .all(prefix, threshold) as DomainRow[];
-    return rows.map((row) => ({ domain: row.domain, facts: factsOf(row) }));
+    return (this.db.prepare(BUCKET_SQL).all(prefix, threshold) as DomainRow[]).map(entryOf);
   }
 
   async describe(domain: string): Promise<StoredDomain | undefined> {
-    const row = this.db.prepare(`SELECT ${FACT_COLUMNS} FROM domains WHERE domain = ?`).get(domain) as
-      DomainRow | undefined;
+    const row = this.db.prepare(DESCRIBE_SQL).get(domain) as DomainRow | undefined;
     return row && storedDomainOf(row);
   }
 
   async pendingCount(): Promise<number> {
-    const row = this.db.prepare("SELECT COUNT(*) AS n FROM domains WHERE status = 'pending'").get() as {
+    const row = this.db.prepare(PENDING_SQL).get() as {
       n: number;
     };
     return row.n;
