@@ -12,11 +12,10 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { PostgresStore } from '../src/collector/store/postgres';
 import { SqliteStore } from '../src/collector/store/sqlite';
 import type { CollectorStore } from '../src/collector/store/store';
-import { withSchema } from '../test/support/collector-stores';
+import { createTestSchema } from '../test/support/collector-stores';
 import { startCollectorProcess, type CollectorProcess } from '../test/support/collector-process';
 import { projectRoot } from '../test/support/project-root';
 
@@ -147,18 +146,12 @@ async function postgres(): Promise<Result | string> {
       return 'PostgreSQL: skipped (not installed; set WCF_TEST_DATABASE_URL or install postgresql)';
     }
   }
-  const schema = `bench_${Date.now()}`;
-  const admin = new Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  const scoped = withSchema(url, schema);
-  const collector = await startCollectorProcess({ ...collectorEnv, DATABASE_URL: scoped });
+  const schema = await createTestSchema(url);
+  const collector = await startCollectorProcess({ ...collectorEnv, DATABASE_URL: schema.url });
   const { result, counts } = await load(collector.url, 'collector, PostgreSQL (same machine)');
   await stop(collector);
-  const store = new PostgresStore(scoped);
-  result.lost = await lostCount(store, counts);
-  await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-  await admin.end();
+  result.lost = await lostCount(new PostgresStore(schema.url), counts);
+  await schema.drop();
   if (started) execFileSync(join(projectRoot(), 'scripts/test-postgres.sh'), ['stop']);
   return result;
 }

@@ -2,11 +2,10 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { PostgresStore } from '../../src/collector/store/postgres';
 import { SqliteStore } from '../../src/collector/store/sqlite';
 import type { CollectorStore } from '../../src/collector/store/store';
-import { TEST_DATABASE_URL, withSchema } from '../support/collector-stores';
+import { createTestSchema, TEST_DATABASE_URL } from '../support/collector-stores';
 import { startDohServer, type DohServer } from '../support/doh-server';
 import { FIXTURE_ZONE } from '../support/fixture-zone';
 import { COLLECTOR_MAIN, startCollectorProcess as startCollector } from '../support/collector-process';
@@ -32,27 +31,16 @@ async function sqliteBackend(): Promise<Backend> {
 }
 
 async function postgresBackend(): Promise<Backend> {
-  const url = TEST_DATABASE_URL as string;
-  const schema = `crash_${Date.now()}`;
-  const admin = new Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  await admin.end();
-  const scoped = withSchema(url, schema);
+  const schema = await createTestSchema();
   return {
     name: 'postgres',
-    env: { DATABASE_URL: scoped },
+    env: { DATABASE_URL: schema.url },
     open: async () => {
-      const store = new PostgresStore(scoped);
+      const store = new PostgresStore(schema.url);
       await store.migrate();
       return store;
     },
-    dispose: async () => {
-      const cleanup = new Client({ connectionString: url });
-      await cleanup.connect();
-      await cleanup.query(`DROP SCHEMA ${schema} CASCADE`);
-      await cleanup.end();
-    },
+    dispose: schema.drop,
   };
 }
 

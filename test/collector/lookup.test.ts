@@ -20,7 +20,7 @@ import {
   startTestCollector,
   type TestCollector,
 } from '../support/collector-app';
-import { storeKinds, TEST_DATABASE_URL, withSchema, type TestStore } from '../support/collector-stores';
+import { createTestSchema, storeKinds, TEST_DATABASE_URL, type TestStore } from '../support/collector-stores';
 import { startDohServer, type DohServer } from '../support/doh-server';
 import { startLiveServers, type LiveServers } from '../support/live-servers';
 
@@ -140,24 +140,21 @@ describe('migration 2 fills the look-up bucket of domains stored before it', () 
   });
 
   (TEST_DATABASE_URL ? test : test.skip)('PostgreSQL', async () => {
-    const url = TEST_DATABASE_URL as string;
-    const schema = `migrate_${Date.now()}`;
-    const admin = new Client({ connectionString: url });
+    const schema = await createTestSchema();
+    const admin = new Client({ connectionString: schema.url });
     await admin.connect();
-    await admin.query(`CREATE SCHEMA ${schema}`);
-    await admin.query(`SET search_path = ${schema}`);
     await admin.query(
       'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)',
     );
     for (const m of v1Only) await admin.query(m.postgres);
     await admin.query("INSERT INTO schema_migrations VALUES (1, '2026-11-01')");
     await admin.query("INSERT INTO domains (domain, reports) VALUES ('old.test', 4)");
-    const store = new PostgresStore(withSchema(url, schema));
+    const store = new PostgresStore(schema.url);
     await store.migrate();
     const { rows } = await admin.query("SELECT bucket FROM domains WHERE domain = 'old.test'");
     expect(rows).toEqual([{ bucket: sha256('old.test').slice(0, 5) }]);
     await store.close();
-    await admin.query(`DROP SCHEMA ${schema} CASCADE`);
     await admin.end();
+    await schema.drop();
   });
 });

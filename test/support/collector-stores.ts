@@ -54,16 +54,36 @@ export function withSchema(url: string, schema: string): string {
   return parsed.toString();
 }
 
-async function postgresStore(): Promise<TestStore> {
-  const url = TEST_DATABASE_URL as string;
-  const schema = `test_${randomBytes(6).toString('hex')}`;
+/** A schema of its own in a PostgreSQL database: its connection string, and how to drop it. */
+export interface TestSchema {
+  name: string;
+  /** A connection string whose sessions use the schema. */
+  url: string;
+  drop(): Promise<void>;
+}
+
+async function adminQuery(url: string, sql: string): Promise<void> {
   const admin = new Client({ connectionString: url });
   await admin.connect();
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  await admin.end();
+  try {
+    await admin.query(sql);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** Creates a fresh schema in the database at `url` (the suite's by default), for one test, run or benchmark. */
+export async function createTestSchema(url = TEST_DATABASE_URL as string): Promise<TestSchema> {
+  const name = `test_${randomBytes(6).toString('hex')}`;
+  await adminQuery(url, `CREATE SCHEMA ${name}`);
+  return { name, url: withSchema(url, name), drop: () => adminQuery(url, `DROP SCHEMA ${name} CASCADE`) };
+}
+
+async function postgresStore(): Promise<TestStore> {
+  const schema = await createTestSchema();
   const opened: CollectorStore[] = [];
   const open = async (): Promise<CollectorStore> => {
-    const store = new PostgresStore(withSchema(url, schema));
+    const store = new PostgresStore(schema.url);
     await store.migrate();
     opened.push(store);
     return store;
@@ -74,10 +94,7 @@ async function postgresStore(): Promise<TestStore> {
     reopen: open,
     dispose: async () => {
       for (const s of opened) await s.close().catch(() => undefined);
-      const cleanup = new Client({ connectionString: url });
-      await cleanup.connect();
-      await cleanup.query(`DROP SCHEMA ${schema} CASCADE`);
-      await cleanup.end();
+      await schema.drop();
     },
   };
 }
