@@ -2,12 +2,10 @@ import { parseDomain } from '../core/address';
 import { csvRow, UTF8_BOM, type CsvCell } from '../core/csv';
 import { hostingWord, triStateWord } from '../core/verdict';
 import { BadRequest } from './errors';
-import type { DirectoryEntry } from './store/store';
+import type { DirectoryEntry, DomainFacts } from './store/store';
 
-/** One published domain as `GET /v1/domains` lists it. */
-export interface PublishedDomain {
-  domain: string;
-  displayDomain: string;
+/** What the collector publishes of a domain's facts, by name (`/v1/domains`) or by hash (`/v1/lookup`). */
+export interface PublishedFindings {
   lyncFederation: boolean | null;
   lyncPublicFacing: boolean | null;
   xmppFederation: boolean | null;
@@ -23,16 +21,19 @@ export interface PublishedDomain {
   checked: string | null;
 }
 
+/** One published domain as `GET /v1/domains` lists it. */
+export interface PublishedDomain extends PublishedFindings {
+  domain: string;
+  displayDomain: string;
+}
+
 function displayOf(domain: string): string {
   const parsed = parseDomain(domain);
   return parsed.ok ? parsed.displayDomain : domain;
 }
 
-export function publishedDomain(entry: DirectoryEntry): PublishedDomain {
-  const { facts } = entry;
+export function publishedFindings(facts: DomainFacts): PublishedFindings {
   return {
-    domain: entry.domain,
-    displayDomain: displayOf(entry.domain),
     lyncFederation: facts.lyncFederation,
     lyncPublicFacing: facts.lyncPublicFacing,
     xmppFederation: facts.xmppFederation,
@@ -44,6 +45,10 @@ export function publishedDomain(entry: DirectoryEntry): PublishedDomain {
     verified: facts.verified,
     checked: facts.checkedAt === null ? null : new Date(facts.checkedAt).toISOString().slice(0, 10),
   };
+}
+
+export function publishedDomain(entry: DirectoryEntry): PublishedDomain {
+  return { domain: entry.domain, displayDomain: displayOf(entry.domain), ...publishedFindings(entry.facts) };
 }
 
 /** The keyset cursor: opaque to clients, the last domain of the page underneath. */

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { BUCKET_LENGTH } from '../../core/bucket';
 import type { CollectorContext } from '../context';
-import { publishedDomain } from '../directory';
+import { publishedFindings } from '../directory';
 import { domainHash } from '../domain-hash';
 
 const paramsSchema = {
@@ -25,22 +25,7 @@ export function lookupRoute(app: FastifyInstance, context: CollectorContext): vo
       const entries = await context.store.bucket(prefix, context.threshold);
       reply.header('cache-control', 'public, max-age=3600');
       const domains = entries
-        .map((entry) => {
-          const published = publishedDomain(entry);
-          return {
-            hash: domainHash(entry.domain),
-            lyncFederation: published.lyncFederation,
-            lyncPublicFacing: published.lyncPublicFacing,
-            xmppFederation: published.xmppFederation,
-            xmppClientAccess: published.xmppClientAccess,
-            hosting: published.hosting,
-            records: published.records,
-            lyncLive: published.lyncLive,
-            xmppLive: published.xmppLive,
-            verified: published.verified,
-            checked: published.checked,
-          };
-        })
+        .map((entry) => ({ hash: domainHash(entry.domain), ...publishedFindings(entry.facts) }))
         .sort((a, b) => (a.hash < b.hash ? -1 : 1));
       return { prefix, domains };
     },
