@@ -57,6 +57,24 @@ function targetsOf(records: readonly Answer[]): Target[] {
   return targets;
 }
 
+/** The records a response holds for the question, CNAMEs followed; or why it holds none. */
+type OwnedRecords =
+  | { kind: 'nxdomain' }
+  | { kind: 'error'; error: string }
+  | { kind: 'records'; records: Answer[]; cnameTtls: number[] };
+
+/** What every interpretation starts with: the rcode, then the CNAME chain, then the owner's records of `type`. */
+function ownedRecords(packet: Packet & { rcode?: string }, qname: string, type: string): OwnedRecords {
+  const rcode = packet.rcode ?? 'NOERROR';
+  if (rcode === 'NXDOMAIN') return { kind: 'nxdomain' };
+  if (rcode !== 'NOERROR') return { kind: 'error', error: `the resolver answered ${rcode}` };
+  const answers = packet.answers ?? [];
+  const chain = followCnames(answers, qname);
+  if (!chain) return { kind: 'error', error: 'CNAME loop or chain too long' };
+  const records = answers.filter((a) => a.type === type && sameDnsName(a.name, chain.owner));
+  return { kind: 'records', records, cnameTtls: chain.cnameTtls };
+}
+
 /**
  * Turns a resolver's answer to `qname`/`type` into a record state: CNAMEs followed, targets sorted,
  * a lone `.` target (RFC 2782; RFC 7505 null MX) as `refused`, NXDOMAIN or NODATA as `none`,
@@ -68,20 +86,13 @@ export function interpretAnswer(
   qname: string,
   type: 'SRV' | 'MX',
 ): InterpretedAnswer {
-  const rcode = packet.rcode ?? 'NOERROR';
-  if (rcode === 'NXDOMAIN')
-    return { result: { status: 'none', targets: [] }, ttlSeconds: negativeTtl(packet) };
-  if (rcode !== 'NOERROR') {
-    return { result: errorResult(`the resolver answered ${rcode}`), ttlSeconds: null };
-  }
-  const answers = packet.answers ?? [];
-  const chain = followCnames(answers, qname);
-  if (!chain) return { result: errorResult('CNAME loop or chain too long'), ttlSeconds: null };
-  const records = answers.filter((a) => a.type === type && sameDnsName(a.name, chain.owner));
-  if (records.length === 0) {
+  const owned = ownedRecords(packet, qname, type);
+  if (owned.kind === 'error') return { result: errorResult(owned.error), ttlSeconds: null };
+  if (owned.kind === 'nxdomain' || owned.records.length === 0) {
     return { result: { status: 'none', targets: [] }, ttlSeconds: negativeTtl(packet) };
   }
-  const ttlSeconds = Math.min(...records.map((r) => ('ttl' in r ? (r.ttl ?? 0) : 0)), ...chain.cnameTtls);
+  const { records, cnameTtls } = owned;
+  const ttlSeconds = Math.min(...records.map((r) => ('ttl' in r ? (r.ttl ?? 0) : 0)), ...cnameTtls);
   const all = targetsOf(records);
   const usable = all.filter((t) => t.target !== '' && t.target !== '.');
   if (usable.length === 0) return { result: { status: 'refused', targets: [] }, ttlSeconds };
@@ -101,14 +112,9 @@ export function interpretAddresses(
   qname: string,
   type: 'A' | 'AAAA',
 ): AddressAnswer {
-  const rcode = packet.rcode ?? 'NOERROR';
-  if (rcode === 'NXDOMAIN') return { status: 'none', addresses: [] };
-  if (rcode !== 'NOERROR') return { status: 'error', addresses: [], error: `the resolver answered ${rcode}` };
-  const answers = packet.answers ?? [];
-  const chain = followCnames(answers, qname);
-  if (!chain) return { status: 'error', addresses: [], error: 'CNAME loop or chain too long' };
-  const addresses = answers
-    .filter((a) => a.type === type && sameDnsName(a.name, chain.owner))
-    .map((a) => ('data' in a ? String(a.data) : ''));
+  const owned = ownedRecords(packet, qname, type);
+  if (owned.kind === 'error') return { status: 'error', addresses: [], error: owned.error };
+  const addresses =
+    owned.kind === 'records' ? owned.records.map((a) => ('data' in a ? String(a.data) : '')) : [];
   return addresses.length === 0 ? { status: 'none', addresses: [] } : { status: 'found', addresses };
 }

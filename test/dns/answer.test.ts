@@ -1,5 +1,5 @@
 import * as dnsPacket from 'dns-packet';
-import { interpretAnswer } from '../../src/dns/answer';
+import { interpretAddresses, interpretAnswer } from '../../src/dns/answer';
 import { decodeMessage, encodeQuery } from '../../src/dns/wire';
 import { answerFromZone, type Zone } from '../support/doh-server';
 
@@ -100,5 +100,33 @@ describe('interpretAnswer', () => {
       ],
     };
     expect(interpretAnswer(packet, 'a.test', 'SRV').result.error).toMatch(/CNAME loop/);
+  });
+});
+
+describe('interpretAddresses', () => {
+  const zone: Zone = {
+    'edge.test': { A: ['192.0.2.1', '192.0.2.2'], AAAA: ['2001:db8::1'] },
+    'alias.test': { CNAME: 'edge.test' },
+    'v4only.test': { A: ['192.0.2.9'] },
+    'broken.test': { rcode: 'SERVFAIL' },
+  };
+  const addresses = (name: string, type: 'A' | 'AAAA') => {
+    const query = dnsPacket.decode(Buffer.from(encodeQuery(name, type)));
+    return interpretAddresses(decodeMessage(dnsPacket.encode(answerFromZone(zone, query))), name, type);
+  };
+
+  test('addresses of the asked family, CNAMEs followed', () => {
+    expect(addresses('edge.test', 'A')).toEqual({ status: 'found', addresses: ['192.0.2.1', '192.0.2.2'] });
+    expect(addresses('alias.test', 'AAAA')).toEqual({ status: 'found', addresses: ['2001:db8::1'] });
+  });
+
+  test('no such name or no address of the family is "none"; a failed lookup is an error', () => {
+    expect(addresses('missing.test', 'A')).toEqual({ status: 'none', addresses: [] });
+    expect(addresses('v4only.test', 'AAAA')).toEqual({ status: 'none', addresses: [] });
+    expect(addresses('broken.test', 'A')).toEqual({
+      status: 'error',
+      addresses: [],
+      error: 'the resolver answered SERVFAIL',
+    });
   });
 });
