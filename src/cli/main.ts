@@ -131,14 +131,13 @@ async function share(
   io: CliIo,
 ): Promise<void> {
   const file = pendingFilePath(io.env);
-  const delay = shareDelay(io.env);
   const queue = new ShareQueue({
     collectorUrl: options.collectorUrl,
     fetch: io.shareFetch ?? ((url, init) => fetch(url, init)),
     store: options.previewOnly
       ? { read: () => undefined, write: () => undefined, remove: () => undefined }
       : pendingFile(file),
-    delay,
+    delay: shareDelay(io.env),
     // The CLI waits for its one send itself; nothing is left scheduled when it exits.
     timers: { set: () => undefined, clear: () => undefined },
   });
@@ -163,10 +162,9 @@ async function share(
   io.stderr.write(
     `Sharing ${count} domain${count === 1 ? '' : 's'} anonymously with ${options.collectorUrl} (domain and record names only)…\n`,
   );
-  const wait = delay.minMs + Math.floor(Math.random() * (delay.maxMs - delay.minMs));
   let state;
   try {
-    await systemClock.sleep(wait, io.signal);
+    await systemClock.sleep(queue.nextDelayMs(), io.signal);
     state = await queue.sendNow(io.signal);
   } catch (error) {
     if (!io.signal?.aborted) throw error;

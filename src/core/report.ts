@@ -39,6 +39,11 @@ export function reportedDomainOf(verdict: DomainVerdict): ReportedDomain | undef
   return records.length === 0 ? undefined : { domain: verdict.domain, records };
 }
 
+/** Orders reported domains by name (code-point order), whatever order they came in. */
+export function byDomainName(a: ReportedDomain, b: ReportedDomain): number {
+  return a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : 0;
+}
+
 /** Every shareable domain of a check, once each, sorted so the payload does not keep the contacts' order. */
 export function reportedDomains(verdicts: Iterable<DomainVerdict>): ReportedDomain[] {
   const byDomain = new Map<string, ReportedDomain>();
@@ -46,7 +51,7 @@ export function reportedDomains(verdicts: Iterable<DomainVerdict>): ReportedDoma
     const entry = reportedDomainOf(verdict);
     if (entry) byDomain.set(entry.domain, entry);
   }
-  return [...byDomain.values()].sort((a, b) => (a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : 0));
+  return [...byDomain.values()].sort(byDomainName);
 }
 
 /** The request body for a report, as the client sends it and the preview shows it, byte for byte. */

@@ -1,4 +1,4 @@
-import { reportBody, splitIntoReports, type ReportedDomain } from '../core/report';
+import { byDomainName, reportBody, splitIntoReports, type ReportedDomain } from '../core/report';
 import { PROBE_IDS, type ProbeId } from '../core/probes';
 
 /** Where domains waiting to be shared are kept between runs: `localStorage` in the pane, a file for the CLI. */
@@ -105,7 +105,7 @@ export class ShareQueue {
     try {
       const saved = JSON.parse(text) as { v?: number; domains?: ReportedDomain[] };
       if (saved.v !== STORE_VERSION || !Array.isArray(saved.domains)) return;
-      for (const entry of saved.domains) this.merge(entry);
+      for (const entry of saved.domains) mergeInto(this.domains, entry);
     } catch {
       // A store that is not ours (or damaged) is replaced at the next save.
     }
@@ -116,49 +116,35 @@ export class ShareQueue {
     else this.options.store.write(JSON.stringify({ v: STORE_VERSION, domains: this.pending() }));
   }
 
-  private merge(entry: ReportedDomain): void {
-    const records = this.domains.get(entry.domain) ?? new Set<ProbeId>();
-    for (const record of entry.records) records.add(record);
-    this.domains.set(entry.domain, records);
-  }
-
   /** The domains waiting to be sent, sorted, each with its records. */
   pending(): ReportedDomain[] {
-    return [...this.domains.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([domain, records]) => ({ domain, records: inCatalogueOrder(records) }));
+    return entriesOf(this.domains);
   }
 
   /** The exact request bodies a send would POST now, for the preview. */
   previewBodies(extra: readonly ReportedDomain[] = []): string[] {
-    const all = new Map(this.pending().map((entry) => [entry.domain, entry]));
-    for (const entry of extra) {
-      const known = all.get(entry.domain);
-      all.set(entry.domain, {
-        domain: entry.domain,
-        records: inCatalogueOrder(new Set([...(known?.records ?? []), ...entry.records])),
-      });
-    }
-    const sorted = [...all.values()].sort((a, b) => (a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : 0));
-    return splitIntoReports(sorted).map(reportBody);
+    const all = new Map([...this.domains].map(([domain, records]) => [domain, new Set(records)]));
+    for (const entry of extra) mergeInto(all, entry);
+    return splitIntoReports(entriesOf(all)).map(reportBody);
   }
 
   /** Adds a check's shareable domains and schedules a send after a random delay (if none is scheduled). */
   add(domains: readonly ReportedDomain[]): void {
     if (domains.length === 0) return;
-    for (const entry of domains) this.merge(entry);
+    for (const entry of domains) mergeInto(this.domains, entry);
     this.save();
-    if (this.timer === undefined && this.sending === undefined) this.schedule(this.randomDelay());
+    if (this.timer === undefined && this.sending === undefined) this.schedule(this.nextDelayMs());
   }
 
   /** Schedules what an earlier session left pending, with a fresh random delay. */
   resume(): void {
     if (this.domains.size > 0 && this.timer === undefined && this.sending === undefined) {
-      this.schedule(this.randomDelay());
+      this.schedule(this.nextDelayMs());
     }
   }
 
-  private randomDelay(): number {
+  /** A fresh random wait within the configured delay: what a scheduled send waits, and what the CLI sleeps. */
+  nextDelayMs(): number {
     const { minMs, maxMs } = this.options.delay;
     return minMs + Math.floor(this.options.random() * Math.max(0, maxMs - minMs));
   }
@@ -287,8 +273,18 @@ export class ShareQueue {
   }
 }
 
-function inCatalogueOrder(records: ReadonlySet<ProbeId>): ProbeId[] {
-  return PROBE_IDS.filter((id) => records.has(id));
+/** Adds a domain's records to a pending set (union with what it already had). */
+function mergeInto(domains: Map<string, Set<ProbeId>>, entry: ReportedDomain): void {
+  const records = domains.get(entry.domain) ?? new Set<ProbeId>();
+  for (const record of entry.records) records.add(record);
+  domains.set(entry.domain, records);
+}
+
+/** A pending set as reported domains: sorted by name, records in catalogue order. */
+function entriesOf(domains: ReadonlyMap<string, ReadonlySet<ProbeId>>): ReportedDomain[] {
+  return [...domains]
+    .map(([domain, records]) => ({ domain, records: PROBE_IDS.filter((id) => records.has(id)) }))
+    .sort(byDomainName);
 }
 
 function messageOf(text: string): string {
