@@ -94,18 +94,26 @@ export function App({ services }: { services: PaneServices }): ReactElement {
     return () => clearTimeout(warm);
   }, [services]);
 
+  /** Checks domains, then hands the verdicts to sharing (which keeps them only while it is on). */
+  const checkAndOffer = useCallback(
+    async (domains: readonly NormalisedDomain[], options?: { merge?: boolean; refresh?: boolean }) => {
+      const done = await federation.run(domains, options);
+      if (done) sharing.offer(done.values());
+    },
+    [federation, sharing],
+  );
+
   const check = useCallback(
     async (people: PersonRow[], label: string) => {
       setRows(people);
       setSource(label);
       setFilter('all');
       const domains = domainsOf(people);
-      const done = await federation.run(domains);
-      if (done) sharing.offer(done.values());
+      await checkAndOffer(domains);
       // After the DNS answers, never before: the directory can neither change nor delay them.
       directory.lookUp(domains.map((d) => d.domain));
     },
-    [federation, sharing, directory],
+    [checkAndOffer, directory],
   );
 
   const checkContacts = useCallback(async () => {
@@ -201,7 +209,7 @@ export function App({ services }: { services: PaneServices }): ReactElement {
 
   const retryUnknown = (): void => {
     const unknown = domainsOf(rows).filter((d) => verdicts.get(d.domain)?.canFederate === null);
-    void federation.run(unknown, { merge: true }).then((done) => done && sharing.offer(done.values()));
+    void checkAndOffer(unknown, { merge: true });
   };
   const exportNow = (): void => download(exportFileName(everyone), exportCsv(rows, verdicts, { everyone }));
   const cancel = (): void => {
@@ -314,11 +322,7 @@ export function App({ services }: { services: PaneServices }): ReactElement {
             onExport={exportNow}
             busy={busy}
             onRetryUnknown={retryUnknown}
-            onRefresh={() =>
-              void federation
-                .run(domainsOf(rows), { refresh: true })
-                .then((done) => done && sharing.offer(done.values()))
-            }
+            onRefresh={() => void checkAndOffer(domainsOf(rows), { refresh: true })}
           />
           <PeopleList
             rows={shown}

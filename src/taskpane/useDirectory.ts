@@ -1,6 +1,7 @@
 import { useCallback, useRef, useState } from 'react';
 import { lookUpInDirectory, type DirectoryFinding } from '../share/directory-lookup';
 import type { PaneServices } from './services';
+import { useRememberedSwitch } from './useRememberedSwitch';
 
 /** The setting's name in Outlook's roaming settings (or local storage). */
 export const DIRECTORY_SETTING = 'useCommunityDirectory';
@@ -23,16 +24,15 @@ export interface CommunityDirectory {
 /** The pane's opt-in private look-ups in the community directory. */
 export function useDirectory(services: PaneServices): CommunityDirectory {
   const { collectorUrl } = services.config;
-  const [enabled, setEnabled] = useState(() => services.settings.read(DIRECTORY_SETTING) === true);
-  const enabledNow = useRef(enabled);
-  enabledNow.current = enabled;
+  const choice = useRememberedSwitch(services.settings, DIRECTORY_SETTING);
+  const { isOn, turnOff } = choice;
   const [status, setStatus] = useState<DirectoryStatus>({ kind: 'idle' });
   const [findings, setFindings] = useState<ReadonlyMap<string, DirectoryFinding>>(new Map());
   const current = useRef<AbortController | undefined>(undefined);
 
   const lookUp = useCallback(
     (domains: readonly string[]) => {
-      if (!enabledNow.current || collectorUrl === '' || domains.length === 0) return;
+      if (!isOn() || collectorUrl === '' || domains.length === 0) return;
       current.current?.abort();
       const controller = new AbortController();
       current.current = controller;
@@ -52,23 +52,23 @@ export function useDirectory(services: PaneServices): CommunityDirectory {
         },
       );
     },
-    [collectorUrl],
+    [collectorUrl, isOn],
   );
-
-  const enable = useCallback(async () => {
-    await services.settings.write(DIRECTORY_SETTING, true);
-    enabledNow.current = true;
-    setEnabled(true);
-  }, [services]);
 
   const disable = useCallback(async () => {
     current.current?.abort();
-    enabledNow.current = false;
-    setEnabled(false);
     setFindings(new Map());
     setStatus({ kind: 'idle' });
-    await services.settings.write(DIRECTORY_SETTING, false);
-  }, [services]);
+    await turnOff();
+  }, [turnOff]);
 
-  return { available: collectorUrl !== '', enabled, status, findings, enable, disable, lookUp };
+  return {
+    available: collectorUrl !== '',
+    enabled: choice.on,
+    status,
+    findings,
+    enable: choice.turnOn,
+    disable,
+    lookUp,
+  };
 }

@@ -1,8 +1,9 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { reportedDomains } from '../core/report';
 import type { DomainVerdict } from '../core/verdict';
 import { ShareQueue, type PendingStore, type ShareState } from '../share/share-queue';
 import type { PaneServices } from './services';
+import { useRememberedSwitch } from './useRememberedSwitch';
 
 /** The setting's name in Outlook's roaming settings (or local storage). */
 export const SHARE_SETTING = 'shareAnonymously';
@@ -34,10 +35,8 @@ function pendingStore(storage: Storage): PendingStore {
 export function useSharing(services: PaneServices): Sharing {
   const { collectorUrl, shareDelayMs } = services.config;
   const [state, setState] = useState<ShareState>({ kind: 'idle' });
-  const [enabled, setEnabled] = useState(() => services.settings.read(SHARE_SETTING) === true);
-  // Read when a long check ends: the choice may have changed while it ran.
-  const enabledNow = useRef(enabled);
-  enabledNow.current = enabled;
+  const choice = useRememberedSwitch(services.settings, SHARE_SETTING);
+  const enabled = choice.on;
   const queue = useMemo(
     () =>
       collectorUrl === ''
@@ -58,24 +57,18 @@ export function useSharing(services: PaneServices): Sharing {
     return () => queue.stop();
   }, [queue, enabled]);
 
-  const enable = useCallback(async () => {
-    await services.settings.write(SHARE_SETTING, true);
-    enabledNow.current = true;
-    setEnabled(true);
-  }, [services]);
-
+  const { turnOff, isOn } = choice;
   const disable = useCallback(async () => {
     queue?.clear();
-    enabledNow.current = false;
-    setEnabled(false);
-    await services.settings.write(SHARE_SETTING, false);
-  }, [services, queue]);
+    await turnOff();
+  }, [queue, turnOff]);
 
+  // Called when a long check ends: the choice may have changed while it ran.
   const offer = useCallback(
     (verdicts: Iterable<DomainVerdict>) => {
-      if (enabledNow.current) queue?.add(reportedDomains(verdicts));
+      if (isOn()) queue?.add(reportedDomains(verdicts));
     },
-    [queue],
+    [queue, isOn],
   );
 
   const preview = useCallback(
@@ -83,5 +76,14 @@ export function useSharing(services: PaneServices): Sharing {
     [queue],
   );
 
-  return { available: queue !== undefined, collectorUrl, enabled, state, preview, enable, disable, offer };
+  return {
+    available: queue !== undefined,
+    collectorUrl,
+    enabled,
+    state,
+    preview,
+    enable: choice.turnOn,
+    disable,
+    offer,
+  };
 }
