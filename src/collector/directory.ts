@@ -1,3 +1,4 @@
+import { toUnicode } from 'punycode/';
 import { parseDomain } from '../core/address';
 import { csvRow, UTF8_BOM, type CsvCell } from '../core/csv';
 import { hostingWord, triStateWord } from '../core/verdict';
@@ -27,9 +28,17 @@ export interface PublishedDomain extends PublishedFindings {
   displayDomain: string;
 }
 
+/**
+ * The Unicode form of a stored domain. Stored domains were validated and normalised when reported,
+ * so only their A-labels need decoding, not a second full parse per row of a streamed directory.
+ */
 function displayOf(domain: string): string {
-  const parsed = parseDomain(domain);
-  return parsed.ok ? parsed.displayDomain : domain;
+  if (!domain.includes('xn--')) return domain;
+  try {
+    return toUnicode(domain);
+  } catch {
+    return domain;
+  }
 }
 
 export function publishedFindings(facts: DomainFacts): PublishedFindings {
