@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { selectProbes, UnknownProbeError, type Probe, PROBES } from '../core/probes';
 import { DEFAULT_CONCURRENCY } from '../dns/lookup';
 import { PUBLIC_DOH_ENDPOINTS } from '../dns/doh-client';
+import { LivePortsError, parseLivePorts, type AddressPolicyOptions } from '../live/address-policy';
 import { UsageError } from './errors';
 
 export type OutputFormat = 'table' | 'csv' | 'json';
@@ -18,6 +19,8 @@ export interface CheckCommand {
   quiet: boolean;
   /** Contact the servers behind the records found (`--live`). */
   live: boolean;
+  /** Where `--live` may connect: `--live-allow-private`, `--live-ports` (or their environment variables). */
+  livePolicy: AddressPolicyOptions;
   /** Share the domains found with records, anonymously, with this collector; undefined: don't. */
   share?: { collectorUrl: string; previewOnly: boolean };
 }
@@ -49,6 +52,16 @@ Options:
                      direct-TLS XMPP), the opening stream header with XMPP
                      servers; nothing more is sent. Off by default, because it
                      opens connections to other organisations' servers.
+                     Only public addresses on the services' own ports are
+                     contacted (SIP 5061, 443; XMPP 5222, 5223, 5269, 5270,
+                     443); at most 10 servers per record and 20 per domain.
+  --live-ports LIST  other ports to allow, e.g. "sip=5061,443;xmpp=5222,5269"
+                     (default: $WCF_LIVE_PORTS, else the ports above)
+  --live-allow-private
+                     also contact loopback, private and other special-purpose
+                     addresses (also WCF_LIVE_ALLOW_PRIVATE=true): for tests
+                     and private networks only, never for domains you do not
+                     control.
   --share            after the results, share the domains found with federation
                      records, anonymously, with the community directory: only
                      domain names and record names are sent (never addresses,
@@ -107,6 +120,8 @@ export function parseCommandLine(
         quiet: { type: 'boolean', default: false },
         share: { type: 'boolean', default: false },
         live: { type: 'boolean', default: false },
+        'live-allow-private': { type: 'boolean', default: false },
+        'live-ports': { type: 'string' },
         'share-preview': { type: 'boolean', default: false },
         collector: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -169,9 +184,14 @@ export function parseCommandLine(
   } else if (values.collector !== undefined) {
     throw new UsageError('--collector is only used with --share or --share-preview');
   }
+  const livePolicy = livePolicyOf(values['live-allow-private'] ?? false, values['live-ports'], env);
+  if (!values.live && (values['live-allow-private'] || values['live-ports'] !== undefined)) {
+    throw new UsageError('--live-allow-private and --live-ports are only used with --live');
+  }
   return {
     command: 'check',
     share,
+    livePolicy,
     inputs: inputs.length === 0 ? ['-'] : inputs,
     endpoints,
     format,
@@ -182,4 +202,26 @@ export function parseCommandLine(
     quiet: values.quiet ?? false,
     live: values.live ?? false,
   };
+}
+
+/** The live checks' address policy from the flags, else `WCF_LIVE_ALLOW_PRIVATE` and `WCF_LIVE_PORTS`. */
+function livePolicyOf(
+  allowPrivateFlag: boolean,
+  portsFlag: string | undefined,
+  env: Record<string, string | undefined>,
+): AddressPolicyOptions {
+  const ports = portsFlag ?? env.WCF_LIVE_PORTS;
+  try {
+    return {
+      allowPrivate: allowPrivateFlag || env.WCF_LIVE_ALLOW_PRIVATE?.trim().toLowerCase() === 'true',
+      ports: ports === undefined ? undefined : parseLivePorts(ports),
+    };
+  } catch (error) {
+    if (error instanceof LivePortsError) {
+      throw new UsageError(
+        `${portsFlag === undefined ? 'WCF_LIVE_PORTS' : '--live-ports'}: ${error.message}`,
+      );
+    }
+    throw error;
+  }
 }

@@ -15,6 +15,7 @@ import { formatJson } from './format-json';
 import { formatSummary, formatTable } from './format-table';
 import { readEntries } from './input';
 import { ProgressBar } from './progress';
+import { AddressPolicy } from '../live/address-policy';
 import { LiveChecker } from '../live/live-checker';
 import { pendingFile, pendingFilePath } from './pending-file';
 import { reportedDomains } from '../core/report';
@@ -77,7 +78,16 @@ async function check(command: CheckCommand, io: CliIo): Promise<number> {
     bar?.clear();
   }
   if (command.live) {
-    const checker = new LiveChecker({ resolver: client, concurrency: Math.min(16, command.concurrency) });
+    if (command.livePolicy.allowPrivate) {
+      io.stderr.write(
+        'Warning: live checks may contact loopback and private addresses (--live-allow-private / WCF_LIVE_ALLOW_PRIVATE).\n',
+      );
+    }
+    const checker = new LiveChecker({
+      resolver: client,
+      policy: new AddressPolicy(command.livePolicy),
+      concurrency: Math.min(16, command.concurrency),
+    });
     const servers =
       !command.quiet && io.stderr.isTTY ? new ProgressBar(io.stderr, Date.now, 100, 'servers') : undefined;
     try {

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { PUBLIC_DOH_ENDPOINTS } from '../dns/doh-client';
+import { LivePortsError, parseLivePorts, type AddressPolicyOptions } from '../live/address-policy';
 import { DEFAULT_THRESHOLD } from './app';
 
 /** The collector's settings, all from environment variables (documented in the README). */
@@ -18,6 +19,8 @@ export interface CollectorConfig {
   trustProxy: boolean | string;
   /** Contact the servers behind verified records (`WCF_LIVE_CHECKS`, on unless "false"). */
   liveChecks: boolean;
+  /** Where live checks may connect (`WCF_LIVE_ALLOW_PRIVATE`, `WCF_LIVE_PORTS`). */
+  livePolicy: AddressPolicyOptions;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
 }
 
@@ -56,6 +59,13 @@ export function readConfig(env: Record<string, string | undefined>, cwd = proces
     );
   }
   const trust = env.WCF_TRUST_PROXY?.trim();
+  let livePorts: AddressPolicyOptions['ports'];
+  try {
+    livePorts = env.WCF_LIVE_PORTS === undefined ? undefined : parseLivePorts(env.WCF_LIVE_PORTS);
+  } catch (error) {
+    if (error instanceof LivePortsError) throw new ConfigError(`WCF_LIVE_PORTS: ${error.message}`);
+    throw error;
+  }
   return {
     port: integer(env, 'PORT', 8787, 0),
     host: env.HOST?.trim() || '127.0.0.1',
@@ -70,5 +80,9 @@ export function readConfig(env: Record<string, string | undefined>, cwd = proces
       trust === undefined || trust === '' || trust === 'false' ? false : trust === 'true' ? true : trust,
     logLevel: logLevel as CollectorConfig['logLevel'],
     liveChecks: (env.WCF_LIVE_CHECKS ?? '').trim().toLowerCase() !== 'false',
+    livePolicy: {
+      allowPrivate: (env.WCF_LIVE_ALLOW_PRIVATE ?? '').trim().toLowerCase() === 'true',
+      ports: livePorts,
+    },
   };
 }

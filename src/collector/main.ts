@@ -2,6 +2,7 @@ import { DohClient } from '../dns/doh-client';
 import { FederationLookup } from '../dns/lookup';
 import { createNodeFetch } from '../dns/node-fetch';
 import { NO_STORE, RecordCache } from '../dns/record-cache';
+import { AddressPolicy } from '../live/address-policy';
 import { LiveChecker } from '../live/live-checker';
 import { buildCollector } from './app';
 import { ConfigError, readConfig } from './config';
@@ -32,7 +33,9 @@ export async function main(env: Record<string, string | undefined> = process.env
   const verifier = new Verifier({
     store,
     lookup,
-    live: config.liveChecks ? new LiveChecker({ resolver: client, concurrency: 8 }) : undefined,
+    live: config.liveChecks
+      ? new LiveChecker({ resolver: client, concurrency: 16, policy: new AddressPolicy(config.livePolicy) })
+      : undefined,
     perMinute: config.verifyPerMinute,
     schedule: { recheckMs: config.recheckDays * 86_400_000, retryMs: 3_600_000 },
     onError: (error) => logger.error(error as Error),
@@ -45,6 +48,11 @@ export async function main(env: Record<string, string | undefined> = process.env
     trustProxy: config.trustProxy,
     logger,
   });
+  if (config.liveChecks && config.livePolicy.allowPrivate) {
+    logger.warn(
+      'WCF_LIVE_ALLOW_PRIVATE=true: live checks may contact loopback and private addresses. Reports are anonymous, so anyone can aim them at this network: use it only for tests and private deployments.',
+    );
+  }
   await app.listen({ port: config.port, host: config.host });
   verifier.start();
   const address = app.server.address();

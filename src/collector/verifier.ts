@@ -1,8 +1,16 @@
 import { systemClock, type Clock } from '../dns/clock';
 import type { FederationLookup } from '../dns/lookup';
+import type { DomainVerdict } from '../core/verdict';
 import type { LiveChecker } from '../live/live-checker';
 import { DEFAULT_SCHEDULE, foldCheck, nextCheckAt, type CheckSchedule } from './verification';
-import type { CollectorStore } from './store/store';
+import type { CollectorStore, DomainFacts } from './store/store';
+
+/** A domain whose DNS check is stored and whose servers are still to be contacted. */
+interface LiveJob {
+  domain: string;
+  facts: DomainFacts;
+  verdict: DomainVerdict;
+}
 
 export interface VerifierOptions {
   store: CollectorStore;
@@ -24,6 +32,18 @@ export interface VerifierOptions {
   idleMs?: number;
   /** Where failures of a round go (they never stop the loop). */
   onError?: (error: unknown) => void;
+  /** Domains whose servers are contacted per live round (default 25). */
+  liveBatchSize?: number;
+  /**
+   * Time allowed for one live round (default 30 s): what it has not reached by then is skipped,
+   * so a domain behind many silent servers cannot hold the others back.
+   */
+  liveRoundMs?: number;
+  /**
+   * Domains waiting for their live check at most (default 1,000); past it, the oldest wait for
+   * their next scheduled check instead. The DNS facts are stored either way.
+   */
+  maxLiveQueue?: number;
 }
 
 /**
@@ -50,6 +70,13 @@ export class Verifier {
   private wake: (() => void) | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly abort = new AbortController();
+  private readonly liveBatchSize: number;
+  private readonly liveRoundMs: number;
+  private readonly maxLiveQueue: number;
+  private readonly liveQueue: LiveJob[] = [];
+  private liveRunning: Promise<void> | undefined;
+  private liveWake: (() => void) | undefined;
+  private liveTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: VerifierOptions) {
     this.store = options.store;
@@ -62,6 +89,9 @@ export class Verifier {
     this.leaseMs = options.leaseMs ?? 5 * 60 * 1000;
     this.idleMs = options.idleMs ?? 10_000;
     this.onError = options.onError ?? (() => undefined);
+    this.liveBatchSize = options.liveBatchSize ?? 25;
+    this.liveRoundMs = options.liveRoundMs ?? 30_000;
+    this.maxLiveQueue = options.maxLiveQueue ?? 1000;
     if (!(this.perMinute > 0)) throw new RangeError('perMinute must be above 0');
     this.tokens = Math.min(this.batchSize, this.perMinute);
     this.refilledAt = this.clock.now();
@@ -82,8 +112,10 @@ export class Verifier {
   }
 
   /**
-   * One round: leases what is due (as many as the bucket allows), checks it, stores the facts.
-   * Resolves with the number of domains checked.
+   * One round: leases what is due (as many as the bucket allows), checks it over DNS, stores the
+   * facts. The servers behind the records are contacted afterwards, by the live loop, so slow or
+   * silent edges never hold up the DNS verdict of anyone's report. Resolves with the number of
+   * domains checked.
    */
   async runOnce(): Promise<number> {
     const allowed = Math.min(this.batchSize, this.allowance());
@@ -92,30 +124,62 @@ export class Verifier {
     const due = await this.store.claimDue(now, allowed, this.leaseMs);
     if (due.length === 0) return 0;
     this.tokens -= due.length;
-    let verdicts = await this.lookup.checkDomains(
+    const verdicts = await this.lookup.checkDomains(
       due.map((d) => ({ domain: d.domain, displayDomain: d.domain })),
       { signal: this.abort.signal, refresh: true },
     );
-    if (this.live) verdicts = await this.live.check(verdicts, { signal: this.abort.signal });
     const checkedAt = this.clock.now();
     for (const [i, entry] of due.entries()) {
       const verdict = verdicts[i];
       if (!verdict) continue;
-      await this.store.saveCheck(
-        entry.domain,
-        foldCheck(entry.facts, verdict, checkedAt),
-        nextCheckAt(verdict, checkedAt, this.schedule),
-      );
+      const facts = foldCheck(entry.facts, verdict, checkedAt);
+      await this.store.saveCheck(entry.domain, facts, nextCheckAt(verdict, checkedAt, this.schedule));
+      if (this.live && verdict.canFederate === true) this.queueLive({ domain: entry.domain, facts, verdict });
     }
     return due.length;
   }
 
-  /** Runs rounds until nothing is due (or the bucket is empty); for tests and the benchmark. */
+  private queueLive(job: LiveJob): void {
+    this.liveQueue.push(job);
+    if (this.liveQueue.length > this.maxLiveQueue) this.liveQueue.shift();
+    this.liveWake?.();
+  }
+
+  /** Domains waiting for their live check. */
+  get liveBacklog(): number {
+    return this.liveQueue.length;
+  }
+
+  /**
+   * One live round: contacts the servers of up to `liveBatchSize` checked domains (each counts
+   * against the per-minute budget, like a DNS check) within `liveRoundMs`, and stores what the
+   * edges said. Resolves with the number of domains whose servers were contacted.
+   */
+  async runLiveOnce(): Promise<number> {
+    if (!this.live || this.liveQueue.length === 0) return 0;
+    const allowed = Math.min(this.liveBatchSize, this.allowance(), this.liveQueue.length);
+    if (allowed === 0) return 0;
+    const jobs = this.liveQueue.splice(0, allowed);
+    this.tokens -= jobs.length;
+    const checked = await this.live.check(
+      jobs.map((job) => job.verdict),
+      { signal: this.abort.signal, budgetMs: this.liveRoundMs },
+    );
+    const checkedAt = this.clock.now();
+    for (const [i, job] of jobs.entries()) {
+      const verdict = checked[i];
+      if (verdict) await this.store.saveFacts(job.domain, foldCheck(job.facts, verdict, checkedAt));
+    }
+    return jobs.length;
+  }
+
+  /** Runs rounds until nothing is due and no live check waits (or the bucket is empty); for tests and the benchmark. */
   async drain(): Promise<number> {
     let total = 0;
     for (;;) {
       const checked = await this.runOnce();
-      if (checked === 0) return total;
+      const contacted = await this.runLiveOnce();
+      if (checked === 0 && contacted === 0) return total;
       total += checked;
     }
   }
@@ -124,6 +188,7 @@ export class Verifier {
   start(): void {
     if (this.running) return;
     this.running = this.loop();
+    if (this.live) this.liveRunning = this.liveLoop();
   }
 
   /** Asks the loop to look for work now (a report arrived). */
@@ -146,6 +211,31 @@ export class Verifier {
     }
   }
 
+  private async liveLoop(): Promise<void> {
+    while (!this.stopping) {
+      let contacted = 0;
+      try {
+        contacted = await this.runLiveOnce();
+      } catch (error) {
+        if (this.stopping) break;
+        this.onError(error);
+      }
+      if (this.stopping) break;
+      if (contacted > 0) continue;
+      const pause = this.liveQueue.length === 0 ? this.idleMs : this.tokens < 1 ? this.msUntilToken() : 0;
+      if (pause > 0) {
+        await new Promise<void>((resolve) => {
+          this.liveWake = () => {
+            clearTimeout(this.liveTimer);
+            this.liveWake = undefined;
+            resolve();
+          };
+          this.liveTimer = setTimeout(() => this.liveWake?.(), pause);
+        });
+      }
+    }
+  }
+
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       this.wake = () => {
@@ -162,6 +252,7 @@ export class Verifier {
     this.stopping = true;
     this.abort.abort(new Error('collector shutting down'));
     this.wake?.();
-    await this.running;
+    this.liveWake?.();
+    await Promise.all([this.running, this.liveRunning]);
   }
 }

@@ -8,17 +8,32 @@ import type { TriState } from './verdict';
  * - `tls-failed`: it accepted the connection but the TLS handshake failed;
  * - `refused`: nothing listens (connection refused, host or network unreachable), or it closed without a greeting;
  * - `timeout`: no answer within the time allowed;
- * - `unresolved`: the target host has no address (or, with `lookupFailed`, its lookup failed).
+ * - `unresolved`: the target host has no address (or, with `lookupFailed`, its lookup failed);
+ * - `blocked`: not contacted, because the address or port is not one a public server of this kind
+ *   uses (loopback, private, link-local, multicast, another port…): counts like `unresolved`;
+ * - `skipped`: not contacted, because the domain has more targets than a check contacts, or its
+ *   time budget ran out: unknown.
+ *
+ * A server that answers, but not for this domain (an XMPP `host-unknown` stream error, a TLS
+ * `unrecognized_name` alert), is `refused`: it does not serve the domain.
  */
-export type LiveStatus = 'answering' | 'tls-failed' | 'refused' | 'timeout' | 'unresolved';
+export type LiveStatus =
+  'answering' | 'tls-failed' | 'refused' | 'timeout' | 'unresolved' | 'blocked' | 'skipped';
+
+/**
+ * Bounds on the work one domain's records can cause: an SRV answer can hold thousands of targets,
+ * and every one would be a DNS look-up and a connection.
+ */
+export const MAX_LIVE_TARGETS_PER_RECORD = 10;
+export const MAX_LIVE_TARGETS_PER_DOMAIN = 20;
 
 /** The certificate a TLS server presented, as facts a person can check. */
 export interface TlsFacts {
   subject: string;
   altNames: string[];
   issuer: string;
-  /** ISO 8601. */
-  validTo: string;
+  /** ISO 8601; null when the certificate's date could not be read (`detail` says so). */
+  validTo: string | null;
   /** Whether a name in the certificate covers the target host or the domain the record belongs to. */
   nameMatches: boolean;
 }
@@ -30,7 +45,7 @@ export interface LiveResult {
   /** The address that was contacted. */
   address?: string;
   tls?: TlsFacts;
-  /** XMPP only: whether the stream features offered STARTTLS. */
+  /** XMPP only: whether the stream features offered STARTTLS (absent when no features arrived). */
   starttls?: boolean;
   /** Why, in words, when not answering. */
   detail?: string;
@@ -49,10 +64,16 @@ export const LIVE_PROBES: Readonly<
   '_xmpps-client._tcp': 'xmpps-client',
 };
 
+/** Whether a target's check says its edge is gone: refused, no address, or an address we may not contact. */
+function edgeGone(result: LiveResult): boolean {
+  if (result.status === 'refused' || result.status === 'blocked') return true;
+  return result.status === 'unresolved' && !result.lookupFailed;
+}
+
 /**
- * A capability's edge, from its records' targets: any answering → true; every one refused or
- * without an address → false; otherwise (time-outs, TLS failures, lookups that failed) unknown.
- * Null too when there is no found target to contact.
+ * A capability's edge, from its records' targets: any answering → true; every one refused, blocked
+ * or without an address → false; otherwise (time-outs, TLS failures, lookups that failed, targets
+ * skipped) unknown. Null too when there is no found target to contact.
  */
 export function liveState(results: readonly (RecordResult | undefined)[]): TriState {
   const checks = results
@@ -63,8 +84,7 @@ export function liveState(results: readonly (RecordResult | undefined)[]): TriSt
   }
   const live = checks as LiveResult[];
   if (live.some((c) => c.status === 'answering')) return true;
-  if (live.every((c) => c.status === 'refused' || (c.status === 'unresolved' && !c.lookupFailed)))
-    return false;
+  if (live.every(edgeGone)) return false;
   return null;
 }
 

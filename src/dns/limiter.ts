@@ -28,19 +28,25 @@ export class Limiter {
       return Promise.resolve();
     }
     return new Promise<void>((resolve, reject) => {
-      const waiter = { resolve, reject, signal };
-      this.waiting.push(waiter);
-      signal?.addEventListener(
-        'abort',
-        () => {
-          const index = this.waiting.indexOf(waiter);
-          if (index >= 0) {
-            this.waiting.splice(index, 1);
-            reject(signal.reason);
-          }
+      // The abort listener lives only while the job waits: a long-lived signal (the collector's)
+      // shared by many jobs would otherwise collect one listener per job, forever.
+      const onAbort = (): void => {
+        const index = this.waiting.indexOf(waiter);
+        if (index >= 0) {
+          this.waiting.splice(index, 1);
+          reject(signal?.reason);
+        }
+      };
+      const waiter = {
+        resolve: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
         },
-        { once: true },
-      );
+        reject,
+        signal,
+      };
+      this.waiting.push(waiter);
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 

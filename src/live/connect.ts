@@ -1,5 +1,6 @@
-import { connect as tcpConnect, type Socket } from 'node:net';
+import { connect as tcpConnect, isIP, type Socket } from 'node:net';
 import type { LiveStatus } from '../core/live';
+import { socketErrorWords } from '../dns/socket-error';
 
 /** Why a connection attempt ended without an answer, as a status and words. */
 export class ProbeEnded extends Error {
@@ -7,10 +8,18 @@ export class ProbeEnded extends Error {
   constructor(
     readonly status: Exclude<LiveStatus, 'answering'>,
     message: string,
+    /** Whether the server itself is out of reach (refused, silent): every domain behind it gets the same. */
+    readonly serverDown = false,
   ) {
     super(message);
   }
 }
+
+/**
+ * Opens a TCP connection to an IP address: the live checks' one way out, injected so that tests
+ * can prove which addresses are never tried. Rejects on failure; the caller owns the socket.
+ */
+export type ConnectFunction = (address: string, port: number, signal: AbortSignal) => Promise<Socket>;
 
 /** The server said no: nothing listens there. */
 const REFUSED = new Set(['ECONNREFUSED', 'ECONNRESET']);
@@ -18,40 +27,46 @@ const REFUSED = new Set(['ECONNREFUSED', 'ECONNRESET']);
 const UNREACHABLE_FROM_HERE = new Set(['ENETUNREACH', 'EHOSTUNREACH', 'EADDRNOTAVAIL', 'EAFNOSUPPORT']);
 
 /** A failed TCP connect in the statuses a person reads. */
-function connectFailure(error: unknown): ProbeEnded {
+export function connectFailure(error: unknown): ProbeEnded {
+  if (error instanceof ProbeEnded) return error;
   const code = (error as { code?: string }).code ?? '';
-  const message = (error as Error).message ?? String(error);
-  if (REFUSED.has(code)) return new ProbeEnded('refused', `connection refused (${code})`);
+  if (REFUSED.has(code)) return new ProbeEnded('refused', 'connection refused', true);
   if (UNREACHABLE_FROM_HERE.has(code)) {
-    return new ProbeEnded(
-      'timeout',
-      `not reachable from this network (${code}); the server may still answer`,
-    );
+    return new ProbeEnded('timeout', 'not reachable from this network; the server may still answer', true);
   }
-  return new ProbeEnded('refused', message);
+  return new ProbeEnded('refused', `connection failed: ${socketErrorWords(error)}`, true);
 }
 
 /**
- * Opens a TCP connection within the deadline. Rejects with `refused` or `timeout`; the caller owns
- * the socket on success and must destroy it.
+ * The default {@link ConnectFunction}: a plain TCP connect to the address as given. It refuses a
+ * host name outright, so nothing here can resolve a name a second time (DNS rebinding).
  */
-export function openTcp(address: string, port: number, deadline: AbortSignal): Promise<Socket> {
-  return new Promise((resolve, reject) => {
+export const tcpConnectTo: ConnectFunction = (address, port, signal) =>
+  new Promise((resolve, reject) => {
+    if (isIP(address) === 0) {
+      reject(new ProbeEnded('blocked', `${address} is not an IP address`));
+      return;
+    }
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
     const socket = tcpConnect({ host: address, port });
     const onAbort = (): void => {
       socket.destroy();
-      reject(new ProbeEnded('timeout', 'no connection within the time allowed'));
+      reject(signal.reason);
     };
-    if (deadline.aborted) return onAbort();
-    deadline.addEventListener('abort', onAbort, { once: true });
+    signal.addEventListener('abort', onAbort, { once: true });
     socket.once('connect', () => {
-      deadline.removeEventListener('abort', onAbort);
+      signal.removeEventListener('abort', onAbort);
+      socket.removeAllListeners('error');
+      // Later errors reach whoever reads the socket; this keeps one from ever being unhandled.
+      socket.on('error', () => undefined);
       resolve(socket);
     });
     socket.once('error', (error) => {
-      deadline.removeEventListener('abort', onAbort);
+      signal.removeEventListener('abort', onAbort);
       socket.destroy();
-      reject(connectFailure(error));
+      reject(error);
     });
   });
-}

@@ -1,62 +1,93 @@
 import type { Socket } from 'node:net';
 import { connect as tlsConnect, type PeerCertificate } from 'node:tls';
 import { certificateNameCovers, type TlsFacts } from '../core/live';
-import { openTcp, ProbeEnded } from './connect';
+import { isUnrecognizedName, socketErrorWords } from '../dns/socket-error';
+import { connectFailure, ProbeEnded, type ConnectFunction } from './connect';
+import { DeadlineExceeded } from './deadline';
 
-/** A certificate's facts before they are compared with a domain. */
-export type Certificate = Omit<TlsFacts, 'nameMatches'>;
+/** A certificate's facts before they are compared with a domain, and what could not be read. */
+export type Certificate = Omit<TlsFacts, 'nameMatches'> & { unreadable?: string };
 
 function distinguishedName(name: Record<string, string | string[]> | undefined): string {
-  if (!name) return '';
+  if (!name || typeof name !== 'object') return '';
   return Object.entries(name)
-    .map(([key, value]) => `${key}=${Array.isArray(value) ? value.join('+') : value}`)
+    .map(([key, value]) => `${key}=${Array.isArray(value) ? value.join('+') : String(value)}`)
     .join(', ');
 }
 
 /** The DNS names a certificate is for: its subjectAltName, or its CN when it has none (RFC 6125 §6.4.4). */
 function dnsNames(certificate: PeerCertificate): string[] {
-  const alt = (certificate.subjectaltname ?? '')
+  const alt = (typeof certificate.subjectaltname === 'string' ? certificate.subjectaltname : '')
     .split(',')
     .map((entry) => entry.trim())
     .filter((entry) => entry.startsWith('DNS:'))
     .map((entry) => entry.slice(4));
   if (alt.length > 0) return alt;
   const cn = certificate.subject?.CN;
-  return cn ? [Array.isArray(cn) ? (cn[0] ?? '') : cn] : [];
+  return cn ? [Array.isArray(cn) ? (cn[0] ?? '') : String(cn)] : [];
 }
 
+/** A certificate date as ISO 8601, or null when it cannot be read (a server can send any bytes). */
+export function certificateDate(text: unknown): string | null {
+  if (typeof text !== 'string' || text.trim() === '') return null;
+  const time = Date.parse(text);
+  if (!Number.isFinite(time)) return null;
+  const date = new Date(time);
+  return Number.isFinite(date.getTime()) ? date.toISOString() : null;
+}
+
+/** What a person should know of a certificate. Never throws, whatever the certificate holds. */
 export function certificateFacts(certificate: PeerCertificate): Certificate {
+  const validTo = certificateDate(certificate.valid_to);
   return {
     subject: distinguishedName(certificate.subject as unknown as Record<string, string>),
     altNames: dnsNames(certificate),
     issuer: distinguishedName(certificate.issuer as unknown as Record<string, string>),
-    validTo: new Date(certificate.valid_to).toISOString(),
+    validTo,
+    ...(validTo === null ? { unreadable: "the certificate's expiry date could not be read" } : {}),
   };
 }
 
 /** Whether the certificate covers any of the names (the target host, the SIP or XMPP domain). */
 export function withNameMatch(certificate: Certificate, names: readonly string[]): TlsFacts {
-  return {
-    ...certificate,
-    nameMatches: certificate.altNames.some((pattern) =>
-      names.some((name) => certificateNameCovers(pattern, name)),
-    ),
+  const facts: Omit<TlsFacts, 'nameMatches'> = {
+    subject: certificate.subject,
+    altNames: certificate.altNames,
+    issuer: certificate.issuer,
+    validTo: certificate.validTo,
   };
+  return {
+    ...facts,
+    nameMatches: facts.altNames.some((pattern) => names.some((name) => certificateNameCovers(pattern, name))),
+  };
+}
+
+/** The signal's end as a probe's outcome: a time-out, or the caller's own cancellation passed on. */
+export function endedBy(signal: AbortSignal, what: string): unknown {
+  return signal.reason instanceof DeadlineExceeded ? new ProbeEnded('timeout', what, true) : signal.reason;
 }
 
 /**
  * Connects and completes a TLS handshake with SNI (and ALPN when given), then hangs up: nothing is
  * sent beyond the ClientHello. The certificate is read, not judged (an expired or mismatched one
- * still means the server answers); its facts say what a person should know.
+ * still means the server answers); its facts say what a person should know. A server that answers
+ * `unrecognized_name` does not serve the name asked for: `refused`.
  */
 export async function tlsHandshake(options: {
   address: string;
   port: number;
   servername: string;
   alpn?: string;
-  deadline: AbortSignal;
+  signal: AbortSignal;
+  connect: ConnectFunction;
 }): Promise<Certificate> {
-  const tcp: Socket = await openTcp(options.address, options.port, options.deadline);
+  let tcp: Socket;
+  try {
+    tcp = await options.connect(options.address, options.port, options.signal);
+  } catch (error) {
+    if (options.signal.aborted) throw endedBy(options.signal, 'no connection within the time allowed');
+    throw connectFailure(error);
+  }
   return new Promise((resolve, reject) => {
     const socket = tlsConnect({
       socket: tcp,
@@ -64,33 +95,54 @@ export async function tlsHandshake(options: {
       ALPNProtocols: options.alpn ? [options.alpn] : undefined,
       rejectUnauthorized: false,
     });
-    const finish = (): void => {
-      options.deadline.removeEventListener('abort', onAbort);
-      socket.destroy();
-      tcp.destroy();
-    };
-    const onAbort = (): void => {
-      finish();
-      reject(new ProbeEnded('timeout', 'no TLS handshake within the time allowed'));
-    };
-    if (options.deadline.aborted) return onAbort();
-    options.deadline.addEventListener('abort', onAbort, { once: true });
-    socket.once('secureConnect', () => {
-      const certificate = socket.getPeerCertificate();
-      finish();
-      if (!certificate || Object.keys(certificate).length === 0) {
-        reject(new ProbeEnded('tls-failed', 'the server sent no certificate'));
-      } else {
-        resolve(certificateFacts(certificate));
+    let settled = false;
+    const finish = (outcome: () => void): void => {
+      if (settled) return;
+      settled = true;
+      options.signal.removeEventListener('abort', onAbort);
+      try {
+        outcome(); // reads the certificate first, while the socket still holds it
+      } finally {
+        socket.destroy();
+        tcp.destroy();
       }
+    };
+    const onAbort = (): void =>
+      finish(() => reject(endedBy(options.signal, 'no TLS handshake within the time allowed')));
+    if (options.signal.aborted) return onAbort();
+    options.signal.addEventListener('abort', onAbort, { once: true });
+    socket.once('secureConnect', () => {
+      finish(() => {
+        try {
+          const certificate = socket.getPeerCertificate();
+          if (!certificate || Object.keys(certificate).length === 0) {
+            reject(new ProbeEnded('tls-failed', 'the server sent no certificate'));
+          } else {
+            resolve(certificateFacts(certificate));
+          }
+        } catch (error) {
+          reject(
+            new ProbeEnded('tls-failed', `the certificate could not be read: ${socketErrorWords(error)}`),
+          );
+        }
+      });
     });
-    socket.once('error', (error) => {
-      finish();
-      reject(new ProbeEnded('tls-failed', `TLS handshake failed: ${error.message}`));
-    });
-    socket.once('close', () => {
-      finish();
-      reject(new ProbeEnded('tls-failed', 'the server closed the connection during the TLS handshake'));
-    });
+    socket.on('error', (error) =>
+      finish(() =>
+        reject(
+          isUnrecognizedName(error)
+            ? new ProbeEnded(
+                'refused',
+                `the server does not serve ${options.servername} (TLS unrecognized_name)`,
+              )
+            : new ProbeEnded('tls-failed', `TLS handshake failed: ${socketErrorWords(error)}`),
+        ),
+      ),
+    );
+    socket.once('close', () =>
+      finish(() =>
+        reject(new ProbeEnded('tls-failed', 'the server closed the connection during the TLS handshake')),
+      ),
+    );
   });
 }

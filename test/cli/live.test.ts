@@ -15,14 +15,17 @@ afterAll(async () => {
   await doh.close();
 });
 
-async function cli(argv: string[], stdin: string) {
+/** The test servers listen on loopback, on random ports: the project's own tests opt in to both. */
+const OPT_IN = { WCF_LIVE_ALLOW_PRIVATE: 'true', WCF_LIVE_PORTS: 'sip=*;xmpp=*' };
+
+async function cli(argv: string[], stdin: string, extraEnv: Record<string, string> = OPT_IN) {
   let stdout = '';
   let stderr = '';
   const code = await main(argv, {
     stdin: Readable.from([Buffer.from(stdin)]),
     stdout: { write: (text: string) => (stdout += text), isTTY: false },
     stderr: { write: (text: string) => (stderr += text), isTTY: false },
-    env: { WCF_DOH_URLS: doh.url },
+    env: { WCF_DOH_URLS: doh.url, ...extraEnv },
   });
   return { code, stdout, stderr };
 }
@@ -80,4 +83,35 @@ test('--live in the CSV: edge columns and each target with its status', async ()
 test('the help says what --live does and why it is off by default', async () => {
   const run = await cli(['--help'], '');
   expect(run.stdout).toContain("opens connections to other organisations' servers");
+});
+
+test('without the opt-in, --live never connects to the loopback servers the records point at', async () => {
+  const before = servers.valid.connections.total + servers.xmpp.connections.total;
+  const run = await cli(['check', '--live', '--format', 'json'], 'live.test\n', {});
+  expect(run.code).toBe(0);
+  expect(servers.valid.connections.total + servers.xmpp.connections.total).toBe(before);
+  const { domains } = JSON.parse(run.stdout) as {
+    domains: { records: Record<string, { targets: { live: { status: string; detail: string } }[] }> }[];
+  };
+  const sip = domains[0]?.records['_sipfederationtls._tcp']?.targets[0]?.live;
+  // The fixture's ports are random, so the port rule refuses first; with any port allowed, the address rule does.
+  expect(sip?.status).toBe('blocked');
+  const portsOnly = await cli(['check', '--live', '--format', 'json'], 'live.test\n', {
+    WCF_LIVE_PORTS: 'sip=*;xmpp=*',
+  });
+  const parsed = JSON.parse(portsOnly.stdout) as { domains: typeof domains };
+  expect(parsed.domains[0]?.records['_sipfederationtls._tcp']?.targets[0]?.live).toMatchObject({
+    status: 'blocked',
+    detail: 'not contacted: 127.0.0.1 is a loopback address (127.0.0.0/8)',
+  });
+  expect(servers.valid.connections.total + servers.xmpp.connections.total).toBe(before);
+  expect(run.stderr).not.toContain('Warning');
+});
+
+test('--live-ports is checked, and the opt-in is said on stderr', async () => {
+  const bad = await cli(['check', '--live', '--live-ports', 'sip=99999'], 'live.test\n');
+  expect(bad.code).toBe(2);
+  expect(bad.stderr).toContain('--live-ports: "99999" in sip= is not a port number');
+  const warned = await cli(['check', '--live', '--quiet', '--format', 'json'], 'live.test\n');
+  expect(warned.stderr).toContain('Warning: live checks may contact loopback and private addresses');
 });

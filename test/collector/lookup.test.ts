@@ -22,7 +22,7 @@ import {
 } from '../support/collector-app';
 import { createTestSchema, storeKinds, TEST_DATABASE_URL, type TestStore } from '../support/collector-stores';
 import { startDohServer, type DohServer } from '../support/doh-server';
-import { startLiveServers, type LiveServers } from '../support/live-servers';
+import { LOOPBACK_OPT_IN, startLiveServers, type LiveServers } from '../support/live-servers';
 
 const sha256 = (domain: string) => createHash('sha256').update(domain).digest('hex');
 
@@ -55,7 +55,7 @@ describe.each(storeKinds())('live verification and private look-ups ($name)', (k
       store: t.store,
       clock,
       lookup: new FederationLookup({ client, cache: new RecordCache({ store: NO_STORE }) }),
-      live: new LiveChecker({ resolver: client, timeoutMs: 600 }),
+      live: new LiveChecker({ resolver: client, timeoutMs: 600, policy: LOOPBACK_OPT_IN }),
     });
     collector = await startTestCollector(t.store, { clock, verifier, threshold: 3 });
     const domains = ['live.test', 'dead.test', 'mismatch.test', 'shared.test'];

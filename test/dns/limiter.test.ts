@@ -1,3 +1,4 @@
+import { getEventListeners, setMaxListeners } from 'node:events';
 import { Limiter } from '../../src/dns/limiter';
 
 describe('Limiter', () => {
@@ -31,6 +32,16 @@ describe('Limiter', () => {
     await expect(waiting).rejects.toThrow('gone');
     limiter.release();
     expect(limiter.inFlight).toBe(0);
+  });
+
+  it('leaves no abort listener behind on a long-lived signal, after 10,000 jobs', async () => {
+    const limiter = new Limiter(4);
+    const lifelong = new AbortController();
+    setMaxListeners(20_000, lifelong.signal); // while they wait, each waiter listens: that is expected
+    await Promise.all(
+      Array.from({ length: 10_000 }, () => limiter.run(() => Promise.resolve(), lifelong.signal)),
+    );
+    expect(getEventListeners(lifelong.signal, 'abort')).toHaveLength(0);
   });
 
   it('refuses a nonsensical limit', () => {

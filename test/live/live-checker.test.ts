@@ -5,7 +5,12 @@ import { FederationLookup } from '../../src/dns/lookup';
 import { createNodeFetch } from '../../src/dns/node-fetch';
 import { LiveChecker } from '../../src/live/live-checker';
 import { startDohServer, type DohServer } from '../support/doh-server';
-import { GREETING_DELAY_MS, startLiveServers, type LiveServers } from '../support/live-servers';
+import {
+  GREETING_DELAY_MS,
+  LOOPBACK_OPT_IN,
+  startLiveServers,
+  type LiveServers,
+} from '../support/live-servers';
 
 let servers: LiveServers;
 let doh: DohServer;
@@ -25,6 +30,8 @@ const DOMAINS = [
   'silent.test',
   'busy.test',
   'plain.test',
+  'disowned.test',
+  'baddate.test',
 ];
 
 beforeAll(async () => {
@@ -33,7 +40,7 @@ beforeAll(async () => {
   const client = new DohClient({ endpoints: [doh.url], fetch: createNodeFetch(), timeoutMs: 2000 });
   const lookup = new FederationLookup({ client });
   found = await lookup.checkDomains(DOMAINS.map((d) => parseDomain(d)).filter((d) => d.ok));
-  checker = new LiveChecker({ resolver: client, timeoutMs: 600 });
+  checker = new LiveChecker({ resolver: client, timeoutMs: 600, policy: LOOPBACK_OPT_IN });
   const started = performance.now();
   const checked = await checker.check(found);
   runMs = performance.now() - started;
@@ -97,6 +104,44 @@ test('a refusing port and a target without an address make the edge "no"; the re
 test('a server that is not TLS is a failed handshake: unknown, not no', () => {
   expect(live('garbled.test')).toMatchObject({ status: 'tls-failed' });
   expect(verdict('garbled.test')).toMatchObject({ lync: { live: null }, verified: null });
+});
+
+test('a server that disowns the domain is refused, not verified (host-unknown, unrecognized_name)', () => {
+  expect(live('disowned.test', '_xmpp-server._tcp')).toEqual(
+    expect.objectContaining({
+      status: 'refused',
+      detail: 'the server does not serve disowned.test (stream error: host-unknown)',
+    }),
+  );
+  expect(live('disowned.test', '_xmpp-server._tcp')).not.toHaveProperty('starttls');
+  expect(live('disowned.test', '_xmpps-server._tcp')).toMatchObject({
+    status: 'refused',
+    detail: 'the server does not serve disowned.test (TLS unrecognized_name)',
+  });
+  expect(verdict('disowned.test')).toMatchObject({
+    xmpp: { federation: true, live: false },
+    verified: false,
+  });
+});
+
+test('a certificate whose expiry cannot be read is an answer with validTo null, not a crash', () => {
+  expect(live('baddate.test')).toMatchObject({
+    status: 'answering',
+    tls: { validTo: null, altNames: ['sip.baddate.test'], nameMatches: true },
+    detail: "the certificate's expiry date could not be read",
+  });
+});
+
+test('failure details are short words, without OpenSSL internals', () => {
+  for (const v of verdicts.values()) {
+    for (const record of Object.values(v.records)) {
+      for (const target of record.targets) {
+        const detail = target.live?.detail ?? '';
+        expect(detail).not.toMatch(/deps\/openssl|routines|\n/);
+      }
+    }
+  }
+  expect(live('garbled.test')?.detail).toBe('TLS handshake failed: wrong version number');
 });
 
 test('XMPP: the greeting shows STARTTLS; only the stream header was sent', () => {

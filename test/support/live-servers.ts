@@ -1,8 +1,16 @@
-import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createTcpServer, connect as tcpConnect, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer as createTlsServer } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { generate } from 'selfsigned';
+import { AddressPolicy } from '../../src/live/address-policy';
 import type { Zone } from './doh-server';
+
+/** The stand-ins listen on loopback, on random ports: tests that contact them opt in to both. */
+export const LOOPBACK_OPT_IN = new AddressPolicy({ allowPrivate: true, ports: { sip: 'any', xmpp: 'any' } });
 
 export interface Pem {
   cert: string;
@@ -122,6 +130,100 @@ function xmppServer(): Promise<ListeningServer> {
   });
 }
 
+/** An XMPP server that does not serve the domain asked for, as Prosody and ejabberd answer: `host-unknown`. */
+function disowningXmppServer(): Promise<ListeningServer> {
+  return track(createTcpServer(), (socket, record) => {
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      record(chunk);
+      if (chunk.includes('<stream:stream')) {
+        socket.end(
+          `<?xml version='1.0'?><stream:stream xmlns='jabber:server' xmlns:stream='http://etherx.jabber.org/streams' id='t2' version='1.0'>` +
+            `<stream:error><host-unknown xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error></stream:stream>`,
+        );
+      }
+    });
+  });
+}
+
+/**
+ * A certificate whose notAfter is no date at all (month 13): OpenSSL prints it as "Bad time
+ * value". Made from a valid one by changing the DER bytes; its signature no longer verifies, which
+ * a handshake without verification does not mind.
+ */
+export function withUnreadableExpiry(pem: Pem, notAfter: Date): Pem {
+  const der = Buffer.from(pem.cert.replace(/-----[^-]+-----|\s/g, ''), 'base64');
+  const yymmdd = notAfter.toISOString().slice(2, 10).replace(/-/g, '');
+  const needle = Buffer.from(`${yymmdd}000000Z`);
+  const at = der.indexOf(needle);
+  if (at < 0) throw new Error('notAfter not found in the certificate');
+  Buffer.from('13').copy(der, at + 2);
+  const base64 =
+    der
+      .toString('base64')
+      .match(/.{1,64}/g)
+      ?.join('\n') ?? '';
+  return { key: pem.key, cert: `-----BEGIN CERTIFICATE-----\n${base64}\n-----END CERTIFICATE-----\n` };
+}
+
+/**
+ * OpenSSL's own test server, answering any SNI but `only.example` with a fatal `unrecognized_name`
+ * alert (`-servername_fatal`): a direct-TLS server that does not serve the domain asked for.
+ */
+async function unrecognizedNameServer(pem: Pem): Promise<ListeningServer> {
+  const port = await refusingPort();
+  const dir = mkdtempSync(join(tmpdir(), 'wcf-sni-'));
+  writeFileSync(join(dir, 'cert.pem'), pem.cert);
+  writeFileSync(join(dir, 'key.pem'), pem.key);
+  const child = spawn(
+    'openssl',
+    [
+      's_server',
+      '-quiet',
+      '-accept',
+      `127.0.0.1:${port}`,
+      '-cert',
+      join(dir, 'cert.pem'),
+      '-key',
+      join(dir, 'key.pem'),
+      '-cert2',
+      join(dir, 'cert.pem'),
+      '-key2',
+      join(dir, 'key.pem'),
+      '-servername',
+      'only.example',
+      '-servername_fatal',
+    ],
+    { stdio: 'ignore' },
+  );
+  const connections = { now: 0, max: 0, total: 0 };
+  for (let attempt = 0; ; attempt += 1) {
+    const up = await new Promise<boolean>((resolve) => {
+      const probe = tcpConnect({ host: '127.0.0.1', port }, () => {
+        probe.destroy();
+        resolve(true);
+      });
+      probe.on('error', () => resolve(false));
+    });
+    if (up) break;
+    if (attempt > 50) throw new Error('openssl s_server did not start');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    port,
+    received: [],
+    connections,
+    close: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => {
+          rmSync(dir, { recursive: true, force: true });
+          resolve();
+        });
+        child.kill();
+      }),
+  };
+}
+
 /** Accepts and never speaks. */
 function silentServer(): Promise<ListeningServer> {
   return track(createTcpServer(), (socket, record) =>
@@ -153,6 +255,9 @@ export interface LiveServers {
   xmpp: ListeningServer;
   silent: ListeningServer;
   garbage: ListeningServer;
+  disowning: ListeningServer;
+  unreadableDate: ListeningServer;
+  unrecognizedName: ListeningServer;
   refusedPort: number;
   /** SRV and A records pointing at the servers above, for the DoH fixture. */
   zone: Zone;
@@ -166,7 +271,21 @@ export interface LiveServers {
 export async function startLiveServers(): Promise<LiveServers> {
   const ca = await testCa();
   const tomorrow = new Date(Date.now() + 86_400_000);
-  const [valid, otherName, expired, xmpps, xmpp, silent, garbage, refusedPort] = await Promise.all([
+  const badDate = new Date(Date.now() + 30 * 86_400_000);
+  badDate.setUTCHours(0, 0, 0, 0);
+  const [
+    valid,
+    otherName,
+    expired,
+    xmpps,
+    xmpp,
+    silent,
+    garbage,
+    refusedPort,
+    disowning,
+    unreadableDate,
+    unrecognizedName,
+  ] = await Promise.all([
     leaf(ca, 'sip.live.test', tomorrow).then(tlsServer),
     leaf(ca, 'elsewhere.example', tomorrow).then(tlsServer),
     leaf(ca, 'old.live.test', new Date(Date.now() - 3_600_000), new Date(Date.now() - 86_400_000 * 30)).then(
@@ -177,6 +296,9 @@ export async function startLiveServers(): Promise<LiveServers> {
     silentServer(),
     garbageServer(),
     refusingPort(),
+    disowningXmppServer(),
+    leaf(ca, 'sip.baddate.test', badDate).then((pem) => tlsServer(withUnreadableExpiry(pem, badDate))),
+    leaf(ca, 'only.example', tomorrow).then(unrecognizedNameServer),
   ]);
   const loopback = (name: string) => ({ [name]: { A: ['127.0.0.1'] } });
   const sip = (domain: string, target: string, port: number) => ({
@@ -195,6 +317,14 @@ export async function startLiveServers(): Promise<LiveServers> {
     ...sip('garbled.test', 'garbled.live.test', garbage.port),
     '_xmpp-server._tcp.silent.test': { SRV: [{ target: 'silent.live.test', port: silent.port }] },
     '_xmpp-server._tcp.busy.test': { SRV: [{ target: 'xmpp.live.test', port: xmpp.port }] },
+    '_xmpp-server._tcp.disowned.test': { SRV: [{ target: 'xmpp.disowned.test', port: disowning.port }] },
+    '_xmpps-server._tcp.disowned.test': {
+      SRV: [{ target: 'xmpps.disowned.test', port: unrecognizedName.port }],
+    },
+    ...sip('baddate.test', 'sip.baddate.test', unreadableDate.port),
+    ...loopback('xmpp.disowned.test'),
+    ...loopback('xmpps.disowned.test'),
+    ...loopback('sip.baddate.test'),
     ...loopback('sip.live.test'),
     ...loopback('xmpp.live.test'),
     ...loopback('xmpps.live.test'),
@@ -204,7 +334,18 @@ export async function startLiveServers(): Promise<LiveServers> {
     ...loopback('garbled.live.test'),
     ...loopback('silent.live.test'),
   };
-  const servers = [valid, otherName, expired, xmpps, xmpp, silent, garbage];
+  const servers = [
+    valid,
+    otherName,
+    expired,
+    xmpps,
+    xmpp,
+    silent,
+    garbage,
+    disowning,
+    unreadableDate,
+    unrecognizedName,
+  ];
   return {
     ca,
     valid,
@@ -214,6 +355,9 @@ export async function startLiveServers(): Promise<LiveServers> {
     xmpp,
     silent,
     garbage,
+    disowning,
+    unreadableDate,
+    unrecognizedName,
     refusedPort,
     zone,
     close: async () => {

@@ -11,6 +11,7 @@ import {
   factValues,
   PENDING_SQL,
   SAVE_CHECK_SQL,
+  SAVE_FACTS_SQL,
   statsOf,
   statsSql,
   storedDomainOf,
@@ -131,6 +132,10 @@ export class PostgresStore implements CollectorStore {
 
   async saveCheck(domain: string, facts: DomainFacts, nextCheckAt: number): Promise<void> {
     await this.query(SAVE_CHECK_SQL, [...factValues(facts, (value) => value), nextCheckAt, domain]);
+  }
+
+  async saveFacts(domain: string, facts: DomainFacts): Promise<void> {
+    await this.query(SAVE_FACTS_SQL, [...factValues(facts, (value) => value), domain]);
   }
 
   async stats(threshold: number): Promise<StatsCounts> {

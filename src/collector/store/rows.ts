@@ -205,3 +205,6 @@ export function factValues(facts: DomainFacts, bool: (value: TriState) => unknow
 
 /** Stores a check. Parameters: {@link factValues}, next check time, domain. */
 export const SAVE_CHECK_SQL = `UPDATE domains SET ${FACT_UPDATE_COLUMNS.map((column) => `${column} = ?`).join(', ')}, next_check_at = ?, lease_until = 0 WHERE domain = ?`;
+
+/** Stores facts without touching the schedule or the lease: the live checks' results. Parameters: {@link factValues}, domain. */
+export const SAVE_FACTS_SQL = `UPDATE domains SET ${FACT_UPDATE_COLUMNS.map((column) => `${column} = ?`).join(', ')} WHERE domain = ?`;

@@ -13,6 +13,7 @@ import {
   factValues,
   PENDING_SQL,
   SAVE_CHECK_SQL,
+  SAVE_FACTS_SQL,
   statsOf,
   statsSql,
   storedDomainOf,
@@ -114,6 +115,10 @@ export class SqliteStore implements CollectorStore {
 
   async saveCheck(domain: string, facts: DomainFacts, nextCheckAt: number): Promise<void> {
     this.db.prepare(SAVE_CHECK_SQL).run(...factValues(facts, toInteger), nextCheckAt, domain);
+  }
+
+  async saveFacts(domain: string, facts: DomainFacts): Promise<void> {
+    this.db.prepare(SAVE_FACTS_SQL).run(...factValues(facts, toInteger), domain);
   }
 
   async stats(threshold: number): Promise<StatsCounts> {

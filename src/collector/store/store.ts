@@ -104,6 +104,8 @@ export interface CollectorStore {
   claimDue(now: number, limit: number, leaseMs: number): Promise<DueDomain[]>;
   /** Stores a check's facts, schedules the next check and releases the lease. */
   saveCheck(domain: string, facts: DomainFacts, nextCheckAt: number): Promise<void>;
+  /** Stores facts found after the check (the live checks), leaving its schedule as it is. */
+  saveFacts(domain: string, facts: DomainFacts): Promise<void>;
   stats(threshold: number): Promise<StatsCounts>;
   directory(query: DirectoryQuery): Promise<DirectoryEntry[]>;
   /** The published domains in a look-up bucket (first hex characters of their SHA-256). */
