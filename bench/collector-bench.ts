@@ -108,8 +108,62 @@ const collectorEnv = {
   WCF_DOH_URLS: 'http://127.0.0.1:9/dns-query',
   WCF_VERIFY_PER_MINUTE: '1',
   WCF_REPORTS_PER_MINUTE: '100000000',
+  // One load generator on loopback is "one address": the intake caps are lifted for it.
+  WCF_MAX_NEW_PER_ADDRESS_PER_DAY: '100000000',
+  WCF_MAX_PENDING: '100000000',
+  WCF_MAX_CONNECTIONS_PER_ADDRESS: '100000',
   WCF_LOG_LEVEL: 'info',
 };
+
+/**
+ * A directory page over 1,000,000 rows on SQLite (10 % published, the rest pending or absent
+ * junk, as after a flood): the median of 200 pages from random points, per capability filter.
+ */
+async function directoryPages(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'wcf-bench-dir-'));
+  const store = new SqliteStore(join(dir, 'big.sqlite'));
+  const db = (store as unknown as { db: import('better-sqlite3').Database }).db;
+  const insert = db.prepare(
+    `INSERT INTO domains (domain, reports, report_days, reporters, status, lync_federation, xmpp_federation, records, bucket, check_order)
+     VALUES (?, 1, 1, ?, ?, ?, ?, '[]', ?, ?)`,
+  );
+  const rows = 1_000_000;
+  const started = performance.now();
+  db.transaction(() => {
+    for (let i = 0; i < rows; i += 1) {
+      const published = i % 10 === 0;
+      insert.run(
+        `d${String(i).padStart(7, '0')}.example`,
+        published ? 5 : 1,
+        published ? 'present' : i % 3 === 0 ? 'absent' : 'pending',
+        published ? 1 : null,
+        published && i % 30 === 0 ? 1 : null,
+        String(i % 100000).padStart(5, '0'),
+        i,
+      );
+    }
+  })();
+  const filled = performance.now() - started;
+  const lines = [
+    `Directory page over ${rows.toLocaleString('en')} SQLite rows (filled in ${(filled / 1000).toFixed(1)} s):`,
+  ];
+  for (const capability of [undefined, 'lync', 'xmpp'] as const) {
+    const times: number[] = [];
+    for (let n = 0; n < 200; n += 1) {
+      const after = `d${String(Math.floor(Math.random() * rows)).padStart(7, '0')}.example`;
+      const t0 = performance.now();
+      await store.directory({ capability, after, limit: 100, threshold: 3 });
+      times.push(performance.now() - t0);
+    }
+    times.sort((a, b) => a - b);
+    lines.push(
+      `  ${capability ?? 'all'}: median ${(times[100] as number).toFixed(2)} ms, p99 ${(times[198] as number).toFixed(2)} ms`,
+    );
+  }
+  await store.close();
+  await rm(dir, { recursive: true, force: true });
+  return lines.join('\n');
+}
 
 async function bare(): Promise<Result> {
   const child = spawn(process.execPath, [join(__dirname, 'bare-report-server.js')]);
@@ -178,6 +232,7 @@ async function main(): Promise<void> {
     );
   }
   for (const note of notes) process.stdout.write(`${note}\n`);
+  process.stdout.write(`\n${await directoryPages()}\n`);
 }
 
 main().catch((error: unknown) => {

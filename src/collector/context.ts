@@ -1,4 +1,13 @@
+import type { DailyAddressKey } from './address-key';
+import type { Intake } from './intake';
+import type { ReportBatcher } from './report-batcher';
 import type { CollectorStore } from './store/store';
+
+/** What `/healthz` asks of the verifier: when its loop last finished a round (null: not started). */
+export interface VerifierHealth {
+  nudge(): void;
+  lastRoundAt?: () => number | null;
+}
 
 export interface RateLimit {
   max: number;
@@ -9,11 +18,16 @@ export interface RateLimit {
 export interface CollectorContext {
   store: CollectorStore;
   /** Told when a report queued new work, so checks start at once rather than at the next round. */
-  verifier?: { nudge(): void };
-  /** K: a domain is published once reported on at least this many different days. */
+  verifier?: VerifierHealth;
+  /** K: a domain is published once reported by at least this many different reporters. */
   threshold: number;
   clock: { now(): number };
-  rateLimits: { reports: RateLimit; reads: RateLimit };
+  rateLimits: { reports: RateLimit; reads: RateLimit; lookups: RateLimit };
+  /** The daily keyed hash of client addresses: rate limits and the reporter count use it. */
+  addressKey: DailyAddressKey;
+  batcher: ReportBatcher;
+  intake: Intake;
+  logger: { error(error: unknown): void; warn(message: string): void };
   /** How long the statistics are reused before they are counted again. */
   statsCacheMs: number;
 }

@@ -1,5 +1,6 @@
 import { toUnicode } from 'punycode/';
 import { parseDomain } from '../core/address';
+import { isMixedScript } from '../core/mixed-script';
 import { csvRow, UTF8_BOM, type CsvCell } from '../core/csv';
 import { hostingWord, triStateWord } from '../core/verdict';
 import { BadRequest } from './errors';
@@ -32,10 +33,12 @@ export interface PublishedDomain extends PublishedFindings {
  * The Unicode form of a stored domain. Stored domains were validated and normalised when reported,
  * so only their A-labels need decoding, not a second full parse per row of a streamed directory.
  */
-function displayOf(domain: string): string {
+export function displayOf(domain: string): string {
   if (!domain.includes('xn--')) return domain;
   try {
-    return toUnicode(domain);
+    const unicode = toUnicode(domain);
+    // A label that mixes scripts (a look-alike of another name) is published as its A-label.
+    return unicode.split('.').some(isMixedScript) ? domain : unicode;
   } catch {
     return domain;
   }

@@ -25,12 +25,13 @@ export function anonymousLogger(options: AnonymousLoggerOptions = {}): FastifyBa
     (first?: unknown, second?: unknown): void => {
       if (!enabled(level)) return;
       const line: Record<string, unknown> = { time: new Date().toISOString(), level };
-      const error = first instanceof Error ? first : (first as { err?: unknown } | null)?.err;
+      const error = isErrorLike(first) ? first : (first as { err?: unknown } | null)?.err;
       if (typeof first === 'string') line.msg = first;
       else if (typeof second === 'string') line.msg = second;
-      if (error instanceof Error) {
-        line.msg ??= error.message;
-        line.error = error.message;
+      if (isErrorLike(error)) {
+        const message = errorMessage(error);
+        line.msg ??= message;
+        line.error = message;
         line.stack = error.stack;
       }
       write(`${JSON.stringify(line)}\n`);
@@ -50,4 +51,19 @@ export function anonymousLogger(options: AnonymousLoggerOptions = {}): FastifyBa
   // The object has every method FastifyBaseLogger (pino's shape) requires; its call signatures are
   // pino's overloads, which a plain function cannot spell out, so this one cast is deliberate.
   return logger as unknown as FastifyBaseLogger;
+}
+
+/** Duck-typed: errors from Node's internals need not be `instanceof Error` in this realm (Jest). */
+function isErrorLike(value: unknown): value is { message?: unknown; stack?: string; errors?: unknown } {
+  return typeof value === 'object' && value !== null && ('stack' in value || 'message' in value);
+}
+
+/** An error's message; an AggregateError (a connection refused on IPv6 and IPv4) says its parts. */
+function errorMessage(error: { message?: unknown; errors?: unknown; code?: unknown }): string {
+  const own = typeof error.message === 'string' ? error.message : '';
+  if (own !== '') return own;
+  if (Array.isArray(error.errors)) {
+    return error.errors.map((inner: { message?: unknown }) => String(inner?.message ?? inner)).join('; ');
+  }
+  return typeof error.code === 'string' ? error.code : 'error';
 }

@@ -37,6 +37,7 @@ export async function main(env: Record<string, string | undefined> = process.env
       ? new LiveChecker({ resolver: client, concurrency: 16, policy: new AddressPolicy(config.livePolicy) })
       : undefined,
     perMinute: config.verifyPerMinute,
+    absentExpiryChecks: config.queue.absentExpiryChecks,
     schedule: { recheckMs: config.recheckDays * 86_400_000, retryMs: 3_600_000 },
     onError: (error) => logger.error(error as Error),
   });
@@ -45,7 +46,10 @@ export async function main(env: Record<string, string | undefined> = process.env
     verifier,
     threshold: config.threshold,
     reportsPerMinute: config.reportsPerMinute,
+    lookupsPerMinute: config.lookupsPerMinute,
     trustProxy: config.trustProxy,
+    limits: config.limits,
+    queue: config.queue,
     logger,
   });
   if (config.liveChecks && config.livePolicy.allowPrivate) {
@@ -61,15 +65,38 @@ export async function main(env: Record<string, string | undefined> = process.env
     `collector listening on http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port} (${store.kind}${store.kind === 'sqlite' ? ` ${config.sqliteFile}` : ''}, K=${config.threshold})`,
   );
 
+  // Housekeeping every hour: report keys older than two days go; a small SQLite file is rewritten
+  // in key order, so no page keeps the order in which its rows were written.
+  const maintenance = setInterval(() => {
+    const oldest = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
+    store.maintain(oldest).catch((error: unknown) => logger.error(error as Error));
+  }, 3_600_000);
+  maintenance.unref();
+
   let closing = false;
   const shutdown = (signal: string): void => {
     if (closing) return;
     closing = true;
-    logger.info(`${signal}: finishing requests in progress, then stopping`);
+    clearInterval(maintenance);
+    const grace = config.limits.shutdownGraceMs;
+    logger.info(`${signal}: finishing requests in progress (at most ${grace} ms), then stopping`);
+    // Slow clients cannot hold the process: after the grace period their connections are closed,
+    // and whatever still hangs after that is left behind (every acknowledged report is durable).
+    const force = setTimeout(() => app.server.closeAllConnections(), grace);
+    const hard = setTimeout(() => {
+      logger.warn('stopping now: something did not finish in time');
+      process.exit(1);
+    }, grace + 4000);
+    force.unref();
+    hard.unref();
     void (async () => {
-      await app.close();
-      await verifier.stop();
-      await store.close();
+      try {
+        await app.close();
+        await verifier.stop();
+        await store.close();
+      } catch (error) {
+        logger.error(error as Error);
+      }
       logger.info('stopped');
       // Keep-alive sockets to the resolvers would hold the process open; everything is saved.
       process.exit(0);

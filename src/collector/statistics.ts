@@ -11,7 +11,7 @@ export interface PublishedStats extends Omit<StatsCounts, 'asOf'> {
    * answering XMPP servers among XMPP-federated ones, the rest of all domains.
    */
   percent: Record<Exclude<keyof StatsCounts, 'domains' | 'asOf'>, number>;
-  /** K: the number of different days a domain must have been reported on to be counted. */
+  /** K: the number of different reporters a domain must have been reported by to be counted. */
   threshold: number;
 }
 

@@ -32,6 +32,11 @@ export interface VerifierOptions {
   idleMs?: number;
   /** Where failures of a round go (they never stop the loop). */
   onError?: (error: unknown) => void;
+  /**
+   * Checks in a row that found none of a domain's records before it is deleted (default 3): junk
+   * reported by the thousand, and domains that gave up federation, do not stay forever.
+   */
+  absentExpiryChecks?: number;
   /** Domains whose servers are contacted per live round (default 25). */
   liveBatchSize?: number;
   /**
@@ -70,6 +75,9 @@ export class Verifier {
   private wake: (() => void) | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly abort = new AbortController();
+  private readonly absentExpiryChecks: number;
+  private nudged = false;
+  private lastRound: number | null = null;
   private readonly liveBatchSize: number;
   private readonly liveRoundMs: number;
   private readonly maxLiveQueue: number;
@@ -89,6 +97,7 @@ export class Verifier {
     this.leaseMs = options.leaseMs ?? 5 * 60 * 1000;
     this.idleMs = options.idleMs ?? 10_000;
     this.onError = options.onError ?? (() => undefined);
+    this.absentExpiryChecks = options.absentExpiryChecks ?? 3;
     this.liveBatchSize = options.liveBatchSize ?? 25;
     this.liveRoundMs = options.liveRoundMs ?? 30_000;
     this.maxLiveQueue = options.maxLiveQueue ?? 1000;
@@ -133,7 +142,22 @@ export class Verifier {
       const verdict = verdicts[i];
       if (!verdict) continue;
       const facts = foldCheck(entry.facts, verdict, checkedAt);
-      await this.store.saveCheck(entry.domain, facts, nextCheckAt(verdict, checkedAt, this.schedule));
+      const absentChecks =
+        facts.status === 'absent'
+          ? entry.absentChecks + 1
+          : facts.status === 'present'
+            ? 0
+            : entry.absentChecks;
+      if (facts.status === 'absent' && absentChecks >= this.absentExpiryChecks) {
+        await this.store.deleteDomain(entry.domain);
+        continue;
+      }
+      await this.store.saveCheck(
+        entry.domain,
+        facts,
+        nextCheckAt(verdict, checkedAt, this.schedule),
+        absentChecks,
+      );
       if (this.live && verdict.canFederate === true) this.queueLive({ domain: entry.domain, facts, verdict });
     }
     return due.length;
@@ -191,22 +215,31 @@ export class Verifier {
     if (this.live) this.liveRunning = this.liveLoop();
   }
 
-  /** Asks the loop to look for work now (a report arrived). */
+  /** Asks the loop to look for work now (a report arrived); remembered if the loop is busy. */
   nudge(): void {
+    this.nudged = true;
     this.wake?.();
+  }
+
+  /** When the loop last finished a round (ms since the epoch), or null before the first: for `/healthz`. */
+  lastRoundAt(): number | null {
+    return this.lastRound;
   }
 
   private async loop(): Promise<void> {
     while (!this.stopping) {
       let checked = 0;
+      this.nudged = false;
       try {
         checked = await this.runOnce();
+        this.lastRound = Date.now();
       } catch (error) {
         if (this.stopping) break;
         this.onError(error);
       }
       if (this.stopping) break;
-      const pause = checked > 0 ? 0 : this.tokens < 1 ? this.msUntilToken() : this.idleMs;
+      // A report that arrived during the round is looked at now, not after the idle pause.
+      const pause = checked > 0 ? 0 : this.tokens < 1 ? this.msUntilToken() : this.nudged ? 0 : this.idleMs;
       if (pause > 0) await this.sleep(pause);
     }
   }

@@ -89,8 +89,8 @@ export function reportedDomainProblem(domain: string): string | undefined {
   if (!parsed.ok) return parsed.reason;
   if (parsed.domain !== domain) {
     return /[^ -~]/.test(domain)
-      ? `send the ASCII (xn--) form "${parsed.domain}", not the Unicode form`
-      : `send the normalised form "${parsed.domain}" (lower case, no trailing dot)`;
+      ? 'send the ASCII (xn--) form, not the Unicode form'
+      : 'send the normalised form (lower case, no trailing dot)';
   }
   return undefined;
 }

@@ -1,4 +1,4 @@
-import { byDomainName, reportBody, splitIntoReports, type ReportedDomain } from '../core/report';
+import { byDomainName, reportBody, splitIntoReports, type Report, type ReportedDomain } from '../core/report';
 import { PROBE_IDS, type ProbeId } from '../core/probes';
 
 /** Where domains waiting to be shared are kept between runs: `localStorage` in the pane, a file for the CLI. */
@@ -73,6 +73,10 @@ export class ShareQueue {
   private stateNow: ShareState = { kind: 'idle' };
   /** Aborts the send in flight when sharing is turned off. */
   private inFlight: AbortController | undefined;
+  /** Random for this queue: report keys cannot be recomputed by anyone else, nor link two installs. */
+  private readonly keySalt = [...globalThis.crypto.getRandomValues(new Uint8Array(16))]
+    .map((byte) => byte.toString(16).padStart(2, '0'))
+    .join('');
 
   constructor(options: ShareQueueOptions) {
     this.options = {
@@ -204,7 +208,9 @@ export class ShareQueue {
           `${this.options.collectorUrl.replace(/\/+$/, '')}/v1/reports`,
           {
             method: 'POST',
-            headers: { 'content-type': 'application/json' },
+            // The same report sent again (a retry after a lost answer) carries the same key, so
+            // the collector counts it once.
+            headers: { 'content-type': 'application/json', 'idempotency-key': await this.keyOf(report) },
             body: reportBody(report),
             credentials: 'omit',
             cache: 'no-store',
@@ -240,6 +246,16 @@ export class ShareQueue {
       this.setState({ kind: 'sent', domains: sent, at: this.options.now() });
     }
     return this.stateNow;
+  }
+
+  /** A report's idempotency key: a salted SHA-256 of its body, base64url. */
+  private async keyOf(report: Report): Promise<string> {
+    const data = new TextEncoder().encode(`${this.keySalt}${reportBody(report)}`);
+    const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', data));
+    return btoa(String.fromCharCode(...digest))
+      .replace(/\+/g, '-')
+      .replace(/\//g, '_')
+      .replace(/=+$/, '');
   }
 
   private failed(sent: number, message: string): ShareState {

@@ -191,7 +191,7 @@ describe.each(storeKinds())('public endpoints ($name)', (kind) => {
       /Both Lync and XMPP federation<\/th><td class="n">1<\/td><td class="n">5.9% of Lync-federated/,
     );
     expect(response.text).toContain('aria-label="94.4% of domains"');
-    expect(response.text).toContain('at least 3 different days');
+    expect(response.text).toContain('at least 3 different people');
   });
 
   test('GET /healthz says which store answers', async () => {

@@ -87,7 +87,7 @@ describe.each(storeKinds())('POST /v1/reports ($name)', (kind) => {
   test('messages say what to change', async () => {
     const message = async (body: unknown, headers?: Record<string, string>) =>
       (await postReport(c.url, body, headers)).json<{ message: string }>().message;
-    expect(await message({ domains: [entry('bücher.test')] })).toContain('xn--bcher-kva.test');
+    expect(await message({ domains: [entry('bücher.test')] })).toContain('send the ASCII (xn--) form');
     expect(await message({ domains: [ok], reporter: 'x' })).toContain('unknown field "reporter"');
     expect(await message({ domains: [entry('x.test', ['_http._tcp'])] })).toContain('_sipfederationtls._tcp');
     expect(await message('x', { 'content-type': 'text/plain' })).toContain('application/json');
@@ -141,7 +141,7 @@ describe.each(storeKinds())('POST /v1/reports ($name)', (kind) => {
 
   test('a database failure is a 500 that says nothing was stored, logged without the request', async () => {
     const failing: CollectorStore = Object.create(t.store) as CollectorStore;
-    failing.addReport = () => Promise.reject(new Error('disk full'));
+    failing.addBatch = () => Promise.reject(new Error('disk full'));
     const collector = await startTestCollector(failing);
     const response = await postReport(
       collector.url,

@@ -73,8 +73,8 @@ describe('reportedDomainProblem', () => {
   test.each([
     ['contoso.test', undefined],
     ['xn--bcher-kva.test', undefined],
-    ['bücher.test', 'xn--bcher-kva.test'],
-    ['Contoso.Test', 'normalised form "contoso.test"'],
+    ['bücher.test', 'ASCII (xn--) form'],
+    ['Contoso.Test', 'normalised form (lower case'],
     ['contoso.test.', 'normalised form'],
     ['192.0.2.1', 'IP address'],
     ['a b.test', 'not allowed'],

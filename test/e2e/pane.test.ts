@@ -428,9 +428,12 @@ describe('the task pane in Chromium', () => {
     const asked = collectorRequests.slice(before);
     expect(asked.length).toBeGreaterThan(0);
     for (const request of asked) {
-      expect(request.method === 'OPTIONS' ? 'preflight' : request.url).toMatch(
-        /^(preflight|\/v1\/lookup\/[0-9a-f]{5})$/,
-      );
+      expect(request.method === 'OPTIONS' ? 'preflight' : request.url).toMatch(/^(preflight|\/v1\/lookup)$/);
+      if (request.method === 'POST') {
+        expect(request.body).toEqual({
+          prefixes: expect.arrayContaining([expect.stringMatching(/^[0-9a-f]{5}$/)]),
+        });
+      }
       expect(request.headers.cookie).toBeUndefined();
     }
     const everything = JSON.stringify(asked);

@@ -45,9 +45,14 @@ test('finds what the directory knows, sending only 5-character prefixes', async 
   expect(directoryWords(result.findings.get('gone.test') as never)).toBe(
     'edge not answering (checked 2026-11-29)',
   );
-  expect(seen).toHaveLength(3);
-  for (const request of seen) {
-    expect(request.url).toMatch(/^\/v1\/lookup\/[0-9a-f]{5}$/);
+  const posts = seen.filter((request) => request.method === 'POST');
+  expect(posts).toHaveLength(1);
+  for (const request of posts) {
+    expect(request.url).toBe('/v1/lookup');
+    expect(request.body).toEqual({
+      prefixes: expect.arrayContaining([expect.stringMatching(/^[0-9a-f]{5}$/)]),
+    });
+    expect(JSON.stringify(request.body)).not.toMatch(/edge|gone|unknown/);
     expect(request.headers.cookie).toBeUndefined();
   }
 });
@@ -58,4 +63,32 @@ test('an unreachable directory is counted, not thrown', async () => {
     fetch: (url, init) => fetch(url, init),
   });
   expect(result).toEqual({ findings: new Map(), failedBuckets: 1 });
+});
+
+test('1,500 domains: a few batched requests; a 429 is waited out as Retry-After says, DNS results untouched', async () => {
+  const domains = Array.from({ length: 1500 }, (_, i) => `d${i}.example`);
+  const waits: number[] = [];
+  let refused = 0;
+  const result = await lookUpInDirectory(domains, {
+    collectorUrl: collector.url,
+    fetch: async (url, init) => {
+      if (refused < 2) {
+        refused += 1;
+        return {
+          ok: false,
+          status: 429,
+          headers: new Headers({ 'retry-after': '7' }),
+          json: async () => ({}),
+        };
+      }
+      return fetch(url, init);
+    },
+    sleep: async (ms) => {
+      waits.push(ms);
+    },
+  });
+  expect(waits).toEqual([7000, 7000]);
+  expect(result.failedBuckets).toBe(0);
+  const posts = seen.filter((request) => request.method === 'POST' && request.url === '/v1/lookup');
+  expect(posts.length).toBeLessThanOrEqual(1 + Math.ceil(1500 / 256));
 });

@@ -147,7 +147,10 @@ test('requests carry the report and nothing that identifies anyone', async () =>
     credentials: 'omit',
     cache: 'no-store',
     referrerPolicy: 'no-referrer',
-    headers: { 'content-type': 'application/json' },
+    headers: {
+      'content-type': 'application/json',
+      'idempotency-key': expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+    },
   });
   expect(seen).toHaveLength(1);
   expect(seen[0]?.cookie).toBeUndefined();

@@ -22,6 +22,8 @@ export interface ObservedRequest {
   method: string;
   url: string;
   headers: Record<string, string | string[] | undefined>;
+  /** The parsed body, for routes that have one (filled in once it is parsed). */
+  body?: unknown;
 }
 
 export interface TestCollector {
@@ -52,8 +54,19 @@ export async function startTestCollector(
     ...collectorOptions,
   });
   if (observe) {
+    const observed = new WeakMap<object, ObservedRequest>();
     app.addHook('onRequest', async (request) => {
-      observe({ method: request.method, url: request.url, headers: { ...request.headers } });
+      const seen: ObservedRequest = {
+        method: request.method,
+        url: request.url,
+        headers: { ...request.headers },
+      };
+      observed.set(request.raw, seen);
+      observe(seen);
+    });
+    app.addHook('preValidation', async (request) => {
+      const seen = observed.get(request.raw);
+      if (seen && request.body !== undefined) seen.body = request.body;
     });
   }
   await app.listen({ port: 0, host: '127.0.0.1' });

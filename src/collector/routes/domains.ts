@@ -71,7 +71,15 @@ export function domainsRoute(app: FastifyInstance, context: CollectorContext): v
           let cursor = after;
           let left = limit ?? Number.POSITIVE_INFINITY;
           while (left > 0) {
-            const entries = await page(cursor, Math.min(CSV_CHUNK, left));
+            let entries;
+            try {
+              entries = await page(cursor, Math.min(CSV_CHUNK, left));
+            } catch (error) {
+              // Headers are gone already: the error is logged, and the stream is broken off (no
+              // final chunk), so the download fails visibly instead of looking complete.
+              context.logger.error(error);
+              throw error;
+            }
             for (const entry of entries) yield directoryCsvRow(publishedDomain(entry));
             if (entries.length < Math.min(CSV_CHUNK, left)) return;
             left -= entries.length;

@@ -67,10 +67,10 @@ export function statsPage(stats: PublishedStats): string {
 <tbody>
 ${rows}
 </tbody></table>
-<p>Every domain is checked by this service itself over DNS, and the server behind each record is contacted to see whether it still answers; a domain is counted and published only after it was reported on at least ${stats.threshold} different days, and drops out when its records go.</p>
+<p>Every domain is checked by this service itself over DNS, and the server behind each record is contacted to see whether it still answers; a domain is counted and published only after at least ${stats.threshold} different people reported it, and drops out when its records go.</p>
 <p>Data: <a href="/v1/stats">statistics (JSON)</a> · directory of <a href="/v1/domains?capability=lync&amp;format=csv">Lync-federated</a>, <a href="/v1/domains?capability=xmpp&amp;format=csv">XMPP-federated</a> and <a href="/v1/domains?format=csv">all</a> domains (CSV) · <a href="/v1/domains">directory (JSON)</a></p>
 </main>
-<footer>Reports carry domain names and record names only. This service stores no addresses, user agents or request identifiers, and never which domains arrived together.</footer>
+<footer>Reports carry domain names and record names only. This service stores no addresses, user agents or request identifiers. Reports are written in shuffled batches beside unrelated rows, so the files do not say which domains arrived together.</footer>
 </body></html>
 `;
 }

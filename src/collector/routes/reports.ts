@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { isConsumerDomain } from '../../core/consumer';
 import { PROBE_IDS } from '../../core/probes';
 import { REPORT_LIMITS, reportedDomainProblem, type Report } from '../../core/report';
+import { createHash } from 'node:crypto';
 import { BadRequest } from '../errors';
 import type { CollectorContext } from '../context';
 
@@ -40,6 +41,7 @@ const acceptedSchema = {
   properties: {
     accepted: { type: 'integer' },
     ignored: { type: 'array', items: { type: 'string' } },
+    duplicate: { type: 'boolean' },
   },
 } as const;
 
@@ -48,10 +50,15 @@ export function utcDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
+/** A client's `Idempotency-Key`: random, the same for every retry of one report. */
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{16,128}$/;
+
 /**
- * `POST /v1/reports`: validated whole before anything is written, then counted per domain in one
- * atomic write, then acknowledged. The claimed records are checked for shape only: the collector
- * verifies every domain itself and counts nothing on a client's word.
+ * `POST /v1/reports`: validated whole before anything is written, admitted within the intake
+ * limits, then counted in the next batch (one atomic write with other reports), then
+ * acknowledged. The claimed records are checked for shape only: the collector verifies every
+ * domain itself and counts nothing on a client's word. A retry that carries the same
+ * `Idempotency-Key` as a report already counted is acknowledged and not counted again.
  */
 export function reportsRoute(app: FastifyInstance, context: CollectorContext): void {
   app.post<{ Body: Report }>(
@@ -71,25 +78,45 @@ export function reportsRoute(app: FastifyInstance, context: CollectorContext): v
       const seen = new Set<string>();
       const accepted: string[] = [];
       const ignored: string[] = [];
+      const rawKey = request.headers['idempotency-key'];
+      if (rawKey !== undefined && (typeof rawKey !== 'string' || !IDEMPOTENCY_KEY.test(rawKey))) {
+        throw new BadRequest('The Idempotency-Key header must be 16 to 128 letters, digits, "-" or "_"');
+      }
       for (const [index, entry] of request.body.domains.entries()) {
+        // The message names the field, never repeats what was sent.
         const problem = reportedDomainProblem(entry.domain);
-        if (problem) throw new BadRequest(`domains/${index}/domain "${entry.domain}": ${problem}`);
+        if (problem) throw new BadRequest(`domains/${index}/domain: ${problem.replace(/\s*"[^"]*"/g, '')}`);
         if (seen.has(entry.domain)) {
-          throw new BadRequest(
-            `domains/${index}/domain "${entry.domain}" appears more than once in the report`,
-          );
+          throw new BadRequest(`domains/${index}/domain appears more than once in the report`);
         }
         seen.add(entry.domain);
         // Consumer providers' records say nothing about the people who use them: never stored.
         if (isConsumerDomain(entry.domain)) ignored.push(entry.domain);
         else accepted.push(entry.domain);
       }
-      accepted.sort();
-      if (accepted.length > 0) {
-        await context.store.addReport(accepted, utcDay(context.clock.now()));
-        context.verifier?.nudge();
+      if (accepted.length === 0) return reply.code(202).send({ accepted: 0, ignored });
+      // Stored as a hash: the collector keeps nothing a client chose.
+      const key = rawKey === undefined ? undefined : createHash('sha256').update(rawKey).digest('base64url');
+      if (key && (await context.batcher.isDuplicate(key))) {
+        return reply.code(202).send({ accepted: accepted.length, ignored, duplicate: true });
       }
-      return reply.code(202).send({ accepted: accepted.length, ignored });
+      const known = await context.store.existing(accepted);
+      const waiting = context.batcher.waitingDomains;
+      const fresh = accepted.filter((domain) => !known.has(domain) && !waiting.has(domain)).length;
+      const reporter = context.addressKey.keyOf(request.ip);
+      const giveBack = await context.intake.admit(reporter, fresh);
+      let counted: boolean;
+      try {
+        counted = await context.batcher.submit(accepted, reporter, key);
+      } catch (error) {
+        giveBack();
+        throw error;
+      }
+      if (!counted) giveBack();
+      context.verifier?.nudge();
+      return reply
+        .code(202)
+        .send({ accepted: accepted.length, ignored, ...(counted ? {} : { duplicate: true }) });
     },
   );
 }

@@ -1,9 +1,18 @@
 import { Pool, type PoolClient, type QueryResult, type QueryResultRow } from 'pg';
+import { randomInt } from 'node:crypto';
 import { domainBucket } from '../domain-hash';
 import { MIGRATIONS } from './migrations';
 import {
   BUCKET_SQL,
   claimDueSql,
+  DECOY_SQL,
+  DECOY_WRAP_SQL,
+  DELETE_DOMAIN_SQL,
+  FORGET_SEEN_SQL,
+  HEALTH_SQL,
+  SEEN_SQL,
+  randomStart,
+  shuffled,
   DESCRIBE_SQL,
   directorySql,
   dueOrder,
@@ -17,6 +26,7 @@ import {
   storedDomainOf,
   numberedPlaceholders,
   type DomainRow,
+  type DueRow,
   type StatsRow,
 } from './rows';
 import {
@@ -26,6 +36,7 @@ import {
   type DirectoryQuery,
   type DomainFacts,
   type DueDomain,
+  type ReportBatch,
   type StatsCounts,
   type StoredDomain,
 } from './store';
@@ -101,37 +112,129 @@ export class PostgresStore implements CollectorStore {
   }
 
   async addReport(domains: readonly string[], day: string): Promise<void> {
-    const sql = `
-      INSERT INTO domains (domain, reports, report_days, last_report_day, bucket)
-      SELECT d, 1, 1, $2, b FROM unnest($1::text[], $3::text[]) WITH ORDINALITY AS input(d, b, n) ORDER BY n
-      ON CONFLICT (domain) DO UPDATE SET
-        reports = domains.reports + 1,
-        report_days = domains.report_days + (CASE WHEN domains.last_report_day IS NULL
-          OR domains.last_report_day < EXCLUDED.last_report_day THEN 1 ELSE 0 END),
-        last_report_day = GREATEST(domains.last_report_day, EXCLUDED.last_report_day)`;
+    await this.addBatch({
+      day,
+      entries: domains.map((domain) => ({ domain, reports: 1, newReporters: 1 })),
+      keys: [],
+      decoys: 0,
+    });
+  }
+
+  /**
+   * One transaction per batch: the reports' domains and the decoys in one statement, in name
+   * order (so neither the rows' `xmin` nor their `ctid` order tells them apart), then the report
+   * keys.
+   */
+  async addBatch(batch: ReportBatch): Promise<void> {
     for (let attempt = 1; ; attempt += 1) {
+      const client = await this.pool.connect();
       try {
-        await this.pool.query(sql, [domains, day, domains.map(domainBucket)]);
+        await client.query('BEGIN');
+        const decoys =
+          batch.decoys > 0
+            ? (
+                await client.query<{ domain: string }>(numberedPlaceholders(DECOY_SQL), [
+                  randomStart(),
+                  batch.decoys,
+                ])
+              ).rows.map((row) => row.domain)
+            : [];
+        if (decoys.length < batch.decoys) {
+          const { rows: wrapped } = await client.query<{ domain: string }>(
+            numberedPlaceholders(DECOY_WRAP_SQL),
+            [batch.decoys - decoys.length],
+          );
+          decoys.push(...wrapped.map((row) => row.domain));
+        }
+        const reported = new Map(batch.entries.map((entry) => [entry.domain, entry]));
+        // In name order, reported rows and decoys together: name order says nothing about which
+        // came in a report, and concurrent batches lock rows in the same order (no deadlocks).
+        const rows = [
+          ...batch.entries,
+          ...[...new Set(decoys)]
+            .filter((domain) => !reported.has(domain))
+            .map((domain) => ({ domain, reports: 0, newReporters: 0 })),
+        ].sort((a, b) => (a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : 0));
+        await client.query(
+          `INSERT INTO domains (domain, reports, report_days, last_report_day, bucket, reporters, check_order)
+           SELECT d, r, 1, $4, b, n, o
+             FROM unnest($1::text[], $2::int[], $3::int[], $5::text[], $6::int[]) WITH ORDINALITY AS input(d, r, n, b, o, i)
+             ORDER BY i
+           ON CONFLICT (domain) DO UPDATE SET
+             reports = domains.reports + EXCLUDED.reports,
+             reporters = domains.reporters + EXCLUDED.reporters,
+             report_days = domains.report_days + (CASE WHEN EXCLUDED.reports > 0 AND (domains.last_report_day IS NULL
+               OR domains.last_report_day < EXCLUDED.last_report_day) THEN 1 ELSE 0 END),
+             last_report_day = CASE WHEN EXCLUDED.reports > 0
+               THEN GREATEST(domains.last_report_day, EXCLUDED.last_report_day) ELSE domains.last_report_day END`,
+          [
+            rows.map((row) => row.domain),
+            rows.map((row) => row.reports),
+            rows.map((row) => row.newReporters),
+            batch.day,
+            rows.map((row) => domainBucket(row.domain)),
+            rows.map(() => randomInt(2_147_483_647)),
+          ],
+        );
+        if (batch.keys.length > 0) {
+          await client.query(
+            'INSERT INTO seen_reports (key, day) SELECT k, $2 FROM unnest($1::text[]) AS k ON CONFLICT DO NOTHING',
+            [shuffled(batch.keys), batch.day],
+          );
+        }
+        await client.query('COMMIT');
         return;
       } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
         const code = (error as { code?: string }).code;
         if (attempt >= 5 || code === undefined || !RETRYABLE.has(code)) throw error;
+      } finally {
+        client.release();
       }
     }
   }
 
+  async existing(domains: readonly string[]): Promise<Set<string>> {
+    const { rows } = await this.pool.query<{ domain: string }>(
+      'SELECT domain FROM domains WHERE domain = ANY($1::text[])',
+      [domains],
+    );
+    return new Set(rows.map((row) => row.domain));
+  }
+
+  async seen(key: string): Promise<boolean> {
+    return (await this.query(SEEN_SQL, [key])).rows.length > 0;
+  }
+
+  async deleteDomain(domain: string): Promise<void> {
+    await this.query(DELETE_DOMAIN_SQL, [domain]);
+  }
+
+  async health(): Promise<void> {
+    for (const sql of HEALTH_SQL) await this.pool.query(sql);
+  }
+
+  async maintain(oldestDay: string): Promise<void> {
+    await this.query(FORGET_SEEN_SQL, [oldestDay]);
+  }
+
   async claimDue(now: number, limit: number, leaseMs: number): Promise<DueDomain[]> {
-    const { rows } = await this.query<DomainRow>(claimDueSql('FOR UPDATE SKIP LOCKED'), [
+    const { rows } = await this.query<DueRow>(claimDueSql('FOR UPDATE SKIP LOCKED'), [
       now + leaseMs,
       now,
       now,
       limit,
     ]);
-    return dueOrder(rows).map(entryOf);
+    return dueOrder(rows);
   }
 
-  async saveCheck(domain: string, facts: DomainFacts, nextCheckAt: number): Promise<void> {
-    await this.query(SAVE_CHECK_SQL, [...factValues(facts, (value) => value), nextCheckAt, domain]);
+  async saveCheck(domain: string, facts: DomainFacts, nextCheckAt: number, absentChecks = 0): Promise<void> {
+    await this.query(SAVE_CHECK_SQL, [
+      ...factValues(facts, (value) => value),
+      absentChecks,
+      nextCheckAt,
+      domain,
+    ]);
   }
 
   async saveFacts(domain: string, facts: DomainFacts): Promise<void> {

@@ -1,10 +1,18 @@
+import { randomInt } from 'node:crypto';
 import { PROBE_IDS, type ProbeId } from '../../core/probes';
 import type { LyncHosting, TriState } from '../../core/verdict';
-import type { DirectoryCapability, DomainFacts, DomainStatus, StatsCounts, StoredDomain } from './store';
+import type {
+  DirectoryCapability,
+  DomainFacts,
+  DomainStatus,
+  DueDomain,
+  StatsCounts,
+  StoredDomain,
+} from './store';
 
 /** The columns every query that returns facts selects, in both dialects. */
 export const FACT_COLUMNS =
-  'domain, reports, report_days, status, lync_federation, lync_public_facing, xmpp_federation, ' +
+  'domain, reports, report_days, reporters, absent_checks, status, lync_federation, lync_public_facing, xmpp_federation, ' +
   'xmpp_client_access, microsoft365_tenant, hosting, records, checked_at, next_check_at, lync_live, xmpp_live, verified';
 
 /** A row as either driver returns it: SQLite gives 0/1 and numbers, PostgreSQL booleans and BIGINT strings. */
@@ -12,6 +20,8 @@ export interface DomainRow {
   domain: string;
   reports: number | string;
   report_days: number | string;
+  reporters: number | string;
+  absent_checks: number | string;
   status: string;
   lync_federation: number | boolean | null;
   lync_public_facing: number | boolean | null;
@@ -58,6 +68,8 @@ export function storedDomainOf(row: DomainRow): StoredDomain {
     domain: row.domain,
     reports: Number(row.reports),
     reportDays: Number(row.report_days),
+    reporters: Number(row.reporters),
+    absentChecks: Number(row.absent_checks),
     facts: factsOf(row),
     nextCheckAt: Number(row.next_check_at),
   };
@@ -68,11 +80,16 @@ export function entryOf(row: DomainRow): { domain: string; facts: DomainFacts } 
   return { domain: row.domain, facts: factsOf(row) };
 }
 
-/** Leased rows in the order the verifier checks them (RETURNING keeps no order): due first, then by name. */
-export function dueOrder(rows: DomainRow[]): DomainRow[] {
-  return rows.sort(
-    (a, b) => Number(a.next_check_at) - Number(b.next_check_at) || (a.domain < b.domain ? -1 : 1),
-  );
+/** Leased rows in the order they were leased (RETURNING keeps no order): due first, then in random order. */
+export type DueRow = DomainRow & { check_order: number | string };
+
+export function dueOrder(rows: DueRow[]): DueDomain[] {
+  return rows
+    .sort(
+      (a, b) =>
+        Number(a.next_check_at) - Number(b.next_check_at) || Number(a.check_order) - Number(b.check_order),
+    )
+    .map((row) => ({ ...entryOf(row), absentChecks: Number(row.absent_checks) }));
 }
 
 /*
@@ -80,8 +97,11 @@ export function dueOrder(rows: DomainRow[]): DomainRow[] {
  * numbers them with `numberedPlaceholders`). Booleans compare with `= TRUE`, which both dialects read.
  */
 
-/** A domain counts and is listed once verified present and reported on at least K different days. */
-const PUBLISHED = "status = 'present' AND report_days >= ?";
+/**
+ * A domain counts and is listed once verified present and reported by at least K different
+ * reporters (counted per UTC day by a keyed hash that is never stored).
+ */
+const PUBLISHED = "status = 'present' AND reporters >= ?";
 
 /** The directory filter's column. */
 const CAPABILITY_COLUMN = {
@@ -92,8 +112,9 @@ const CAPABILITY_COLUMN = {
 
 /** Parameters: threshold, after (domain), limit. */
 export function directorySql(capability: DirectoryCapability | undefined): string {
+  // The filter is written as the partial indexes have it (migration 3), so both planners use them.
   const filter = capability ? `AND ${CAPABILITY_COLUMN[capability]} = TRUE` : '';
-  return `SELECT ${FACT_COLUMNS} FROM domains WHERE ${PUBLISHED} AND domain > ? ${filter} ORDER BY domain LIMIT ?`;
+  return `SELECT ${FACT_COLUMNS} FROM domains WHERE ${PUBLISHED} ${filter} AND domain > ? ORDER BY domain LIMIT ?`;
 }
 
 /** Parameters: prefix, threshold. */
@@ -111,8 +132,8 @@ export const PENDING_SQL = "SELECT COUNT(*) AS n FROM domains WHERE status = 'pe
 export function claimDueSql(lock = ''): string {
   return `UPDATE domains SET lease_until = ? WHERE domain IN (
       SELECT domain FROM domains WHERE next_check_at <= ? AND lease_until <= ?
-      ORDER BY next_check_at, domain LIMIT ? ${lock})
-    RETURNING ${FACT_COLUMNS}`;
+      ORDER BY next_check_at, check_order LIMIT ? ${lock})
+    RETURNING ${FACT_COLUMNS}, check_order`;
 }
 
 /** `?` → `$1`, `$2`, … in order, for node-postgres. */
@@ -204,7 +225,56 @@ export function factValues(facts: DomainFacts, bool: (value: TriState) => unknow
 }
 
 /** Stores a check. Parameters: {@link factValues}, next check time, domain. */
-export const SAVE_CHECK_SQL = `UPDATE domains SET ${FACT_UPDATE_COLUMNS.map((column) => `${column} = ?`).join(', ')}, next_check_at = ?, lease_until = 0 WHERE domain = ?`;
+export const SAVE_CHECK_SQL = `UPDATE domains SET ${FACT_UPDATE_COLUMNS.map((column) => `${column} = ?`).join(', ')}, absent_checks = ?, next_check_at = ?, lease_until = 0 WHERE domain = ?`;
 
 /** Stores facts without touching the schedule or the lease: the live checks' results. Parameters: {@link factValues}, domain. */
 export const SAVE_FACTS_SQL = `UPDATE domains SET ${FACT_UPDATE_COLUMNS.map((column) => `${column} = ?`).join(', ')} WHERE domain = ?`;
+
+/** Deletes a domain whose records stayed absent (flooded junk, or a domain that gave up federation). Parameters: domain. */
+export const DELETE_DOMAIN_SQL = 'DELETE FROM domains WHERE domain = ?';
+
+/** Which of some domains are stored already. Parameters: the domains. */
+export function existingSql(count: number): string {
+  return `SELECT domain FROM domains WHERE domain IN (${new Array<string>(count).fill('?').join(', ')})`;
+}
+
+/** Whether a report key was seen. Parameters: key hash. */
+export const SEEN_SQL = 'SELECT 1 AS seen FROM seen_reports WHERE key = ?';
+
+/** Forgets report keys of earlier days. Parameters: the oldest day kept. */
+export const FORGET_SEEN_SQL = 'DELETE FROM seen_reports WHERE day < ?';
+
+/**
+ * Decoys: existing domains from a random point of the key order, rewritten unchanged in the same
+ * transaction as a batch of reports, so that the rows a transaction wrote (SQLite's WAL frames,
+ * PostgreSQL's `xmin`) are always more than the reported domains. Parameters: random start, limit.
+ */
+export const DECOY_SQL = 'SELECT domain FROM domains WHERE domain >= ? ORDER BY domain LIMIT ?';
+/** The decoys' wrap-around, when the random point is near the end. Parameters: limit. */
+export const DECOY_WRAP_SQL = 'SELECT domain FROM domains ORDER BY domain LIMIT ?';
+export const TOUCH_SQL = 'UPDATE domains SET reports = reports WHERE domain = ?';
+
+/** The queries `/healthz` runs: the same tables and indexes the public endpoints read. */
+export const HEALTH_SQL: readonly string[] = [
+  `SELECT COUNT(*) AS n FROM domains WHERE status = 'present' AND reporters >= 1`,
+  `SELECT domain FROM domains WHERE status = 'present' AND reporters >= 1 AND domain > '' ORDER BY domain LIMIT 1`,
+  `SELECT domain FROM domains WHERE bucket = '00000' LIMIT 1`,
+  PENDING_SQL,
+  `SELECT domain FROM domains WHERE next_check_at <= 0 ORDER BY next_check_at, check_order LIMIT 1`,
+];
+
+/** A random point in the key order (domains are lower-case ASCII): where the decoys are taken from. */
+export function randomStart(): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  return Array.from({ length: 3 }, () => alphabet[randomInt(alphabet.length)]).join('');
+}
+
+/** A copy in random order (Fisher–Yates with a cryptographic source). */
+export function shuffled<T>(items: readonly T[]): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i -= 1) {
+    const j = randomInt(i + 1);
+    [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
+  }
+  return copy;
+}

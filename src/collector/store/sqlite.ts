@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { randomInt } from 'node:crypto';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { domainBucket } from '../domain-hash';
@@ -6,6 +7,16 @@ import { MIGRATIONS } from './migrations';
 import {
   BUCKET_SQL,
   claimDueSql,
+  DECOY_SQL,
+  DECOY_WRAP_SQL,
+  DELETE_DOMAIN_SQL,
+  existingSql,
+  FORGET_SEEN_SQL,
+  HEALTH_SQL,
+  SEEN_SQL,
+  TOUCH_SQL,
+  randomStart,
+  shuffled,
   DESCRIBE_SQL,
   directorySql,
   dueOrder,
@@ -18,6 +29,7 @@ import {
   statsSql,
   storedDomainOf,
   type DomainRow,
+  type DueRow,
   type StatsRow,
 } from './rows';
 import {
@@ -27,32 +39,46 @@ import {
   type DirectoryQuery,
   type DomainFacts,
   type DueDomain,
+  type ReportBatch,
   type StatsCounts,
   type StoredDomain,
 } from './store';
 
 const toInteger = (value: boolean | null): number | null => (value === null ? null : value ? 1 : 0);
 
+/** SQLite files larger than this are not rewritten by {@link SqliteStore.maintain} (VACUUM takes a while). */
+const VACUUM_UP_TO_BYTES = 256 * 1024 * 1024;
+
 /**
  * SQLite through better-sqlite3: one file, no set-up, the default. WAL lets the public pages read
  * while reports are written; `synchronous = FULL` makes every acknowledged report durable, even
  * across a power cut, not only a crash of the process.
+ *
+ * Privacy of the file: it is created 0600 in a 0700 folder (the WAL and shared-memory files take
+ * the same mode); `secure_delete` zeroes freed content; after every batch of reports the WAL is
+ * checkpointed and truncated, so no file keeps a transaction's frames (which would tie a report's
+ * domains together); `maintain()` rewrites the file in key order (VACUUM) so no page keeps the
+ * order its rows were written in either.
  */
 export class SqliteStore implements CollectorStore {
   readonly kind = 'sqlite';
   private readonly db: Database.Database;
   private readonly upsert: Database.Statement;
-  private readonly addReportTransaction: Database.Transaction<
-    (domains: readonly string[], day: string) => void
-  >;
+  private readonly addBatchTransaction: Database.Transaction<(batch: ReportBatch) => void>;
 
   constructor(readonly file: string) {
     try {
-      if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+      if (file !== ':memory:') {
+        mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+        if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+        chmodSync(file, 0o600);
+      }
       this.db = new Database(file);
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = FULL');
       this.db.pragma('busy_timeout = 5000');
+      this.db.pragma('secure_delete = ON');
+      this.db.pragma('journal_size_limit = 0');
     } catch (error) {
       throw new StoreError(
         `Cannot open the SQLite database "${file}" (${(error as Error).message}); check that its folder is writable, or set WCF_COLLECTOR_DB`,
@@ -61,13 +87,41 @@ export class SqliteStore implements CollectorStore {
     }
     this.migrateNow();
     this.upsert = this.db.prepare(`
-      INSERT INTO domains (domain, reports, report_days, last_report_day, bucket) VALUES (?, 1, 1, ?, ?)
+      INSERT INTO domains (domain, reports, report_days, last_report_day, bucket, reporters, check_order)
+      VALUES (?, ?, 1, ?, ?, ?, ?)
       ON CONFLICT (domain) DO UPDATE SET
-        reports = reports + 1,
+        reports = reports + excluded.reports,
+        reporters = reporters + excluded.reporters,
         report_days = report_days + (CASE WHEN last_report_day IS NULL OR last_report_day < excluded.last_report_day THEN 1 ELSE 0 END),
         last_report_day = MAX(COALESCE(last_report_day, ''), excluded.last_report_day)`);
-    this.addReportTransaction = this.db.transaction((domains: readonly string[], day: string) => {
-      for (const domain of domains) this.upsert.run(domain, day, domainBucket(domain));
+    const decoys = this.db.prepare(DECOY_SQL).pluck();
+    const wrap = this.db.prepare(DECOY_WRAP_SQL).pluck();
+    const touch = this.db.prepare(TOUCH_SQL);
+    const remember = this.db.prepare(
+      'INSERT INTO seen_reports (key, day) VALUES (?, ?) ON CONFLICT DO NOTHING',
+    );
+    this.addBatchTransaction = this.db.transaction((batch: ReportBatch) => {
+      const touched = batch.decoys > 0 ? (decoys.all(randomStart(), batch.decoys) as string[]) : [];
+      if (touched.length < batch.decoys)
+        touched.push(...(wrap.all(batch.decoys - touched.length) as string[]));
+      const reported = new Set(batch.entries.map((entry) => entry.domain));
+      const writes: (() => void)[] = [
+        ...batch.entries.map((entry) => () => {
+          this.upsert.run(
+            entry.domain,
+            entry.reports,
+            batch.day,
+            domainBucket(entry.domain),
+            entry.newReporters,
+            randomInt(2_147_483_647),
+          );
+        }),
+        ...[...new Set(touched)]
+          .filter((domain) => !reported.has(domain))
+          .map((domain) => () => touch.run(domain)),
+        ...batch.keys.map((key) => () => remember.run(key, batch.day)),
+      ];
+      for (const write of shuffled(writes)) write();
     });
   }
 
@@ -105,16 +159,59 @@ export class SqliteStore implements CollectorStore {
   async migrate(): Promise<void> {}
 
   async addReport(domains: readonly string[], day: string): Promise<void> {
-    this.addReportTransaction.immediate(domains, day);
+    await this.addBatch({
+      day,
+      entries: domains.map((domain) => ({ domain, reports: 1, newReporters: 1 })),
+      keys: [],
+      decoys: 0,
+    });
+  }
+
+  async addBatch(batch: ReportBatch): Promise<void> {
+    this.addBatchTransaction.immediate(batch);
+    // Empties the WAL into the main file and truncates it: no file keeps this transaction's frames.
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  async existing(domains: readonly string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < domains.length; i += 500) {
+      const chunk = domains.slice(i, i + 500);
+      for (const domain of this.db
+        .prepare(existingSql(chunk.length))
+        .pluck()
+        .all(...chunk) as string[]) {
+        found.add(domain);
+      }
+    }
+    return found;
+  }
+
+  async seen(key: string): Promise<boolean> {
+    return this.db.prepare(SEEN_SQL).get(key) !== undefined;
+  }
+
+  async deleteDomain(domain: string): Promise<void> {
+    this.db.prepare(DELETE_DOMAIN_SQL).run(domain);
+  }
+
+  async health(): Promise<void> {
+    for (const sql of HEALTH_SQL) this.db.prepare(sql).all();
+  }
+
+  async maintain(oldestDay: string): Promise<void> {
+    this.db.prepare(FORGET_SEEN_SQL).run(oldestDay);
+    if (this.file !== ':memory:' && statSync(this.file).size <= VACUUM_UP_TO_BYTES) this.db.exec('VACUUM');
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
   async claimDue(now: number, limit: number, leaseMs: number): Promise<DueDomain[]> {
-    const rows = this.db.prepare(claimDueSql()).all(now + leaseMs, now, now, limit) as DomainRow[];
-    return dueOrder(rows).map(entryOf);
+    const rows = this.db.prepare(claimDueSql()).all(now + leaseMs, now, now, limit) as DueRow[];
+    return dueOrder(rows);
   }
 
-  async saveCheck(domain: string, facts: DomainFacts, nextCheckAt: number): Promise<void> {
-    this.db.prepare(SAVE_CHECK_SQL).run(...factValues(facts, toInteger), nextCheckAt, domain);
+  async saveCheck(domain: string, facts: DomainFacts, nextCheckAt: number, absentChecks = 0): Promise<void> {
+    this.db.prepare(SAVE_CHECK_SQL).run(...factValues(facts, toInteger), absentChecks, nextCheckAt, domain);
   }
 
   async saveFacts(domain: string, facts: DomainFacts): Promise<void> {

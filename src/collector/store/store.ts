@@ -32,6 +32,8 @@ export interface DomainFacts {
 export interface DueDomain {
   domain: string;
   facts: DomainFacts;
+  /** Checks in a row that found none of its records. */
+  absentChecks: number;
 }
 
 /** Everything stored about one domain: per-domain counts only, never which report it came in. */
@@ -41,6 +43,10 @@ export interface StoredDomain {
   reports: number;
   /** Distinct UTC days on which it was reported. */
   reportDays: number;
+  /** Distinct reporters (per UTC day, by a keyed hash never stored): what K counts. */
+  reporters: number;
+  /** Checks in a row that found none of its records. */
+  absentChecks: number;
   facts: DomainFacts;
   nextCheckAt: number;
 }
@@ -77,7 +83,7 @@ export interface DirectoryQuery {
   /** Keyset cursor: list domains after this one. */
   after?: string;
   limit: number;
-  /** Published only when reported on at least this many different days. */
+  /** Published only when reported by at least this many different reporters. */
   threshold: number;
 }
 
@@ -100,10 +106,22 @@ export interface CollectorStore {
    * domains queued for a check. Resolves only once the write is durable.
    */
   addReport(domains: readonly string[], day: string): Promise<void>;
+  /**
+   * Counts a batch of reports in one transaction: each domain with how many reports named it and
+   * how many reporters new today, in the order given (the caller shuffles), beside decoy rows
+   * rewritten unchanged, and the batch's report keys. Resolves once durable.
+   */
+  addBatch(batch: ReportBatch): Promise<void>;
+  /** Which of these domains are stored already (the rest would be new). */
+  existing(domains: readonly string[]): Promise<Set<string>>;
+  /** Whether a report key (a keyed hash) was counted already. */
+  seen(key: string): Promise<boolean>;
   /** Leases up to `limit` domains whose check is due, oldest due first, then by name. */
   claimDue(now: number, limit: number, leaseMs: number): Promise<DueDomain[]>;
   /** Stores a check's facts, schedules the next check and releases the lease. */
-  saveCheck(domain: string, facts: DomainFacts, nextCheckAt: number): Promise<void>;
+  saveCheck(domain: string, facts: DomainFacts, nextCheckAt: number, absentChecks?: number): Promise<void>;
+  /** Deletes a domain (absent for too long). */
+  deleteDomain(domain: string): Promise<void>;
   /** Stores facts found after the check (the live checks), leaving its schedule as it is. */
   saveFacts(domain: string, facts: DomainFacts): Promise<void>;
   stats(threshold: number): Promise<StatsCounts>;
@@ -114,9 +132,26 @@ export interface CollectorStore {
   describe(domain: string): Promise<StoredDomain | undefined>;
   /** Domains waiting for their first check. */
   pendingCount(): Promise<number>;
-  /** Rejects when the database cannot be reached: the health check. */
+  /** Rejects when the database cannot be reached: a cheap liveness probe. */
   ping(): Promise<void>;
+  /** Rejects unless every query the public endpoints run works: the health check. */
+  health(): Promise<void>;
+  /**
+   * Housekeeping: forgets report keys before `oldestDay`; SQLite rewrites its file in key order
+   * when it is small enough (so no page keeps the order rows were written in).
+   */
+  maintain(oldestDay: string): Promise<void>;
   close(): Promise<void>;
+}
+
+/** One flush of the report batcher. */
+export interface ReportBatch {
+  day: string;
+  entries: { domain: string; reports: number; newReporters: number }[];
+  /** Keyed hashes of the reports' idempotency keys. */
+  keys: string[];
+  /** How many existing rows to rewrite unchanged beside the batch. */
+  decoys: number;
 }
 
 /** Thrown when the database cannot be opened or migrated: the message says what to fix. */

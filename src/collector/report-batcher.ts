@@ -1,0 +1,131 @@
+import type { CollectorStore } from './store/store';
+
+/** One accepted report, waiting for its batch to be written. */
+interface Waiting {
+  domains: readonly string[];
+  reporter: string;
+  key?: string;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+export interface ReportBatcherOptions {
+  store: CollectorStore;
+  /** How long reports gather before they are written together (default 100 ms). */
+  windowMs?: number;
+  /** Existing rows rewritten unchanged beside each batch (default 16). */
+  decoys?: number;
+  /** UTC day of now, `YYYY-MM-DD`. */
+  day: () => string;
+}
+
+/**
+ * Writes reports in batches: every report that arrives within a short window is merged with the
+ * others, each domain written once with its counts, in random order, beside decoy rows, in one
+ * transaction; each report is acknowledged only once its batch is durable. So no transaction,
+ * WAL frame or row version belongs to one report alone whenever reports overlap, and even a lone
+ * report's transaction holds more rows than it named.
+ *
+ * K counts reporters: each report comes with a keyed hash of its sender (the collector's daily
+ * address key). Which hashes named which domain today is held here, in memory only, and only as
+ * far as "already counted": the database gets, per domain, the number of reporters new today.
+ */
+export class ReportBatcher {
+  private readonly store: CollectorStore;
+  private readonly windowMs: number;
+  private readonly decoys: number;
+  private readonly day: () => string;
+  private waiting: Waiting[] = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private writing: Promise<void> = Promise.resolve();
+  /** Today's reporters per domain (keyed hashes, forgotten at the day change). */
+  private reportersToday = new Map<string, Set<string>>();
+  private reportersDay = '';
+  /** Report keys in the batches not yet written, so a retry racing its original is counted once. */
+  private readonly keysWaiting = new Set<string>();
+
+  constructor(options: ReportBatcherOptions) {
+    this.store = options.store;
+    this.windowMs = options.windowMs ?? 100;
+    this.decoys = options.decoys ?? 16;
+    this.day = options.day;
+  }
+
+  /** Domains waiting in batches not yet written: they are new to the store too, if not in it. */
+  get waitingDomains(): ReadonlySet<string> {
+    return new Set(this.waiting.flatMap((report) => report.domains));
+  }
+
+  /** Whether a report with this key is already counted or on its way. */
+  async isDuplicate(key: string): Promise<boolean> {
+    return this.keysWaiting.has(key) || (await this.store.seen(key));
+  }
+
+  /**
+   * Resolves once the report's batch is durable (with false when a report with the same key is
+   * already waiting: it is counted once); rejects when its batch could not be written.
+   */
+  submit(domains: readonly string[], reporter: string, key?: string): Promise<boolean> {
+    if (key && this.keysWaiting.has(key)) return Promise.resolve(false);
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.push({ domains, reporter, key, resolve, reject });
+      if (key) this.keysWaiting.add(key);
+      this.timer ??= setTimeout(() => void this.flush(), this.windowMs);
+    }).then(() => true);
+  }
+
+  /** Writes what is waiting now. */
+  flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.waiting;
+    this.waiting = [];
+    if (batch.length === 0) return this.writing;
+    this.writing = this.writing.then(() => this.write(batch));
+    return this.writing;
+  }
+
+  private async write(batch: Waiting[]): Promise<void> {
+    const day = this.day();
+    if (day !== this.reportersDay) {
+      this.reportersDay = day;
+      this.reportersToday = new Map();
+    }
+    const entries = new Map<string, { domain: string; reports: number; newReporters: number }>();
+    const counted = new Set<string>();
+    for (const report of batch) {
+      for (const domain of report.domains) {
+        const entry = entries.get(domain) ?? { domain, reports: 0, newReporters: 0 };
+        entry.reports += 1;
+        const known = this.reportersToday.get(domain);
+        const pair = `${report.reporter} ${domain}`;
+        if (!known?.has(report.reporter) && !counted.has(pair)) {
+          entry.newReporters += 1;
+          counted.add(pair);
+        }
+        entries.set(domain, entry);
+      }
+    }
+    const keys = batch.flatMap((report) => (report.key ? [report.key] : []));
+    try {
+      await this.store.addBatch({ day, entries: [...entries.values()], keys, decoys: this.decoys });
+    } catch (error) {
+      for (const key of keys) this.keysWaiting.delete(key);
+      for (const report of batch) report.reject(error);
+      return;
+    }
+    for (const pair of counted) {
+      const [reporter, domain] = pair.split(' ') as [string, string];
+      let set = this.reportersToday.get(domain);
+      if (!set) this.reportersToday.set(domain, (set = new Set()));
+      set.add(reporter);
+    }
+    for (const key of keys) this.keysWaiting.delete(key);
+    for (const report of batch) report.resolve();
+  }
+
+  /** Writes what is waiting and stops (shutdown). */
+  async close(): Promise<void> {
+    await this.flush();
+  }
+}
