@@ -74,7 +74,8 @@ Options:
   -v, --version      the version
 
 Exit status: 0 when the run completed (failed lookups show as "error"/"unknown"),
-1 when an input cannot be read, 2 for a usage error.`;
+1 when an input cannot be read, 2 for a usage error, 3 when not a single lookup
+succeeded (the resolvers could not be reached).`;
 
 function positiveInteger(flag: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;

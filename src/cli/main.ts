@@ -107,7 +107,7 @@ async function check(command: CheckCommand, io: CliIo): Promise<number> {
       servers?.clear();
     }
   }
-  reportFailures(verdicts, io);
+  const nothingAnswered = reportFailures(verdicts, io);
   const summary = summarise(verdicts);
   if (command.format === 'json') {
     io.stdout.write(formatJson(verdicts, input.invalid, summary));
@@ -119,6 +119,11 @@ async function check(command: CheckCommand, io: CliIo): Promise<number> {
     if (command.summary) io.stdout.write(`\n${formatSummary(summary)}`);
   }
   if (command.share) await share(command.share, verdicts, io);
+  if (nothingAnswered) {
+    // A script must be able to tell a resolver it cannot reach from a run that found nothing.
+    io.stderr.write('who-can-federate: no lookup succeeded: check the network and the --doh resolvers.\n');
+    return 3;
+  }
   return 0;
 }
 
@@ -198,7 +203,8 @@ async function share(
 }
 
 /** Says on stderr how many lookups failed and why, since those domains show as "unknown", not "no". */
-function reportFailures(verdicts: readonly DomainVerdict[], io: CliIo): void {
+/** Reports failed lookups on stderr; resolves with whether every single lookup failed. */
+function reportFailures(verdicts: readonly DomainVerdict[], io: CliIo): boolean {
   let asked = 0;
   const failures: string[] = [];
   for (const verdict of verdicts) {
@@ -207,7 +213,7 @@ function reportFailures(verdicts: readonly DomainVerdict[], io: CliIo): void {
       if (record.status === 'error') failures.push(record.error ?? 'unknown failure');
     }
   }
-  if (failures.length === 0) return;
+  if (failures.length === 0) return false;
   const reasons = [...new Set(failures)]
     .slice(0, 3)
     .map((reason) => `  - ${reason}\n`)
@@ -215,9 +221,10 @@ function reportFailures(verdicts: readonly DomainVerdict[], io: CliIo): void {
   io.stderr.write(
     `who-can-federate: ${failures.length} of ${asked} lookups failed; their domains show as "unknown" (not "no"):\n${reasons}`,
   );
+  return failures.length === asked;
 }
 
-/** Runs the command line; resolves with the exit status (0 done, 1 unreadable input, 2 usage error). */
+/** Runs the command line; resolves with the exit status (0 done, 1 unreadable input, 2 usage error, 3 no lookup succeeded). */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   try {
     const command = parseCommandLine(argv, io.env, io.stdout.isTTY === true);

@@ -97,6 +97,8 @@ interface HttpReply {
 }
 
 const QUARANTINE_AFTER_FAILURES = 3;
+/** The TC (truncated) bit of a DNS header's flags. */
+const TRUNCATED = 0x0200;
 /** HTTP statuses with which servers say "this method/size is not for me": ask again by POST. */
 const GET_REFUSED = new Set([405, 414, 415, 501]);
 
@@ -209,8 +211,11 @@ export class DohClient {
     signal?: AbortSignal,
   ): Promise<Packet> {
     const query = encodeQuery(name, type);
+    const sentByPost = state.usePost;
     const response = await this.send(state, query, signal);
-    if (!state.usePost && GET_REFUSED.has(response.status)) {
+    if (!sentByPost && GET_REFUSED.has(response.status)) {
+      // The resolver takes POST only: every later question goes by POST, and this one (and any
+      // other GET already in flight when the refusal came) is asked again by POST, not failed.
       state.usePost = true;
       return this.read(state, await this.send(state, query, signal), name, type);
     }
@@ -288,6 +293,10 @@ export class DohClient {
       !sameDnsName(question.name, name)
     ) {
       throw new DohMalformedError(state.url, `the answer is not for ${name} ${type}`);
+    }
+    if (((packet.flags ?? 0) & TRUNCATED) !== 0) {
+      // A DoH answer is never truncated for size (RFC 8484 §5); a TC answer is partial: never used.
+      throw new DohMalformedError(state.url, 'the answer was truncated (TC bit set)');
     }
     if (packet.rcode === 'REFUSED' || packet.rcode === 'NOTIMP' || packet.rcode === 'FORMERR') {
       // The resolver will not answer us (policy or capability): another resolver may.

@@ -1,3 +1,5 @@
+import { socketErrorWords } from './socket-error';
+
 /** Base of every failure to get an answer over DNS-over-HTTPS; the lookup reports it as `error`, never as "no". */
 export class DohError extends Error {
   override name = 'DohError';
@@ -27,15 +29,13 @@ export class DohTimeoutError extends DohError {
  * errors from Node's internals need not be `instanceof Error` in every realm (Jest, iframes).
  */
 function describeCause(cause: unknown): string {
-  const message = (value: unknown): string =>
-    typeof value === 'object' && value !== null && 'message' in value
-      ? String((value as { message: unknown }).message)
-      : '';
+  const words = (value: unknown): string =>
+    typeof value === 'object' && value !== null && 'message' in value ? socketErrorWords(value) : '';
   const inner =
     typeof cause === 'object' && cause !== null && 'cause' in cause
-      ? message((cause as { cause: unknown }).cause)
+      ? words((cause as { cause: unknown }).cause)
       : '';
-  return inner || message(cause);
+  return inner || words(cause);
 }
 
 /** The resolver could not be reached at all (refused connection, DNS failure, TLS failure, offline). */

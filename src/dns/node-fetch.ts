@@ -22,6 +22,46 @@ export interface NodeFetchOptions {
   http2?: boolean;
 }
 
+/** Times a request the server never processed (refused stream, GOAWAY) is sent again on a new connection. */
+const UNPROCESSED_RETRIES = 4;
+
+/**
+ * Whether an HTTP/2 request failed before the server processed it, so that sending it again is
+ * always safe (RFC 9113 §8.7): the stream was refused (`REFUSED_STREAM`), the session was going
+ * away (GOAWAY) or gone when the request was made, or the stream was above GOAWAY's last stream id.
+ */
+export function wasNotProcessed(error: unknown, session?: ClientHttp2Session, streamId?: number): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (code === 'ERR_HTTP2_GOAWAY_SESSION' || code === 'ERR_HTTP2_INVALID_SESSION') return true;
+  if (code === 'ERR_HTTP2_STREAM_ERROR' && typeof message === 'string' && /REFUSED_STREAM/.test(message)) {
+    return true;
+  }
+  const last = session ? goawayLastStream.get(session) : undefined;
+  return last !== undefined && streamId !== undefined && streamId > last;
+}
+
+/** The last stream id a server's GOAWAY said it will process, per session. */
+const goawayLastStream = new WeakMap<ClientHttp2Session, number>();
+
+/** Waits for `promise`, or rejects with the signal's reason as soon as it aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
 /**
  * A `fetch` for Node made for many small requests to a few resolvers: HTTP/2 (one multiplexed
  * connection per resolver, as RFC 8484 recommends) where the resolver offers it over TLS, else
@@ -34,6 +74,8 @@ export function createNodeFetch(options: NodeFetchOptions = {}): FetchLike {
   const httpAgent = new HttpAgent(agentOptions);
   const httpsAgent = new HttpsAgent({ ...agentOptions, ca: options.ca });
   const sessions = new Map<string, Promise<ClientHttp2Session | null>>();
+  /** The session each origin's promise resolved to, to tell whether a failing one is still current. */
+  const resolved = new Map<string, ClientHttp2Session>();
 
   /** The origin's HTTP/2 session, or null when the origin speaks only HTTP/1.1 (remembered). */
   const sessionFor = (origin: string): Promise<ClientHttp2Session | null> => {
@@ -42,11 +84,16 @@ export function createNodeFetch(options: NodeFetchOptions = {}): FetchLike {
       pending = openSession(origin, options.ca).then(
         (session) => {
           if (!session) return null;
+          resolved.set(origin, session);
           const forget = (): void => {
             if (sessions.get(origin) === pending) sessions.delete(origin);
+            if (resolved.get(origin) === session) resolved.delete(origin);
           };
           session.on('close', forget);
-          session.on('goaway', forget);
+          session.on('goaway', (_code: number, lastStreamID: number) => {
+            goawayLastStream.set(session, lastStreamID);
+            forget();
+          });
           session.on('error', forget);
           // An idle session must not keep a finished CLI alive.
           session.unref();
@@ -68,11 +115,36 @@ export function createNodeFetch(options: NodeFetchOptions = {}): FetchLike {
       throw new TypeError(`unsupported protocol ${target.protocol}`);
     }
     if (target.protocol === 'https:' && options.http2 !== false) {
-      const session = await sessionFor(target.origin);
-      if (session && !session.closed && !session.destroyed) return requestHttp2(session, target, init);
+      for (let attempt = 0; ; attempt += 1) {
+        // The connection and TLS set-up count against the request's own time limit: a port that
+        // accepts and never completes TLS is a time-out, and the resolver fails over.
+        const session = await untilAborted(sessionFor(target.origin), init.signal);
+        if (!session) break;
+        if (session.closed || session.destroyed) {
+          forgetSession(target.origin, session);
+          continue;
+        }
+        try {
+          return await requestHttp2(session, target, init);
+        } catch (error) {
+          const unprocessed = wasNotProcessed(error, session, (error as { streamId?: number }).streamId);
+          if (!unprocessed || attempt >= UNPROCESSED_RETRIES || init.signal.aborted) throw error;
+          // Never processed: safe to send again, on a new connection if this one is going away.
+          forgetSession(target.origin, session);
+        }
+      }
     }
     return requestHttp1(target, init, target.protocol === 'https:' ? httpsAgent : httpAgent);
   };
+
+  /** Drops a session that is going away (GOAWAY, closed), so the next request opens a new one. */
+  function forgetSession(origin: string, session: ClientHttp2Session): void {
+    const goingAway = goawayLastStream.has(session) || session.closed || session.destroyed;
+    if (goingAway && resolved.get(origin) === session) {
+      sessions.delete(origin);
+      resolved.delete(origin);
+    }
+  }
 }
 
 /**
@@ -89,8 +161,12 @@ function openSession(origin: string, ca: NodeFetchOptions['ca']): Promise<Client
       ca,
       ALPNProtocols: ['h2', 'http/1.1'],
     });
+    // A port that accepts and never completes TLS: give up on the socket after a while (requests
+    // waiting for it have their own time limits and fail over before this).
+    socket.setTimeout(30_000, () => socket.destroy(new Error('no TLS handshake within 30 s')));
     socket.once('error', reject);
     socket.once('secureConnect', () => {
+      socket.setTimeout(0);
       socket.off('error', reject);
       if (socket.alpnProtocol !== 'h2') {
         socket.destroy();
@@ -180,7 +256,7 @@ function requestHttp2(
     });
     stream.once('error', (error) => {
       done();
-      reject(error);
+      reject(Object.assign(error, { streamId: stream.id }));
     });
     if (init.body !== undefined) stream.end(Buffer.from(init.body));
   });

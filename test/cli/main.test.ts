@@ -216,13 +216,14 @@ describe('who-can-federate check', () => {
     expect(folder.stderr).toMatch(/folder, not a file/);
   });
 
-  it('exits 0 and says "unknown" when every resolver is down', async () => {
+  it('exits 3 and says "unknown" when every resolver is down', async () => {
     const run = await cli(['check', '-', '--doh', 'http://127.0.0.1:1/dns-query', '--format', 'json'], {
       stdin: 'contoso.test\n',
     });
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(3);
     expect(JSON.parse(run.stdout).domains[0].canFederate).toBeNull();
     expect(run.stderr).toMatch(/7 of 7 lookups failed/);
+    expect(run.stderr).toContain('no lookup succeeded');
   });
 
   it('prints help and version', async () => {
