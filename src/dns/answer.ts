@@ -1,5 +1,5 @@
 import { errorResult, sortTargets, type RecordResult, type Target } from '../core/records';
-import { sameDnsName, type Answer, type Packet } from './wire';
+import { extendedErrors, sameDnsName, type Answer, type Packet } from './wire';
 
 /** How long an answer may be reused; `null` when it must not be cached (errors). */
 export interface InterpretedAnswer {
@@ -67,7 +67,13 @@ type OwnedRecords =
 function ownedRecords(packet: Packet & { rcode?: string }, qname: string, type: string): OwnedRecords {
   const rcode = packet.rcode ?? 'NOERROR';
   if (rcode === 'NXDOMAIN') return { kind: 'nxdomain' };
-  if (rcode !== 'NOERROR') return { kind: 'error', error: `the resolver answered ${rcode}` };
+  if (rcode !== 'NOERROR') {
+    const extended = extendedErrors(packet);
+    return {
+      kind: 'error',
+      error: `the resolver answered ${rcode}${extended.length > 0 ? `: ${extended.join('; ')}` : ''}`,
+    };
+  }
   const answers = packet.answers ?? [];
   const chain = followCnames(answers, qname);
   if (!chain) return { kind: 'error', error: 'CNAME loop or chain too long' };

@@ -130,3 +130,50 @@ describe('interpretAddresses', () => {
     });
   });
 });
+
+describe('EDNS(0)', () => {
+  test('every query carries an OPT record (UDP 1232, DO off) and is padded to a multiple of 128 bytes', () => {
+    for (const name of [
+      'a.test',
+      '_sipfederationtls._tcp.a-rather-longer-domain-name.example',
+      'x'.repeat(60) + '.test',
+    ]) {
+      const wire = encodeQuery(name, 'SRV');
+      expect(wire.length % 128).toBe(0);
+      const decoded = dnsPacket.decode(Buffer.from(wire));
+      const opt = decoded.additionals?.[0] as unknown as {
+        type: string;
+        udpPayloadSize: number;
+        flags: number;
+      };
+      expect(opt).toMatchObject({ type: 'OPT', udpPayloadSize: 1232 });
+      expect(opt.flags & dnsPacket.DNSSEC_OK).toBe(0);
+    }
+  });
+
+  test('Extended DNS Errors are said with the SERVFAIL', () => {
+    const query = dnsPacket.decode(Buffer.from(encodeQuery('bogus.test', 'SRV')));
+    const reply = dnsPacket.encode({
+      type: 'response',
+      id: 0,
+      flags: dnsPacket.RECURSION_DESIRED | dnsPacket.RECURSION_AVAILABLE | 2,
+      questions: query.questions,
+      additionals: [
+        {
+          type: 'OPT',
+          name: '.',
+          udpPayloadSize: 1232,
+          flags: 0,
+          options: [
+            { code: 15, data: Buffer.concat([Buffer.from([0, 6]), Buffer.from('signature invalid')]) },
+          ],
+        } as never,
+      ],
+    });
+    const { result } = interpretAnswer(decodeMessage(reply), 'bogus.test', 'SRV');
+    expect(result).toMatchObject({
+      status: 'error',
+      error: 'the resolver answered SERVFAIL: DNSSEC bogus (EDE 6: signature invalid)',
+    });
+  });
+});
