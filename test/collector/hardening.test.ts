@@ -113,6 +113,16 @@ describe.each(storeKinds())('the collector as a public service ($name)', (kind) 
       expect(Number(refused.retryAfter)).toBeGreaterThan(0);
     }
     // Known domains still get through: they cost no new check.
+    const tight = await startTestCollector(t.store, { batchWindowMs: 5, queue: { maxNewPerReport: 50 } });
+    const big = await postReport(
+      tight.url,
+      { domains: names(51, 'tight').map(entry) },
+      { 'x-forwarded-for': '192.0.2.99' },
+    );
+    expect(big.status).toBe(429);
+    expect(big.json<{ message: string }>().message).toContain('at most 50 new ones per report');
+    expect(await t.store.describe('tight0.example')).toBeUndefined();
+    await tight.close();
     const again = await postReport(
       c.url,
       { domains: [entry('f0-0-0.example')] },
