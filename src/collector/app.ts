@@ -7,7 +7,7 @@ import { REPORT_LIMITS } from '../core/report';
 import { DailyAddressKey } from './address-key';
 import type { ConnectionLimits, QueueLimits } from './config';
 import type { CollectorContext, RateLimit, VerifierHealth } from './context';
-import { BadRequest, ServiceUnavailable, TooManyRequests } from './errors';
+import { BadRequest, RetryLater } from './errors';
 import { Intake } from './intake';
 import { ReportBatcher } from './report-batcher';
 import { anonymousLogger } from './logger';
@@ -218,7 +218,7 @@ export async function buildCollector(options: CollectorOptions): Promise<Fastify
 
   app.setErrorHandler((error: FastifyError, _request, reply) => {
     const status = error.statusCode ?? 500;
-    if (error instanceof TooManyRequests || error instanceof ServiceUnavailable) {
+    if (error instanceof RetryLater) {
       reply.header('retry-after', String(error.retryAfterSeconds));
       return reply.code(error.statusCode).send({
         error: error.statusCode === 429 ? 'Too Many Requests' : 'Service Unavailable',

@@ -4,10 +4,12 @@ export class BadRequest extends Error {
   readonly statusCode = 400;
 }
 
-/** Too much from one client: a 429 with the time to wait, and the connection is closed. */
-export class TooManyRequests extends Error {
-  override name = 'TooManyRequests';
-  readonly statusCode = 429;
+/**
+ * A request refused for now, not for good: the answer says when to come back (`Retry-After`).
+ * The error handler sends every subclass the same way.
+ */
+export abstract class RetryLater extends Error {
+  abstract readonly statusCode: 429 | 503;
   constructor(
     message: string,
     readonly retryAfterSeconds: number,
@@ -16,14 +18,14 @@ export class TooManyRequests extends Error {
   }
 }
 
+/** Too much from one client: a 429 with the time to wait, and the connection is closed. */
+export class TooManyRequests extends RetryLater {
+  override name = 'TooManyRequests';
+  readonly statusCode = 429;
+}
+
 /** The collector cannot take more work now (its queue of checks is full): a 503 with the time to wait. */
-export class ServiceUnavailable extends Error {
+export class ServiceUnavailable extends RetryLater {
   override name = 'ServiceUnavailable';
   readonly statusCode = 503;
-  constructor(
-    message: string,
-    readonly retryAfterSeconds: number,
-  ) {
-    super(message);
-  }
 }

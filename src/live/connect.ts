@@ -1,6 +1,7 @@
 import { connect as tcpConnect, isIP, type Socket } from 'node:net';
 import type { LiveStatus } from '../core/live';
 import { socketErrorWords } from '../dns/socket-error';
+import { DeadlineExceeded } from './deadline';
 
 /** Why a connection attempt ended without an answer, as a status and words. */
 export class ProbeEnded extends Error {
@@ -70,3 +71,23 @@ export const tcpConnectTo: ConnectFunction = (address, port, signal) =>
       reject(error);
     });
   });
+
+/** The signal's end as a probe's outcome: a time-out, or the caller's own cancellation passed on. */
+export function endedBy(signal: AbortSignal, what: string): unknown {
+  return signal.reason instanceof DeadlineExceeded ? new ProbeEnded('timeout', what, true) : signal.reason;
+}
+
+/** Opens the probe's connection, every failure as the outcome a person reads (both probes start so). */
+export async function openWithin(options: {
+  address: string;
+  port: number;
+  signal: AbortSignal;
+  connect: ConnectFunction;
+}): Promise<Socket> {
+  try {
+    return await options.connect(options.address, options.port, options.signal);
+  } catch (error) {
+    if (options.signal.aborted) throw endedBy(options.signal, 'no connection within the time allowed');
+    throw connectFailure(error);
+  }
+}

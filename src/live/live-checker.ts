@@ -79,6 +79,9 @@ interface Job {
   skip?: string;
 }
 
+/** Why a target was not contacted when a budget ran out. */
+const OUT_OF_TIME = 'not contacted: the time allowed for this check ran out';
+
 const SERVICE: Record<string, LiveService> = {
   tls: 'sip',
   'xmpp-server': 'xmpp',
@@ -255,7 +258,7 @@ export class LiveChecker {
   }
 
   private outOfTime(ms: number): LiveResult {
-    return { status: 'skipped', ms, detail: 'not contacted: the time allowed for this check ran out' };
+    return { status: 'skipped', ms, detail: OUT_OF_TIME };
   }
 
   /** The first address the policy allows, IPv4 before IPv6, or why none is. */
@@ -284,7 +287,7 @@ export class LiveChecker {
       if (down) return { kind: 'ended', ended: down };
       const ms = this.allowance(run, job);
       if (ms <= 0) {
-        return { kind: 'ended', ended: new ProbeEnded('skipped', this.outOfTime(0).detail ?? '') };
+        return { kind: 'ended', ended: new ProbeEnded('skipped', OUT_OF_TIME) };
       }
       try {
         return await withDeadline(ms, signal, (deadline) => this.probe(probe, deadline));
@@ -294,7 +297,7 @@ export class LiveChecker {
         if (error.status === 'timeout' && ms < this.timeoutMs) {
           // Cut short by the domain's or the run's budget: the server did not get its full time, so
           // this says nothing about it.
-          return { kind: 'ended', ended: new ProbeEnded('skipped', this.outOfTime(0).detail ?? '') };
+          return { kind: 'ended', ended: new ProbeEnded('skipped', OUT_OF_TIME) };
         }
         if (error.serverDown) run.down.set(server, error);
         return { kind: 'ended', ended: error };

@@ -2,8 +2,7 @@ import type { Socket } from 'node:net';
 import { connect as tlsConnect, type PeerCertificate } from 'node:tls';
 import { certificateNameCovers, type TlsFacts } from '../core/live';
 import { isUnrecognizedName, socketErrorWords } from '../dns/socket-error';
-import { connectFailure, ProbeEnded, type ConnectFunction } from './connect';
-import { DeadlineExceeded } from './deadline';
+import { endedBy, openWithin, ProbeEnded, type ConnectFunction } from './connect';
 
 /** A certificate's facts before they are compared with a domain, and what could not be read. */
 export type Certificate = Omit<TlsFacts, 'nameMatches'> & { unreadable?: string };
@@ -62,11 +61,6 @@ export function withNameMatch(certificate: Certificate, names: readonly string[]
   };
 }
 
-/** The signal's end as a probe's outcome: a time-out, or the caller's own cancellation passed on. */
-export function endedBy(signal: AbortSignal, what: string): unknown {
-  return signal.reason instanceof DeadlineExceeded ? new ProbeEnded('timeout', what, true) : signal.reason;
-}
-
 /**
  * Connects and completes a TLS handshake with SNI (and ALPN when given), then hangs up: nothing is
  * sent beyond the ClientHello. The certificate is read, not judged (an expired or mismatched one
@@ -81,13 +75,7 @@ export async function tlsHandshake(options: {
   signal: AbortSignal;
   connect: ConnectFunction;
 }): Promise<Certificate> {
-  let tcp: Socket;
-  try {
-    tcp = await options.connect(options.address, options.port, options.signal);
-  } catch (error) {
-    if (options.signal.aborted) throw endedBy(options.signal, 'no connection within the time allowed');
-    throw connectFailure(error);
-  }
+  const tcp: Socket = await openWithin(options);
   return new Promise((resolve, reject) => {
     const socket = tlsConnect({
       socket: tcp,

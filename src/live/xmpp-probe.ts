@@ -1,7 +1,6 @@
 import type { Socket } from 'node:net';
 import { socketErrorWords } from '../dns/socket-error';
-import { connectFailure, ProbeEnded, type ConnectFunction } from './connect';
-import { endedBy } from './tls-probe';
+import { endedBy, openWithin, ProbeEnded, type ConnectFunction } from './connect';
 
 /** What an XMPP server's greeting showed: its stream features. */
 export interface XmppGreeting {
@@ -30,13 +29,7 @@ export async function xmppGreeting(options: {
   signal: AbortSignal;
   connect: ConnectFunction;
 }): Promise<XmppGreeting> {
-  let socket: Socket;
-  try {
-    socket = await options.connect(options.address, options.port, options.signal);
-  } catch (error) {
-    if (options.signal.aborted) throw endedBy(options.signal, 'no connection within the time allowed');
-    throw connectFailure(error);
-  }
+  const socket: Socket = await openWithin(options);
   return new Promise((resolve, reject) => {
     let received = '';
     let settled = false;

@@ -7,6 +7,7 @@ import { createServer as createTlsServer } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { generate } from 'selfsigned';
 import { AddressPolicy } from '../../src/live/address-policy';
+import { freeLoopbackPort } from './free-port';
 import type { Zone } from './doh-server';
 
 /** The stand-ins listen on loopback, on random ports: tests that contact them opt in to both. */
@@ -171,7 +172,7 @@ export function withUnreadableExpiry(pem: Pem, notAfter: Date): Pem {
  * alert (`-servername_fatal`): a direct-TLS server that does not serve the domain asked for.
  */
 async function unrecognizedNameServer(pem: Pem): Promise<ListeningServer> {
-  const port = await refusingPort();
+  const port = await freeLoopbackPort();
   const dir = mkdtempSync(join(tmpdir(), 'wcf-sni-'));
   writeFileSync(join(dir, 'cert.pem'), pem.cert);
   writeFileSync(join(dir, 'key.pem'), pem.key);
@@ -236,16 +237,6 @@ function garbageServer(): Promise<ListeningServer> {
   return track(createTcpServer(), (socket) => socket.end('HTTP/1.1 400 Bad Request\r\n\r\n'));
 }
 
-/** A loopback port where nothing listens. */
-async function refusingPort(): Promise<number> {
-  const server = createTcpServer();
-  const port = await new Promise<number>((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
-  );
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 export interface LiveServers {
   ca: Pem;
   valid: ListeningServer;
@@ -295,7 +286,7 @@ export async function startLiveServers(): Promise<LiveServers> {
     xmppServer(),
     silentServer(),
     garbageServer(),
-    refusingPort(),
+    freeLoopbackPort(),
     disowningXmppServer(),
     leaf(ca, 'sip.baddate.test', badDate).then((pem) => tlsServer(withUnreadableExpiry(pem, badDate))),
     leaf(ca, 'only.example', tomorrow).then(unrecognizedNameServer),
@@ -334,7 +325,7 @@ export async function startLiveServers(): Promise<LiveServers> {
     ...loopback('garbled.live.test'),
     ...loopback('silent.live.test'),
   };
-  const servers = [
+  const listening = {
     valid,
     otherName,
     expired,
@@ -345,23 +336,14 @@ export async function startLiveServers(): Promise<LiveServers> {
     disowning,
     unreadableDate,
     unrecognizedName,
-  ];
+  };
   return {
     ca,
-    valid,
-    otherName,
-    expired,
-    xmpps,
-    xmpp,
-    silent,
-    garbage,
-    disowning,
-    unreadableDate,
-    unrecognizedName,
+    ...listening,
     refusedPort,
     zone,
     close: async () => {
-      await Promise.all(servers.map((s) => s.close()));
+      await Promise.all(Object.values(listening).map((s) => s.close()));
     },
   };
 }

@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestCertificate } from './certificates';
 import type { Zone } from './doh-server';
+import { freeLoopbackPort } from './free-port';
 
 /** Debian's Unbound, where installed (`.ci/run` installs it). */
 export const UNBOUND = ['/usr/sbin/unbound', '/usr/bin/unbound'].find((path) => existsSync(path));
@@ -13,15 +13,6 @@ export interface UnboundServer {
   /** Its DNS-over-HTTPS endpoint (HTTP/2 only, as Unbound serves it). */
   url: string;
   close(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  const port = await new Promise<number>((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
-  );
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** A zone's SRV and MX records as Unbound `local-data` lines. */
@@ -48,7 +39,7 @@ export async function startUnbound(zone: Zone, certificate: TestCertificate): Pr
   const dir = mkdtempSync(join(tmpdir(), 'wcf-unbound-'));
   writeFileSync(join(dir, 'cert.pem'), certificate.cert);
   writeFileSync(join(dir, 'key.pem'), certificate.key);
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   const config = [
     'server:',
     `  interface: 127.0.0.1@${port}`,

@@ -15,6 +15,20 @@ export interface Migration {
   backfill?: { column: string; value: (domain: string) => string };
 }
 
+/** Migration 3's columns and indexes, the same text in both dialects (the planners use them alike). */
+const MIGRATION_3_COLUMNS = `
+      ALTER TABLE domains ADD COLUMN reporters INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE domains ADD COLUMN absent_checks INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE domains ADD COLUMN check_order INTEGER NOT NULL DEFAULT 0;`;
+const MIGRATION_3_INDEXES = `
+      DROP INDEX domains_due;
+      CREATE INDEX domains_due ON domains (next_check_at, check_order);
+      CREATE INDEX domains_status ON domains (status);
+      CREATE INDEX domains_present ON domains (domain) WHERE status = 'present';
+      CREATE INDEX domains_present_lync ON domains (domain) WHERE status = 'present' AND lync_federation = TRUE;
+      CREATE INDEX domains_present_xmpp ON domains (domain) WHERE status = 'present' AND xmpp_federation = TRUE;
+      CREATE INDEX domains_present_xmpp_client ON domains (domain) WHERE status = 'present' AND xmpp_client_access = TRUE;`;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -91,31 +105,15 @@ export const MIGRATIONS: readonly Migration[] = [
     // random order (not by name, and not in arrival order, which would tie a report's domains together).
     // seen_reports: keyed hashes of clients' idempotency keys, for two days; nothing else.
     sqlite: `
-      ALTER TABLE domains ADD COLUMN reporters INTEGER NOT NULL DEFAULT 0;
-      ALTER TABLE domains ADD COLUMN absent_checks INTEGER NOT NULL DEFAULT 0;
-      ALTER TABLE domains ADD COLUMN check_order INTEGER NOT NULL DEFAULT 0;
+      ${MIGRATION_3_COLUMNS}
       UPDATE domains SET reporters = report_days, check_order = abs(random() % 2147483647);
-      DROP INDEX domains_due;
-      CREATE INDEX domains_due ON domains (next_check_at, check_order);
-      CREATE INDEX domains_status ON domains (status);
-      CREATE INDEX domains_present ON domains (domain) WHERE status = 'present';
-      CREATE INDEX domains_present_lync ON domains (domain) WHERE status = 'present' AND lync_federation = TRUE;
-      CREATE INDEX domains_present_xmpp ON domains (domain) WHERE status = 'present' AND xmpp_federation = TRUE;
-      CREATE INDEX domains_present_xmpp_client ON domains (domain) WHERE status = 'present' AND xmpp_client_access = TRUE;
+      ${MIGRATION_3_INDEXES}
       CREATE TABLE seen_reports (key TEXT PRIMARY KEY NOT NULL, day TEXT NOT NULL) WITHOUT ROWID;
     `,
     postgres: `
-      ALTER TABLE domains ADD COLUMN reporters INTEGER NOT NULL DEFAULT 0;
-      ALTER TABLE domains ADD COLUMN absent_checks INTEGER NOT NULL DEFAULT 0;
-      ALTER TABLE domains ADD COLUMN check_order INTEGER NOT NULL DEFAULT 0;
+      ${MIGRATION_3_COLUMNS}
       UPDATE domains SET reporters = report_days, check_order = floor(random() * 2147483647)::integer;
-      DROP INDEX domains_due;
-      CREATE INDEX domains_due ON domains (next_check_at, check_order);
-      CREATE INDEX domains_status ON domains (status);
-      CREATE INDEX domains_present ON domains (domain) WHERE status = 'present';
-      CREATE INDEX domains_present_lync ON domains (domain) WHERE status = 'present' AND lync_federation = TRUE;
-      CREATE INDEX domains_present_xmpp ON domains (domain) WHERE status = 'present' AND xmpp_federation = TRUE;
-      CREATE INDEX domains_present_xmpp_client ON domains (domain) WHERE status = 'present' AND xmpp_client_access = TRUE;
+      ${MIGRATION_3_INDEXES}
       CREATE TABLE seen_reports (key TEXT COLLATE "C" PRIMARY KEY NOT NULL, day TEXT NOT NULL);
     `,
   },

@@ -13,6 +13,7 @@ import {
   SEEN_SQL,
   randomStart,
   shuffled,
+  singleReportBatch,
   DESCRIBE_SQL,
   directorySql,
   dueOrder,
@@ -112,12 +113,7 @@ export class PostgresStore implements CollectorStore {
   }
 
   async addReport(domains: readonly string[], day: string): Promise<void> {
-    await this.addBatch({
-      day,
-      entries: domains.map((domain) => ({ domain, reports: 1, newReporters: 1 })),
-      keys: [],
-      decoys: 0,
-    });
+    await this.addBatch(singleReportBatch(domains, day));
   }
 
   /**

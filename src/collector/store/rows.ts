@@ -6,6 +6,7 @@ import type {
   DomainFacts,
   DomainStatus,
   DueDomain,
+  ReportBatch,
   StatsCounts,
   StoredDomain,
 } from './store';
@@ -277,4 +278,14 @@ export function shuffled<T>(items: readonly T[]): T[] {
     [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
   }
   return copy;
+}
+
+/** One report as a batch of its own (one reporter, no decoys): what `addReport` writes, for tests and tools. */
+export function singleReportBatch(domains: readonly string[], day: string): ReportBatch {
+  return {
+    day,
+    entries: domains.map((domain) => ({ domain, reports: 1, newReporters: 1 })),
+    keys: [],
+    decoys: 0,
+  };
 }

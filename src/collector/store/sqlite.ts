@@ -17,6 +17,7 @@ import {
   TOUCH_SQL,
   randomStart,
   shuffled,
+  singleReportBatch,
   DESCRIBE_SQL,
   directorySql,
   dueOrder,
@@ -159,12 +160,7 @@ export class SqliteStore implements CollectorStore {
   async migrate(): Promise<void> {}
 
   async addReport(domains: readonly string[], day: string): Promise<void> {
-    await this.addBatch({
-      day,
-      entries: domains.map((domain) => ({ domain, reports: 1, newReporters: 1 })),
-      keys: [],
-      decoys: 0,
-    });
+    await this.addBatch(singleReportBatch(domains, day));
   }
 
   async addBatch(batch: ReportBatch): Promise<void> {
