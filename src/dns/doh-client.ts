@@ -1,4 +1,5 @@
 import { systemClock, type Clock } from './clock';
+import { DeadlineSignals, deadlinePassed } from './deadline-signals';
 import {
   DohAllFailedError,
   DohError,
@@ -8,11 +9,13 @@ import {
   DohTimeoutError,
 } from './errors';
 import { Limiter } from './limiter';
+import { untilAborted } from './until-aborted';
 import {
   base64Url,
   decodeMessage,
   DNS_MESSAGE,
   encodeQuery,
+  ownBytes,
   sameDnsName,
   type Packet,
   type RecordType,
@@ -35,6 +38,8 @@ export interface FetchLikeResponse {
   status: number;
   headers: { get(name: string): string | null };
   arrayBuffer(): Promise<ArrayBuffer>;
+  /** The body as bytes without a copy, where the Fetch implementation has it (newer browsers, ours). */
+  bytes?(): Promise<Uint8Array>;
 }
 
 /**
@@ -79,6 +84,8 @@ export interface DohClientOptions {
 
 interface EndpointState {
   url: string;
+  /** The URL a GET appends its base64url question to: `…/dns-query?dns=` (or `&dns=`). */
+  getPrefix: string;
   limiter: Limiter;
   /** Set once the endpoint refused a GET, so later questions go straight to POST. */
   usePost: boolean;
@@ -113,6 +120,7 @@ export class DohClient {
   private readonly bypassHttpCache: boolean;
   private readonly clock: Clock;
   private readonly states: EndpointState[];
+  private readonly deadlines: DeadlineSignals;
 
   constructor(options: DohClientOptions = {}) {
     this.endpoints = [...(options.endpoints ?? PUBLIC_DOH_ENDPOINTS)];
@@ -124,9 +132,12 @@ export class DohClient {
     this.quarantineMs = options.quarantineMs ?? 30_000;
     this.bypassHttpCache = options.bypassHttpCache ?? false;
     this.clock = options.clock ?? systemClock;
+    // Deadlines told apart to 1/20 of the limit (at most 100 ms): 4 s means 4.0–4.1 s.
+    this.deadlines = new DeadlineSignals(Math.max(1, Math.min(100, this.timeoutMs / 20)));
     const limit = options.maxInFlightPerEndpoint ?? DEFAULT_MAX_IN_FLIGHT_PER_ENDPOINT;
     this.states = this.endpoints.map((url) => ({
       url,
+      getPrefix: `${url}${url.includes('?') ? '&' : '?'}dns=`,
       limiter: new Limiter(limit),
       usePost: false,
       consecutiveFailures: 0,
@@ -134,9 +145,10 @@ export class DohClient {
     }));
   }
 
-  /** Healthy endpoints in configured order, then quarantined ones. */
+  /** Healthy endpoints in configured order, then quarantined ones: a list of the question's own. */
   private endpointOrder(): EndpointState[] {
     const now = this.clock.now();
+    if (this.states.every((s) => s.quarantinedUntil <= now)) return this.states.slice();
     const healthy = this.states.filter((s) => s.quarantinedUntil <= now);
     const quarantined = this.states.filter((s) => s.quarantinedUntil > now);
     return [...healthy, ...quarantined];
@@ -161,7 +173,9 @@ export class DohClient {
         const packet = await state.limiter.run(() => this.attempt(state, name, type, signal), signal);
         state.consecutiveFailures = 0;
         state.quarantinedUntil = 0;
-        return { ...packet, endpoint: state.url };
+        const response = packet as DnsResponse;
+        response.endpoint = state.url;
+        return response;
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
         const failure = error instanceof DohError ? error : new DohNetworkError(state.url, error);
@@ -222,19 +236,11 @@ export class DohClient {
     return this.read(state, response, name, type);
   }
 
-  private async send(
-    state: EndpointState,
-    query: Uint8Array<ArrayBuffer>,
-    signal?: AbortSignal,
-  ): Promise<HttpReply> {
-    const controller = new AbortController();
-    const onAbort = (): void => controller.abort(signal?.reason);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, this.timeoutMs);
+  private async send(state: EndpointState, query: Uint8Array, signal?: AbortSignal): Promise<HttpReply> {
+    // The time limit is a signal shared with the other requests due at about the same time; the
+    // caller's cancel is waited on beside the request, so no controller of its own is made per
+    // question (see DeadlineSignals). A cancelled request runs on until its answer or its limit.
+    const deadline = this.deadlines.begin(this.timeoutMs);
     try {
       // GET with the question in the URL is cacheable and, from a browser, needs no CORS preflight;
       // POST (which needs a preflight for its content type) only where an endpoint refused GET.
@@ -242,26 +248,28 @@ export class DohClient {
         ? {
             method: 'POST',
             headers: { accept: DNS_MESSAGE, 'content-type': DNS_MESSAGE },
-            body: query,
-            signal: controller.signal,
+            body: ownBytes(query),
+            signal: deadline,
           }
-        : { method: 'GET', headers: { accept: DNS_MESSAGE }, signal: controller.signal };
+        : { method: 'GET', headers: { accept: DNS_MESSAGE }, signal: deadline };
       if (this.bypassHttpCache) init.cache = 'no-store';
-      const url = state.usePost
-        ? state.url
-        : `${state.url}${state.url.includes('?') ? '&' : '?'}dns=${base64Url(query)}`;
-      const response = await this.fetch(url, init);
-      // Read the body under the same time limit: a server that sends headers and stalls is a time-out too.
-      const body = new Uint8Array(await response.arrayBuffer());
-      return { status: response.status, headers: response.headers, body };
+      const url = state.usePost ? state.url : state.getPrefix + base64Url(query);
+      const exchange = this.exchange(url, init);
+      return await (signal ? untilAborted(exchange, signal) : exchange);
     } catch (error) {
-      if (timedOut) throw new DohTimeoutError(state.url, this.timeoutMs);
       if (signal?.aborted) throw signal.reason;
+      if (deadlinePassed(deadline)) throw new DohTimeoutError(state.url, this.timeoutMs);
       throw new DohNetworkError(state.url, error);
     } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+      this.deadlines.end();
     }
+  }
+
+  /** One HTTP request and its whole body: a server that sends headers and stalls is a time-out too. */
+  private async exchange(url: string, init: Parameters<FetchLike>[1]): Promise<HttpReply> {
+    const response = await this.fetch(url, init);
+    const body = response.bytes ? await response.bytes() : new Uint8Array(await response.arrayBuffer());
+    return { status: response.status, headers: response.headers, body };
   }
 
   private read(state: EndpointState, response: HttpReply, name: string, type: RecordType): Packet {

@@ -11,16 +11,19 @@ export class DohError extends Error {
   }
 }
 
-/** The resolver did not answer within the per-query time limit. */
+/** "4 s", "1.5 s", "250 ms": how people say a time limit. */
+function formatDuration(ms: number): string {
+  return ms >= 1000 ? `${Number((ms / 1000).toFixed(1))} s` : `${ms} ms`;
+}
+
+/**
+ * The resolver did not answer within the per-query time limit. Messages here are shown by every
+ * front end, so they name no command-line option; the CLI adds its own hints (failure-hints.ts).
+ */
 export class DohTimeoutError extends DohError {
   override name = 'DohTimeoutError';
   constructor(endpoint: string, timeoutMs: number) {
-    super(
-      `${endpoint} did not answer within ${timeoutMs} ms (raise --timeout, or add another --doh resolver)`,
-      {
-        retryable: true,
-      },
-    );
+    super(`${endpoint} did not answer within ${formatDuration(timeoutMs)}`, { retryable: true });
   }
 }
 
@@ -43,7 +46,7 @@ export class DohNetworkError extends DohError {
   override name = 'DohNetworkError';
   constructor(endpoint: string, cause: unknown) {
     const detail = describeCause(cause);
-    super(`cannot reach ${endpoint}${detail ? `: ${detail}` : ''} (check the network or the --doh URL)`, {
+    super(`cannot reach ${endpoint}${detail ? `: ${detail}` : ''}`, {
       retryable: true,
       cause,
     });
@@ -59,12 +62,9 @@ export class DohHttpError extends DohError {
     /** Seconds the server asked us to wait (`Retry-After`), when it said and we could read it. */
     readonly retryAfterSeconds?: number,
   ) {
-    super(
-      `${endpoint} answered HTTP ${status}${status === 429 ? ' (rate limited: lower --concurrency)' : ''}`,
-      {
-        retryable: status >= 500 || status === 429,
-      },
-    );
+    super(`${endpoint} answered HTTP ${status}${status === 429 ? ' (too many questions at once)' : ''}`, {
+      retryable: status >= 500 || status === 429,
+    });
   }
 }
 

@@ -9,6 +9,8 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { FetchLike, FetchLikeResponse } from './doh-client';
+import { onAbort } from './abort-listeners';
+import { untilAborted } from './until-aborted';
 
 /** A DNS message is at most 65,535 bytes; anything longer is not an answer. */
 const MAX_BODY_BYTES = 65_535 + 1024;
@@ -43,23 +45,50 @@ export function wasNotProcessed(error: unknown, session?: ClientHttp2Session, st
 /** The last stream id a server's GOAWAY said it will process, per session. */
 const goawayLastStream = new WeakMap<ClientHttp2Session, number>();
 
-/** Waits for `promise`, or rejects with the signal's reason as soon as it aborts. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
+/** What a request needs of its URL. */
+interface Target {
+  protocol: string;
+  origin: string;
+  /** The host to connect to: an IPv6 address without its URL brackets. */
+  hostname: string;
+  port: string;
+  /** Path and query, as sent in the request line or `:path`. */
+  path: string;
+}
+
+/** Characters a base64url query string may hold: such a tail needs no parsing or escaping. */
+const PLAIN_QUERY = /^\?[A-Za-z0-9\-_=&]*$/;
+
+/**
+ * Parses request URLs, remembering the part before `?`: a resolver is asked thousands of
+ * questions that differ only in `?dns=…`, and a full URL parse per question showed in profiles.
+ */
+class TargetCache {
+  private readonly bases = new Map<string, URL>();
+
+  parse(url: string): Target {
+    const queryAt = url.indexOf('?');
+    const base = queryAt < 0 ? url : url.slice(0, queryAt);
+    const query = queryAt < 0 ? '' : url.slice(queryAt);
+    if (!PLAIN_QUERY.test(query)) return targetOf(new URL(url));
+    let parsed = this.bases.get(base);
+    if (!parsed) {
+      parsed = new URL(base);
+      if (parsed.hash !== '' || this.bases.size >= 64) return targetOf(new URL(url));
+      this.bases.set(base, parsed);
+    }
+    return { ...targetOf(parsed), path: parsed.pathname + query };
+  }
+}
+
+function targetOf(url: URL): Target {
+  const { protocol, origin, port } = url;
+  return { protocol, origin, hostname: hostOf(url), port, path: `${url.pathname}${url.search}` };
+}
+
+/** A URL's host as sockets take it: `[::1]` → `::1`. */
+function hostOf(url: URL): string {
+  return url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
 }
 
 /**
@@ -109,16 +138,20 @@ export function createNodeFetch(options: NodeFetchOptions = {}): FetchLike {
     return pending;
   };
 
+  const targets = new TargetCache();
+
   return async (url, init) => {
-    const target = new URL(url);
+    const target = targets.parse(url);
     if (target.protocol !== 'https:' && target.protocol !== 'http:') {
       throw new TypeError(`unsupported protocol ${target.protocol}`);
     }
     if (target.protocol === 'https:' && options.http2 !== false) {
       for (let attempt = 0; ; attempt += 1) {
-        // The connection and TLS set-up count against the request's own time limit: a port that
-        // accepts and never completes TLS is a time-out, and the resolver fails over.
-        const session = await untilAborted(sessionFor(target.origin), init.signal);
+        // An open session is used at once; opening one (connection and TLS set-up) counts against
+        // the request's own time limit: a port that accepts and never completes TLS is a time-out,
+        // and the resolver fails over.
+        const session =
+          resolved.get(target.origin) ?? (await untilAborted(sessionFor(target.origin), init.signal));
         if (!session) break;
         if (session.closed || session.destroyed) {
           forgetSession(target.origin, session);
@@ -154,10 +187,11 @@ export function createNodeFetch(options: NodeFetchOptions = {}): FetchLike {
 function openSession(origin: string, ca: NodeFetchOptions['ca']): Promise<ClientHttp2Session | null> {
   const url = new URL(origin);
   return new Promise((resolve, reject) => {
+    const host = hostOf(url);
     const socket = tlsConnect({
-      host: url.hostname,
+      host,
       port: Number(url.port || 443),
-      servername: isIP(url.hostname) ? undefined : url.hostname,
+      servername: isIP(host) ? undefined : host,
       ca,
       ALPNProtocols: ['h2', 'http/1.1'],
     });
@@ -180,12 +214,14 @@ function openSession(origin: string, ca: NodeFetchOptions['ca']): Promise<Client
   });
 }
 
+/** Gathers a body up to {@link MAX_BODY_BYTES}; errors (an oversized body destroys the stream) go to the stream's own 'error' listener. */
 function collect(
   stream: NodeJS.ReadableStream & { destroy(error?: Error): void },
   onEnd: (body: Buffer) => void,
-  onError: (error: Error) => void,
 ): void {
-  const chunks: Buffer[] = [];
+  // A DNS answer nearly always comes in one chunk: no array, no concatenation for it.
+  let first: Buffer | undefined;
+  let more: Buffer[] | undefined;
   let size = 0;
   stream.on('data', (chunk: Buffer) => {
     size += chunk.length;
@@ -193,10 +229,10 @@ function collect(
       stream.destroy(new Error(`answer larger than ${MAX_BODY_BYTES} bytes`));
       return;
     }
-    chunks.push(chunk);
+    if (!first) first = chunk;
+    else (more ??= [first]).push(chunk);
   });
-  stream.on('error', onError);
-  stream.on('end', () => onEnd(Buffer.concat(chunks)));
+  stream.on('end', () => onEnd(more ? Buffer.concat(more) : (first ?? Buffer.alloc(0))));
 }
 
 function responseOf(
@@ -212,14 +248,19 @@ function responseOf(
         return value === undefined ? null : Array.isArray(value) ? value.join(', ') : String(value);
       },
     },
+    bytes: () => Promise.resolve(body),
     arrayBuffer: () =>
-      Promise.resolve(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer),
+      Promise.resolve(
+        (body.byteOffset === 0 && body.byteLength === body.buffer.byteLength
+          ? body.buffer
+          : body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength)) as ArrayBuffer,
+      ),
   };
 }
 
 function requestHttp2(
   session: ClientHttp2Session,
-  target: URL,
+  target: Target,
   init: Parameters<FetchLike>[1],
 ): Promise<FetchLikeResponse> {
   return new Promise((resolve, reject) => {
@@ -228,31 +269,19 @@ function requestHttp2(
       return;
     }
     const stream = session.request(
-      {
-        [h2.HTTP2_HEADER_METHOD]: init.method,
-        [h2.HTTP2_HEADER_PATH]: `${target.pathname}${target.search}`,
-        ...init.headers,
-      },
+      { [h2.HTTP2_HEADER_METHOD]: init.method, [h2.HTTP2_HEADER_PATH]: target.path, ...init.headers },
       { endStream: init.body === undefined },
     );
-    const onAbort = (): void => {
+    const done = onAbort(init.signal, () => {
       stream.close(h2.NGHTTP2_CANCEL);
       reject(init.signal.reason);
-    };
-    init.signal.addEventListener('abort', onAbort, { once: true });
-    const done = (): void => init.signal.removeEventListener('abort', onAbort);
-    stream.once('response', (headers) => {
-      collect(
-        stream,
-        (body) => {
-          done();
-          resolve(responseOf(Number(headers[h2.HTTP2_HEADER_STATUS]), headers, body));
-        },
-        (error) => {
-          done();
-          reject(error);
-        },
-      );
+    });
+    let headers: Http2Headers | undefined;
+    stream.once('response', (received) => (headers = received));
+    collect(stream, (body) => {
+      done();
+      if (headers) resolve(responseOf(Number(headers[h2.HTTP2_HEADER_STATUS]), headers, body));
+      else reject(new Error('the stream ended without a response'));
     });
     stream.once('error', (error) => {
       done();
@@ -263,24 +292,46 @@ function requestHttp2(
 }
 
 function requestHttp1(
-  target: URL,
+  target: Target,
   init: Parameters<FetchLike>[1],
   agent: HttpAgent,
 ): Promise<FetchLikeResponse> {
   return new Promise((resolve, reject) => {
+    if (init.signal.aborted) {
+      reject(init.signal.reason);
+      return;
+    }
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
     const request = send(
-      target,
-      { method: init.method, headers: init.headers, agent, signal: init.signal },
+      {
+        protocol: target.protocol,
+        hostname: target.hostname,
+        port: target.port,
+        path: target.path,
+        method: init.method,
+        headers: init.headers,
+        agent,
+      },
       (response) => {
-        collect(
-          response,
-          (body) => resolve(responseOf(response.statusCode ?? 0, response.headers, body)),
-          reject,
-        );
+        response.on('error', (error) => {
+          done();
+          reject(error);
+        });
+        collect(response, (body) => {
+          done();
+          resolve(responseOf(response.statusCode ?? 0, response.headers, body));
+        });
       },
     );
-    request.on('error', reject);
+    // Not `signal:` in the options: Node would add a listener per request to a shared signal.
+    const done = onAbort(init.signal, () => {
+      request.destroy();
+      reject(init.signal.reason);
+    });
+    request.on('error', (error) => {
+      done();
+      reject(error);
+    });
     request.end(init.body === undefined ? undefined : Buffer.from(init.body));
   });
 }

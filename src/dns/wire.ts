@@ -17,7 +17,7 @@ export const PADDING_BLOCK = 128;
  * may send Extended DNS Errors (RFC 8914), padded to a multiple of 128 bytes (RFC 7830, RFC 8467)
  * so the length of an encrypted query says nothing about the name asked.
  */
-export function encodeQuery(name: string, type: RecordType): Uint8Array<ArrayBuffer> {
+export function encodeQuery(name: string, type: RecordType): Uint8Array {
   // Header 12 + question (name in wire form + type and class 4) + OPT RR 11 + padding option header 4.
   const wireName = name.replace(/\.$/, '').length + 2;
   const unpadded = 12 + wireName + 4 + 11 + 4;
@@ -39,7 +39,14 @@ export function encodeQuery(name: string, type: RecordType): Uint8Array<ArrayBuf
       } as unknown as Answer, // dns-packet's OPT record type is not in its Answer union's typings
     ],
   });
-  return new Uint8Array(wire); // a copy on its own ArrayBuffer, as fetch bodies need
+  // A view on dns-packet's buffer, not a copy: a GET only turns it into base64url; a POST copies it
+  // into a body of its own (see {@link ownBytes}).
+  return new Uint8Array(wire.buffer, wire.byteOffset, wire.byteLength);
+}
+
+/** The bytes on an ArrayBuffer of their own, as a fetch body must be (a view may share a pooled buffer). */
+export function ownBytes(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(bytes);
 }
 
 /** RFC 8914 info codes, in the words the registry gives them. */
@@ -89,8 +96,14 @@ export function extendedErrors(packet: Packet): string[] {
   return found;
 }
 
-/** Base64url without padding (RFC 8484 §4.1), with `btoa` so it runs in browsers and Node alike. */
+/** Node's Buffer encodes base64url natively; the browser's `buffer` package does not (it gets `btoa`). */
+const NATIVE_BASE64URL = typeof Buffer === 'function' && Buffer.isEncoding('base64url');
+
+/** Base64url without padding (RFC 8484 §4.1): Node's own encoder where there is one, else `btoa`. */
 export function base64Url(bytes: Uint8Array): string {
+  if (NATIVE_BASE64URL) {
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
+  }
   let binary = '';
   for (const byte of bytes) binary += String.fromCharCode(byte);
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');

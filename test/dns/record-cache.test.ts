@@ -46,3 +46,26 @@ describe('RecordCache', () => {
     expect(store.get('wcf:rr:SRV:a')).toBeUndefined();
   });
 });
+
+describe('RecordCache in memory', () => {
+  const none = { status: 'none' as const, targets: [] };
+
+  it('keeps at most maxEntries answers, dropping the least recently used', () => {
+    const cache = new RecordCache({ maxEntries: 2 });
+    cache.set('a', 'SRV', none, 60);
+    cache.set('b', 'SRV', none, 60);
+    expect(cache.get('a', 'SRV')).toEqual(none); // a is now the most recently used
+    cache.set('c', 'SRV', none, 60);
+    expect(cache.size).toBe(2);
+    expect(cache.get('b', 'SRV')).toBeUndefined();
+    expect(cache.get('a', 'SRV')).toEqual(none);
+    expect(cache.get('c', 'SRV')).toEqual(none);
+  });
+
+  it('keeps nothing with maxEntries 0, and refuses a negative size', () => {
+    const cache = new RecordCache({ maxEntries: 0 });
+    cache.set('a', 'SRV', none, 60);
+    expect(cache.get('a', 'SRV')).toBeUndefined();
+    expect(() => new RecordCache({ maxEntries: -1 })).toThrow(RangeError);
+  });
+});
