@@ -1,15 +1,18 @@
+// string-width 4 is the CommonJS line of string-width (5 and later are ESM only, and this CLI is
+// CommonJS): it counts East Asian wide characters as two columns and combining marks as none.
+import stringWidth from 'string-width';
 import { percent, type Summary } from '../core/summary';
 import { failedLookups, hostingWord, triStateWord, type DomainVerdict, type TriState } from '../core/verdict';
 
-/** Pads columns to their widest cell; the last column is left ragged. */
+/** Pads columns to their widest cell, measured in terminal columns; the last column is left ragged. */
 export function layoutTable(rows: readonly (readonly string[])[]): string {
   const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, [...cell].length)));
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, stringWidth(cell))));
   return rows
     .map((row) =>
       row
         .map((cell, i) =>
-          i === row.length - 1 ? cell : cell + ' '.repeat((widths[i] ?? 0) - [...cell].length),
+          i === row.length - 1 ? cell : cell + ' '.repeat((widths[i] ?? 0) - stringWidth(cell)),
         )
         .join('  ')
         .trimEnd(),

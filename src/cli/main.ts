@@ -18,6 +18,7 @@ import { ProgressBar } from './progress';
 import { AddressPolicy } from '../live/address-policy';
 import { LiveChecker } from '../live/live-checker';
 import { pendingFile, pendingFilePath } from './pending-file';
+import { failureHints } from './failure-hints';
 import { reportedDomains } from '../core/report';
 import { ShareQueue, type ShareFetch } from '../share/share-queue';
 
@@ -202,8 +203,10 @@ async function share(
   }
 }
 
-/** Says on stderr how many lookups failed and why, since those domains show as "unknown", not "no". */
-/** Reports failed lookups on stderr; resolves with whether every single lookup failed. */
+/**
+ * Says on stderr how many lookups failed, why, and what to do, since those domains show as
+ * "unknown", not "no"; returns whether every single lookup failed.
+ */
 function reportFailures(verdicts: readonly DomainVerdict[], io: CliIo): boolean {
   let asked = 0;
   const failures: string[] = [];
@@ -214,12 +217,16 @@ function reportFailures(verdicts: readonly DomainVerdict[], io: CliIo): boolean 
     }
   }
   if (failures.length === 0) return false;
-  const reasons = [...new Set(failures)]
+  const distinct = [...new Set(failures)];
+  const reasons = distinct
     .slice(0, 3)
     .map((reason) => `  - ${reason}\n`)
     .join('');
+  const hints = failureHints(distinct)
+    .map((hint) => `  → ${hint}\n`)
+    .join('');
   io.stderr.write(
-    `who-can-federate: ${failures.length} of ${asked} lookups failed; their domains show as "unknown" (not "no"):\n${reasons}`,
+    `who-can-federate: ${failures.length} of ${asked} lookups failed; their domains show as "unknown" (not "no"):\n${reasons}${hints}`,
   );
   return failures.length === asked;
 }
