@@ -235,28 +235,45 @@ function collect(
   stream.on('end', () => onEnd(more ? Buffer.concat(more) : (first ?? Buffer.alloc(0))));
 }
 
-function responseOf(
-  status: number,
-  headers: IncomingHttpHeaders | Http2Headers,
-  body: Buffer,
-): FetchLikeResponse {
-  return {
-    status,
-    headers: {
-      get: (name: string) => {
-        const value = headers[name.toLowerCase()];
-        return value === undefined ? null : Array.isArray(value) ? value.join(', ') : String(value);
-      },
-    },
-    bytes: () => Promise.resolve(body),
-    arrayBuffer: () =>
-      Promise.resolve(
-        (body.byteOffset === 0 && body.byteLength === body.buffer.byteLength
-          ? body.buffer
-          : body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength)) as ArrayBuffer,
-      ),
-  };
+/** A response as the DoH client reads it: methods on the prototype, no closures per response. */
+class NodeResponse implements FetchLikeResponse {
+  readonly headers: FetchLikeResponse['headers'];
+
+  constructor(
+    readonly status: number,
+    headers: IncomingHttpHeaders | Http2Headers,
+    private readonly body: Buffer,
+  ) {
+    this.headers = new HeaderView(headers);
+  }
+
+  bytes(): Promise<Uint8Array> {
+    return Promise.resolve(this.body);
+  }
+
+  arrayBuffer(): Promise<ArrayBuffer> {
+    const { body } = this;
+    return Promise.resolve(
+      (body.byteOffset === 0 && body.byteLength === body.buffer.byteLength
+        ? body.buffer
+        : body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength)) as ArrayBuffer,
+    );
+  }
 }
+
+/** Node's header object behind the Fetch API's `headers.get()`. */
+class HeaderView {
+  constructor(private readonly headers: IncomingHttpHeaders | Http2Headers) {}
+
+  get(name: string): string | null {
+    const value = this.headers[name.toLowerCase()];
+    return value === undefined ? null : Array.isArray(value) ? value.join(', ') : String(value);
+  }
+}
+
+/** Stream options, made once: a GET ends its side with its headers; a POST sends a body first. */
+const END_STREAM = { endStream: true };
+const OPEN_STREAM = { endStream: false };
 
 function requestHttp2(
   session: ClientHttp2Session,
@@ -268,19 +285,18 @@ function requestHttp2(
       reject(init.signal.reason);
       return;
     }
-    const stream = session.request(
-      { [h2.HTTP2_HEADER_METHOD]: init.method, [h2.HTTP2_HEADER_PATH]: target.path, ...init.headers },
-      { endStream: init.body === undefined },
-    );
+    const headers: Record<string, string> = { ':method': init.method, ':path': target.path };
+    for (const name in init.headers) headers[name] = init.headers[name] as string;
+    const stream = session.request(headers, init.body === undefined ? END_STREAM : OPEN_STREAM);
     const done = onAbort(init.signal, () => {
       stream.close(h2.NGHTTP2_CANCEL);
       reject(init.signal.reason);
     });
-    let headers: Http2Headers | undefined;
-    stream.once('response', (received) => (headers = received));
+    let response: Http2Headers | undefined;
+    stream.on('response', (received) => (response = received));
     collect(stream, (body) => {
       done();
-      if (headers) resolve(responseOf(Number(headers[h2.HTTP2_HEADER_STATUS]), headers, body));
+      if (response) resolve(new NodeResponse(Number(response[h2.HTTP2_HEADER_STATUS]), response, body));
       else reject(new Error('the stream ended without a response'));
     });
     stream.once('error', (error) => {
@@ -319,7 +335,7 @@ function requestHttp1(
         });
         collect(response, (body) => {
           done();
-          resolve(responseOf(response.statusCode ?? 0, response.headers, body));
+          resolve(new NodeResponse(response.statusCode ?? 0, response.headers, body));
         });
       },
     );
