@@ -1,3 +1,4 @@
+import { answerWord } from '../core/answer';
 import { csvDocument, type CsvCell } from '../core/csv';
 import type { Probe } from '../core/probes';
 import { hostingWord, triStateWord, type DomainVerdict } from '../core/verdict';
@@ -20,6 +21,8 @@ export function formatCsv(verdicts: readonly DomainVerdict[], probes: readonly P
     ...(live ? ['Lync edge answering', 'XMPP edge answering', 'Verified'] : []),
     ...probes.flatMap((p) => [`${p.id} status`, `${p.id} targets`]),
     'Notes',
+    // Appended, so scripts reading the columns above by position keep working.
+    'Answer',
   ];
   const rows = verdicts.map((v): CsvCell[] => [
     v.domain,
@@ -49,6 +52,7 @@ export function formatCsv(verdicts: readonly DomainVerdict[], probes: readonly P
       ];
     }),
     v.notes.join('; '),
+    answerWord(v.answer),
   ]);
   return csvDocument(header, rows);
 }

@@ -1,6 +1,7 @@
 // string-width 4 is the CommonJS line of string-width (5 and later are ESM only, and this CLI is
 // CommonJS): it counts East Asian wide characters as two columns and combining marks as none.
 import stringWidth from 'string-width';
+import { answerWord } from '../core/answer';
 import { percent, type Summary } from '../core/summary';
 import { failedLookups, hostingWord, triStateWord, type DomainVerdict, type TriState } from '../core/verdict';
 
@@ -27,7 +28,7 @@ export function formatTable(verdicts: readonly DomainVerdict[]): string {
   const live = verdicts.some((v) => v.verified !== undefined);
   const header = [
     'Domain',
-    'Can federate',
+    'Answer',
     'Lync/Teams',
     'Hosting',
     'XMPP',
@@ -45,12 +46,12 @@ export function formatTable(verdicts: readonly DomainVerdict[]): string {
     ];
     return [
       v.displayDomain === v.domain ? v.domain : `${v.displayDomain} (${v.domain})`,
-      word(v.canFederate),
+      answerWord(v.answer),
       word(v.lync.federation),
       hostingWord(v.lync.hosting),
       word(v.xmpp.federation),
       word(v.xmpp.clientAccess),
-      v.microsoft365.teamsLikely ? 'Teams (likely)' : word(v.microsoft365.tenant),
+      word(v.microsoft365.tenant),
       ...(live ? [word(v.verified ?? null)] : []),
       notes.join('; '),
     ];

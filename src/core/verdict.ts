@@ -1,14 +1,14 @@
 import type { NormalisedDomain } from './address';
+import { answerOf, type Answer } from './answer';
 import { isConsumerDomain, knownFalsePositive } from './consumer';
 import { liveState } from './live';
 import { isMicrosoft365MailExchanger, isMicrosoftSipTarget } from './hosting';
 import { PROBES, type Capability, type ProbeId } from './probes';
 import type { RecordResult } from './records';
 
-/** `true` yes, `false` no, `null` unknown (a lookup failed or was not asked): never collapse null into no. */
-export type TriState = boolean | null;
+import type { LyncHosting, TriState } from './words';
 
-export type LyncHosting = 'microsoft-365' | 'on-premises' | null;
+export type { LyncHosting, TriState } from './words';
 
 /** Everything known about one domain's federation, derived from its records alone. */
 export interface DomainVerdict extends NormalisedDomain {
@@ -24,6 +24,8 @@ export interface DomainVerdict extends NormalisedDomain {
   /** A consumer mail provider: federation depends on each person's account, not on the domain. */
   consumer: boolean;
   canFederate: TriState;
+  /** The one answer a person reads (see `answerOf`): yes, likely (via Teams), depends, no, unknown. */
+  answer: Answer;
   /**
    * Only after a live check: a federation record is present *and* an edge behind it answers (true);
    * no federation, or every edge behind the records found is gone (false); otherwise unknown.
@@ -111,8 +113,10 @@ export function buildVerdict(
     microsoft365: { tenant, teamsLikely: tenant === true },
     consumer: isConsumerDomain(domain.domain),
     canFederate: anyOf(federation, xmppFederation),
+    answer: 'unknown',
     notes,
   };
+  verdict.answer = answerOf(verdict);
   const liveChecked = Object.values(records).some((r) => r.targets.some((t) => t.live !== undefined));
   if (liveChecked) {
     verdict.lync.live = liveState([records['_sipfederationtls._tcp']]);
@@ -140,19 +144,6 @@ function verifiedOf(verdict: DomainVerdict): TriState {
   return null;
 }
 
-/** Hosting in the words the CLI, the CSV export and the pane use; empty without a federation record. */
-export function hostingWord(hosting: LyncHosting): '' | 'Microsoft 365' | 'on-premises' {
-  if (hosting === null) return '';
-  return hosting === 'microsoft-365' ? 'Microsoft 365' : 'on-premises';
-}
-
-/** How many of a verdict's lookups failed (status `error`): why it may be "unknown". */
-export function failedLookups(verdict: Pick<DomainVerdict, 'records'>): number {
-  return Object.values(verdict.records).filter((record) => record.status === 'error').length;
-}
-
-/** The verdict's answer in the words the CLI table, the CSV and the pane use. */
-export function triStateWord(value: TriState): 'yes' | 'no' | 'unknown' {
-  if (value === null) return 'unknown';
-  return value ? 'yes' : 'no';
-}
+// The words live apart from the verdict logic (and its consumer-domain list), so that screens that
+// only show verdicts do not load what builds them.
+export { failedLookups, hostingWord, triStateWord } from './words';

@@ -1,0 +1,78 @@
+import type { DomainVerdict } from './verdict';
+
+/**
+ * The one answer a person reads for a domain, the same in the pane, the CLI table and both CSVs:
+ * - `yes`: a federation record (Lync/Skype for Business/Teams SIP, or XMPP) is published;
+ * - `likely`: a Microsoft 365 tenant with no SIP federation record, which Teams external access
+ *   reaches by default (the usual way to reach another organisation today);
+ * - `depends`: a consumer mail provider: it depends on the person's own account;
+ * - `no`: every record asked says no;
+ * - `unknown`: a lookup failed, so the records cannot say (never reported as "no").
+ */
+export type Answer = 'yes' | 'likely' | 'depends' | 'no' | 'unknown';
+
+/** Every answer, in the order lists, legends and filters show them. */
+export const ANSWERS: readonly Answer[] = ['yes', 'likely', 'depends', 'no', 'unknown'];
+
+/** A verdict's answer. A Microsoft 365 tenant is "likely" even when another lookup failed: its MX said so. */
+export function answerOf(verdict: Pick<DomainVerdict, 'canFederate' | 'consumer' | 'microsoft365'>): Answer {
+  if (verdict.canFederate === true) return 'yes';
+  if (verdict.consumer) return 'depends';
+  if (verdict.microsoft365.teamsLikely) return 'likely';
+  if (verdict.canFederate === false) return 'no';
+  return 'unknown';
+}
+
+/** The answer in words, capitalised for labels ("Likely via Teams"). */
+export const ANSWER_LABELS: Record<Answer, string> = {
+  yes: 'Yes',
+  likely: 'Likely via Teams',
+  depends: 'Depends on the account',
+  no: 'No',
+  unknown: 'Unknown',
+};
+
+/** The answer in lower-case words, for tables and CSV cells ("likely via Teams"). */
+export function answerWord(answer: Answer): string {
+  return answer === 'likely' ? 'likely via Teams' : answer === 'depends' ? 'depends on the account' : answer;
+}
+
+/** Whether an answer means the person can (very likely) be reached: counted in "can federate" headlines. */
+export function reachable(answer: Answer): boolean {
+  return answer === 'yes' || answer === 'likely';
+}
+
+/**
+ * One plain sentence about a domain, for a person rather than a DNS engineer:
+ * "contoso.com uses Microsoft 365 — you can very likely chat and call them from Teams."
+ */
+export function answerSentence(verdict: DomainVerdict): string {
+  const domain = verdict.displayDomain;
+  const lync = verdict.lync.federation === true;
+  const xmpp = verdict.xmpp.federation === true;
+  switch (answerOf(verdict)) {
+    case 'yes': {
+      const how =
+        lync && xmpp
+          ? 'Teams, Skype for Business or Lync, and over XMPP'
+          : lync
+            ? 'Teams, Skype for Business or Lync'
+            : 'XMPP (Jabber)';
+      const where =
+        lync && verdict.lync.hosting === 'microsoft-365'
+          ? ' It uses Microsoft 365.'
+          : lync && verdict.lync.hosting === 'on-premises'
+            ? ' It runs its own Skype for Business or Lync server.'
+            : '';
+      return `${domain} accepts federated chat and calls: you can reach them from ${how}.${where}`;
+    }
+    case 'likely':
+      return `${domain} uses Microsoft 365 — you can very likely chat and call them from Teams, unless their admins turned external access off.`;
+    case 'depends':
+      return `${domain} is a public mail service: whether you can reach someone there depends on their own account, not on the domain.`;
+    case 'no':
+      return `${domain} publishes no federation records: you probably cannot reach them from Teams, Skype for Business or XMPP.`;
+    case 'unknown':
+      return `Couldn't check ${domain}: the DNS service did not answer every question. Try again later.`;
+  }
+}
