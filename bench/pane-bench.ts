@@ -132,7 +132,7 @@ async function main(): Promise<void> {
 
   const started = Date.now();
   await page.getByRole('button', { name: 'Check my contacts' }).click();
-  await page.getByText(/^Checking /).waitFor({ timeout: 120_000 });
+  await page.getByText(/^Checked [\d,]+ of /).waitFor({ timeout: 120_000 });
   const contactsLoadedMs = Date.now() - started;
   await waitUntilChecked(page, 300_000);
   const allResultsMs = Date.now() - started;

@@ -16,7 +16,7 @@ const ADVICE: Record<SignInProblem, string> = {
     'The sign-in window was blocked. Allow pop-ups for this add-in, then select "Sign in" again.',
   network: 'Could not reach Microsoft sign-in. Check your connection, then select "Sign in" again.',
   'not-configured':
-    'This copy of the add-in was built without an app registration (WCF_CLIENT_ID), so it cannot sign in. You can still check the people on this message or an imported contacts file.',
+    'This copy of the add-in is not set up to sign in to Microsoft 365, so it cannot read your contacts. You can still check the people on this message or an imported contacts file.',
   unsupported:
     'Sign-in is not available here. Open the add-in in Outlook on the web, new Outlook or classic Outlook, or import a contacts file.',
   failed: 'Sign-in failed. Select "Sign in" to try again.',

@@ -103,7 +103,7 @@ export function parseAddress(input: string): ParsedAddress {
   const address = raw.replace(/^(mailto|smtp|sip):/i, '');
   if (address === '') return reject('empty address');
   if (/^\/o=/i.test(address) || /^ex:/i.test(address)) {
-    return reject('Exchange X.500 (legacyExchangeDN) address: it has no internet domain');
+    return reject('an internal Exchange address, not an email address');
   }
   const at = address.lastIndexOf('@');
   if (at < 0) return reject('no "@" in the address');

@@ -1,88 +1,103 @@
 import {
-  Body1,
   Button,
-  Caption1,
-  Link,
   MessageBar,
   MessageBarActions,
   MessageBarBody,
   MessageBarTitle,
-  ProgressBar,
-  Subtitle2,
-  Title3,
+  Toast,
+  ToastTitle,
+  Toaster,
   makeStyles,
   tokens,
+  useId,
+  useToastController,
 } from '@fluentui/react-components';
-import {
-  useCallback,
-  useEffect,
-  useMemo,
-  useRef,
-  useState,
-  type ChangeEvent,
-  type ReactElement,
-} from 'react';
-import { SignInError } from '../auth/sign-in-error';
-import { toRows, type PersonRow } from '../contacts/contact';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type ReactElement } from 'react';
+import type { PersonRow } from '../contacts/contact';
 import { uniqueDomains, type NormalisedDomain } from '../core/address';
-import { ContactsLoad, ContactsLoadError, type ContactsProgress } from '../graph/contacts';
-import { peopleOnMessage } from '../sources/message-people';
-import { DomainDetails } from './components/DomainDetails';
-import { PeopleList } from './components/PeopleList';
-import { DirectorySetting } from './components/DirectorySetting';
-import { SharingSetting } from './components/SharingSetting';
-import { Summary } from './components/Summary';
+import { CheckStatus } from './components/CheckStatus';
+import { PeopleList, type PeopleListHandle } from './components/PeopleList';
+import { SourceActions } from './components/SourceActions';
+import { SummaryCard } from './components/SummaryCard';
 import { Toolbar } from './components/Toolbar';
 import { download, exportCsv, exportFileName } from './export';
-import { countByFilter, filterRows, type Filter } from './filters';
+import { countByFilter, filterRows, FILTER_NOUNS, type Filter, type SortKey } from './filters';
 import { count } from './present';
 import type { PaneServices } from './services';
-import { useFederationCheck } from './useFederationCheck';
 import { useDirectory } from './useDirectory';
+import { useFederationCheck } from './useFederationCheck';
+import { usePeopleSource } from './usePeopleSource';
 import { useSharing } from './useSharing';
 
 const useStyles = makeStyles({
+  // The pane is exactly the viewport: the list is its one scroll container, the rest stays put.
   root: {
+    height: '100vh',
+    position: 'relative',
+    boxSizing: 'border-box',
     display: 'flex',
     flexDirection: 'column',
-    gap: tokens.spacingVerticalM,
-    padding: tokens.spacingHorizontalM,
+    gap: tokens.spacingVerticalS,
+    padding: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalS} 0`,
+    overflow: 'hidden',
+    // Everything above the list keeps its height; only the list gives way.
+    '& > *': { flexShrink: 0 },
   },
-  header: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
-  actions: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
-  progress: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
-  footer: { color: tokens.colorNeutralForeground3 },
-  hidden: { display: 'none' },
-  community: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
+  list: {
+    flexGrow: 1,
+    flexShrink: 1,
+    minHeight: 0,
+    display: 'flex',
+    flexDirection: 'column',
+    marginLeft: `calc(-1 * ${tokens.spacingHorizontalS})`,
+    marginRight: `calc(-1 * ${tokens.spacingHorizontalS})`,
+    borderTop: `1px solid ${tokens.colorNeutralStroke2}`,
+  },
+  announcer: {
+    position: 'absolute',
+    width: '1px',
+    height: '1px',
+    margin: '-1px',
+    overflow: 'hidden',
+    clipPath: 'inset(50%)',
+    whiteSpace: 'nowrap',
+  },
+  empty: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
 });
 
-interface Problem {
-  title: string;
-  message: string;
-  actions: { label: string; run: () => void }[];
-}
+// Loaded when first opened: the first screen needs neither (they cost ~40 kB of gzipped JS).
+const DomainDetails = lazy(() =>
+  import(/* webpackChunkName: "details" */ './components/DomainDetails.js').then((m) => ({
+    default: m.DomainDetails,
+  })),
+);
+const Settings = lazy(() =>
+  import(/* webpackChunkName: "settings" */ './components/Settings.js').then((m) => ({
+    default: m.Settings,
+  })),
+);
 
 function domainsOf(rows: readonly PersonRow[]): NormalisedDomain[] {
   return uniqueDomains(rows.flatMap((row) => (row.parsed.ok ? [row.parsed] : [])));
 }
 
-/** The task pane: choose a source, watch it load and check, read and export the answer for every person. */
+/** The task pane: composes the hooks (people, check, sharing, directory) and lays out the answer. */
 export function App({ services }: { services: PaneServices }): ReactElement {
   const styles = useStyles();
   const federation = useFederationCheck(services);
   const sharing = useSharing(services);
   const directory = useDirectory(services);
-  const [loading, setLoading] = useState<ContactsProgress | undefined>();
-  const [rows, setRows] = useState<PersonRow[]>([]);
-  const [source, setSource] = useState('');
-  const [problem, setProblem] = useState<Problem | undefined>();
   const [filter, setFilter] = useState<Filter>('all');
+  const [sort, setSort] = useState<SortKey>('list');
   const [query, setQuery] = useState('');
-  const [everyone, setEveryone] = useState(false);
-  const [details, setDetails] = useState<PersonRow | undefined>();
-  const loadAbort = useRef<AbortController | undefined>(undefined);
-  const contactsLoad = useRef<ContactsLoad | undefined>(undefined);
-  const fileInput = useRef<HTMLInputElement>(null);
+  const [details, setDetails] = useState<{ row: PersonRow; index: number } | undefined>();
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  /** Once opened, the drawer stays mounted, so it can animate closed and open again at once. */
+  const [settingsOpened, setSettingsOpened] = useState(false);
+  const [announcement, setAnnouncement] = useState('');
+  const list = useRef<PeopleListHandle>(null);
+  const toasterId = useId('toaster');
+  const { dispatchToast } = useToastController(toasterId);
 
   // Fetch the sign-in and lookup code once the pane is interactive, so a click finds it ready (a
   // sign-in pop-up must open within the click's user activation).
@@ -94,179 +109,117 @@ export function App({ services }: { services: PaneServices }): ReactElement {
     return () => clearTimeout(warm);
   }, [services]);
 
-  /** Checks domains, then hands the verdicts to sharing (which keeps them only while it is on). */
+  /** Checks domains, says when it starts and ends, then hands the verdicts to sharing. */
   const checkAndOffer = useCallback(
-    async (domains: readonly NormalisedDomain[], options?: { merge?: boolean; refresh?: boolean }) => {
+    async (
+      domains: readonly NormalisedDomain[],
+      people: readonly PersonRow[],
+      options?: { merge?: boolean; refresh?: boolean },
+    ) => {
+      setAnnouncement(`Checking ${count(domains.length)} domains…`);
       const done = await federation.run(domains, options);
-      if (done) sharing.offer(done.values());
+      if (!done) {
+        setAnnouncement('Stopped.');
+        return;
+      }
+      const counts = countByFilter(people, done);
+      setAnnouncement(`Done — ${count(counts.yes + counts.likely)} of ${count(counts.all)} can federate.`);
+      sharing.offer(done.values());
     },
     [federation, sharing],
   );
 
   const check = useCallback(
-    async (people: PersonRow[], label: string) => {
-      setRows(people);
-      setSource(label);
+    async (people: PersonRow[]) => {
       setFilter('all');
       const domains = domainsOf(people);
-      await checkAndOffer(domains);
+      await checkAndOffer(domains, people);
       // After the DNS answers, never before: the directory can neither change nor delay them.
       directory.lookUp(domains.map((d) => d.domain));
     },
     [checkAndOffer, directory],
   );
-
-  const checkContacts = useCallback(async () => {
-    setProblem(undefined);
-    const controller = new AbortController();
-    loadAbort.current = controller;
-    try {
-      // Asked first, inside the click, so that an interactive sign-in may open its window.
-      const tokens = await services.tokens();
-      await tokens.getAccessToken();
-      if (!contactsLoad.current || contactsLoad.current.complete) {
-        contactsLoad.current = new ContactsLoad(await services.graph(), setLoading);
-      }
-      const load = contactsLoad.current;
-      setLoading(load.progress);
-      const contacts = await load.run(controller.signal);
-      setLoading(undefined);
-      await check(toRows(contacts), 'your contacts');
-    } catch (error) {
-      setLoading(undefined);
-      const load = contactsLoad.current;
-      if (error instanceof SignInError) {
-        setProblem({
-          title: 'Not signed in',
-          message: error.message,
-          actions: [{ label: 'Sign in', run: () => void checkContacts() }],
-        });
-      } else if (error instanceof ContactsLoadError && load) {
-        const loaded = toRows(load.contacts);
-        setRows(loaded);
-        setSource('your contacts (part)');
-        setProblem({
-          title: `Loaded ${count(load.contacts.length)} contacts, then stopped`,
-          message: error.message,
-          actions: [
-            { label: 'Retry the rest', run: () => void checkContacts() },
-            ...(loaded.length > 0
-              ? [{ label: 'Check what loaded', run: () => void check(loaded, 'your contacts (part)') }]
-              : []),
-          ],
-        });
-      } else if (!controller.signal.aborted) {
-        setProblem({
-          title: 'Something went wrong',
-          message: error instanceof Error ? error.message : String(error),
-          actions: [],
-        });
-      }
-    } finally {
-      if (loadAbort.current === controller) loadAbort.current = undefined;
-    }
-  }, [services, check]);
-
-  const checkMessage = useCallback(async () => {
-    setProblem(undefined);
-    try {
-      const people = await peopleOnMessage(services.messageItem);
-      await check(toRows(people), 'this message');
-    } catch (error) {
-      setProblem({
-        title: 'Could not read this message',
-        message: `${error instanceof Error ? error.message : String(error)}. Open a message and try again.`,
-        actions: [{ label: 'Try again', run: () => void checkMessage() }],
-      });
-    }
-  }, [services, check]);
-
-  const importFile = useCallback(
-    async (event: ChangeEvent<HTMLInputElement>) => {
-      const file = event.target.files?.[0];
-      event.target.value = '';
-      if (!file) return;
-      setProblem(undefined);
-      try {
-        const parsed = await services.readContactsFile(file.name, await file.text());
-        await check(toRows(parsed.contacts), file.name);
-      } catch (error) {
-        setProblem({
-          title: 'Could not import the file',
-          message: error instanceof Error ? error.message : String(error),
-          actions: [],
-        });
-      }
-    },
-    [services, check],
-  );
+  const people = usePeopleSource(services, check);
+  const { rows } = people;
 
   const { verdicts } = federation;
   const counts = useMemo(() => countByFilter(rows, verdicts), [rows, verdicts]);
-  const shown = useMemo(() => filterRows(rows, verdicts, filter, query), [rows, verdicts, filter, query]);
+  const shown = useMemo(
+    () => filterRows(rows, verdicts, filter, query, sort),
+    [rows, verdicts, filter, query, sort],
+  );
   const checking = federation.progress !== undefined;
-  const busy = loading !== undefined || checking;
+  const busy = people.loading !== undefined || checking;
+  const checkable = rows.filter((row) => row.parsed.ok).length;
+  const answered = counts.yes + counts.likely + counts.depends + counts.no + counts.unknown;
 
   const retryUnknown = (): void => {
-    const unknown = domainsOf(rows).filter((d) => verdicts.get(d.domain)?.canFederate === null);
-    void checkAndOffer(unknown, { merge: true });
+    const unknown = domainsOf(rows).filter((d) => verdicts.get(d.domain)?.answer === 'unknown');
+    void checkAndOffer(unknown, rows, { merge: true });
   };
-  const exportNow = (): void => download(exportFileName(everyone), exportCsv(rows, verdicts, { everyone }));
+  const refresh = (): void => void checkAndOffer(domainsOf(rows), rows, { refresh: true });
+  const exportNow = (): void => {
+    const fileName = exportFileName(filter);
+    download(fileName, exportCsv(shown, verdicts));
+    dispatchToast(
+      <Toast>
+        <ToastTitle>
+          Saved {count(shown.length)} {FILTER_NOUNS[filter]} to {fileName}
+        </ToastTitle>
+      </Toast>,
+      { intent: 'success', timeout: 8000 },
+    );
+  };
   const cancel = (): void => {
-    loadAbort.current?.abort(new DOMException('Stopped by the user', 'AbortError'));
+    people.cancel();
     federation.cancel();
   };
+  const closeDetails = (): void => {
+    const index = details?.index;
+    setDetails(undefined);
+    // Back to the row the dialog was opened from, once the dialog has let go of the focus.
+    if (index !== undefined) requestAnimationFrame(() => list.current?.focusRow(index));
+  };
+  const otherSources = [
+    ...(services.messageItem
+      ? [{ label: 'Check people on this message', run: () => void people.checkMessage() }]
+      : []),
+  ];
+  const mostlyUnknown = !checking && answered >= 3 && counts.unknown > answered / 2;
+  const detailsRow = details?.row;
 
   return (
     <main className={styles.root} aria-busy={busy}>
-      <header className={styles.header}>
-        <Title3 as="h1">Who Can Federate</Title3>
-        <Body1 as="p">
-          See which of your contacts you can reach over Lync, Skype for Business, Teams or XMPP federation.
-        </Body1>
-        {!services.inOffice && (
-          <MessageBar intent="info">
-            <MessageBarBody>
-              Not running inside Outlook: sign in with a pop-up to check your contacts, or import a contacts
-              file.
-            </MessageBarBody>
-          </MessageBar>
-        )}
-      </header>
-
-      <section className={styles.actions} aria-label="What to check">
-        <Button appearance="primary" disabled={busy} onClick={() => void checkContacts()}>
-          Check my contacts
-        </Button>
-        {services.messageItem && (
-          <Button disabled={busy} onClick={() => void checkMessage()}>
-            Check people on this message
-          </Button>
-        )}
-        <Button disabled={busy} onClick={() => fileInput.current?.click()}>
-          Import a contacts file…
-        </Button>
-        <input
-          ref={fileInput}
-          className={styles.hidden}
-          type="file"
-          accept=".csv,.vcf,text/csv,text/vcard"
-          aria-label="Contacts file (CSV or vCard)"
-          data-testid="contacts-file"
-          tabIndex={-1}
-          onChange={(event) => void importFile(event)}
-        />
-      </section>
-
-      {problem && (
+      <SourceActions
+        firstRun={people.source === ''}
+        busy={busy}
+        signingIn={people.signingIn}
+        hasMessage={services.messageItem !== undefined}
+        onContacts={() => void people.checkContacts()}
+        onMessage={() => void people.checkMessage()}
+        onFile={(file) => void people.importFile(file)}
+        onSettings={() => {
+          setSettingsOpened(true);
+          setSettingsOpen(true);
+        }}
+      />
+      {!services.inOffice && people.source === '' && (
+        <MessageBar intent="info">
+          <MessageBarBody>
+            Not running inside Outlook: sign in with a pop-up to check your contacts, or import a contacts
+            file.
+          </MessageBarBody>
+        </MessageBar>
+      )}
+      {people.problem && (
         <MessageBar intent="error" layout="multiline">
           <MessageBarBody>
-            <MessageBarTitle>{problem.title}</MessageBarTitle>
-            {problem.message}
+            <MessageBarTitle>{people.problem.title}</MessageBarTitle>
+            {people.problem.message}
           </MessageBarBody>
-          {problem.actions.length > 0 && (
+          {people.problem.actions.length > 0 && (
             <MessageBarActions>
-              {problem.actions.map((action) => (
+              {people.problem.actions.map((action) => (
                 <Button key={action.label} onClick={action.run}>
                   {action.label}
                 </Button>
@@ -275,96 +228,92 @@ export function App({ services }: { services: PaneServices }): ReactElement {
           )}
         </MessageBar>
       )}
-
-      <section className={styles.progress} aria-live="polite" aria-label="Progress">
-        {loading && (
-          <>
-            <Subtitle2 as="h2">
-              Loading contacts… {count(loading.contacts)} from {count(loading.folders)} folder
-              {loading.folders === 1 ? '' : 's'}
-            </Subtitle2>
-            <ProgressBar aria-label="Loading contacts" />
-          </>
-        )}
-        {federation.progress && (
-          <>
-            <Subtitle2 as="h2">
-              Checking {count(federation.progress.done)} of {count(federation.progress.total)} domains
-            </Subtitle2>
-            <ProgressBar
-              aria-label="Checking domains"
-              value={
-                federation.progress.total === 0 ? 1 : federation.progress.done / federation.progress.total
-              }
-            />
-          </>
-        )}
-        {busy && <Button onClick={cancel}>Cancel</Button>}
-        {!busy && federation.stopped && (
-          <Body1>
-            Stopped after {count(federation.stopped.done)} of {count(federation.stopped.total)} domains; the
-            rest show as “not checked”.
-          </Body1>
-        )}
-      </section>
-
+      {mostlyUnknown && (
+        <MessageBar intent="warning" layout="multiline" data-testid="dns-unreachable">
+          <MessageBarBody>
+            <MessageBarTitle>Couldn&apos;t reach the DNS service</MessageBarTitle>A proxy or firewall may
+            block it. The people marked “Unknown” were not checked; nothing was counted as “No”.
+          </MessageBarBody>
+          <MessageBarActions>
+            <Button onClick={retryUnknown}>Retry</Button>
+          </MessageBarActions>
+        </MessageBar>
+      )}
+      <CheckStatus
+        loading={people.loading}
+        progress={federation.progress}
+        stopped={busy ? undefined : federation.stopped}
+        onCancel={cancel}
+      />
+      {people.source !== '' && checkable === 0 && !busy && (
+        <MessageBar intent="info" layout="multiline" data-testid="no-addresses">
+          <MessageBarBody>
+            <MessageBarTitle>No contacts with an email address</MessageBarTitle>
+            Nothing to check in {people.source}. Try another source.
+          </MessageBarBody>
+          <MessageBarActions>
+            {[{ label: 'Check my contacts', run: () => void people.checkContacts() }, ...otherSources].map(
+              (a) => (
+                <Button key={a.label} onClick={a.run}>
+                  {a.label}
+                </Button>
+              ),
+            )}
+          </MessageBarActions>
+        </MessageBar>
+      )}
       {rows.length > 0 && (
         <>
-          <Summary counts={counts} source={source} />
+          <SummaryCard counts={counts} source={people.source} filter={filter} onFilter={setFilter} />
           <Toolbar
-            filter={filter}
-            counts={counts}
-            onFilter={setFilter}
             query={query}
             onQuery={setQuery}
-            everyone={everyone}
-            onEveryone={setEveryone}
+            exportCount={shown.length}
+            exportNoun={FILTER_NOUNS[filter]}
             onExport={exportNow}
+            sort={sort}
+            onSort={setSort}
             busy={busy}
+            unknown={counts.unknown}
             onRetryUnknown={retryUnknown}
-            onRefresh={() => void checkAndOffer(domainsOf(rows), { refresh: true })}
+            onRefresh={refresh}
           />
-          <PeopleList
-            rows={shown}
-            verdicts={verdicts}
-            directory={directory.findings}
-            checking={checking}
-            onOpen={setDetails}
-          />
+          <div className={styles.list}>
+            <PeopleList
+              ref={list}
+              rows={shown}
+              verdicts={verdicts}
+              directory={directory.findings}
+              checking={checking}
+              onOpen={(row, index) => setDetails({ row, index })}
+            />
+          </div>
         </>
       )}
-      <DomainDetails
-        row={details}
-        verdict={details?.parsed.ok ? verdicts.get(details.parsed.domain) : undefined}
-        finding={details?.parsed.ok ? directory.findings.get(details.parsed.domain) : undefined}
-        onClose={() => setDetails(undefined)}
-      />
-
-      {(sharing.available || directory.available) && (
-        <section className={styles.community} aria-labelledby="community-title">
-          <Subtitle2 as="h2" id="community-title">
-            Community directory
-          </Subtitle2>
-          <SharingSetting sharing={sharing} verdicts={() => verdicts.values()} />
-          <DirectorySetting
-            directory={directory}
-            onEnabled={() => directory.lookUp(domainsOf(rows).map((d) => d.domain))}
+      <Suspense fallback={null}>
+        {detailsRow && (
+          <DomainDetails
+            row={detailsRow}
+            verdict={detailsRow.parsed.ok ? verdicts.get(detailsRow.parsed.domain) : undefined}
+            finding={detailsRow.parsed.ok ? directory.findings.get(detailsRow.parsed.domain) : undefined}
+            onClose={closeDetails}
           />
-        </section>
-      )}
-
-      <footer className={styles.footer}>
-        <Caption1>
-          DNS shows whether a domain <em>can</em> federate, not whether its admins allow you.{' '}
-          <Link href="support.html" target="_blank">
-            Help
-          </Link>{' '}
-          ·{' '}
-          <Link href="privacy.html" target="_blank">
-            Privacy
-          </Link>
-        </Caption1>
-      </footer>
+        )}
+        {settingsOpened && (
+          <Settings
+            open={settingsOpen}
+            onClose={() => setSettingsOpen(false)}
+            sharing={sharing}
+            directory={directory}
+            verdicts={() => verdicts.values()}
+            onDirectoryEnabled={() => directory.lookUp(domainsOf(rows).map((d) => d.domain))}
+          />
+        )}
+      </Suspense>
+      <div className={styles.announcer} role="status" aria-live="polite" data-testid="announcer">
+        {announcement}
+      </div>
+      <Toaster toasterId={toasterId} position="bottom" />
     </main>
   );
 }

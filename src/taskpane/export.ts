@@ -1,8 +1,15 @@
 import type { PersonRow } from '../contacts/contact';
+import { answerWord } from '../core/answer';
 import { csvDocument, type CsvCell } from '../core/csv';
-import { hostingWord, triStateWord, type DomainVerdict } from '../core/verdict';
+import type { DomainVerdict } from '../core/verdict';
+import { hostingWord, triStateWord } from '../core/words';
+import type { Filter } from './filters';
+import { rowNote } from './present';
 
-/** The export's header, exactly as spreadsheets and the docs expect it. */
+/**
+ * The export's header, exactly as spreadsheets and the docs expect it: the first nine columns as
+ * they always were (in their order), `Answer` and `Notes` appended.
+ */
 export const EXPORT_HEADER = [
   'Name',
   'Email',
@@ -13,39 +20,45 @@ export const EXPORT_HEADER = [
   'XMPP federation',
   'XMPP client access',
   'Microsoft 365 tenant',
+  'Answer',
+  'Notes',
 ] as const;
 
 /**
- * The CSV of federatable contacts (or of everyone): UTF-8 with BOM for Excel, RFC 4180 quoting,
- * formula injection neutralised (a contact named `=HYPERLINK(…)` stays text).
+ * The CSV of the people in view (the filter and search on screen), with the pane's own words:
+ * UTF-8 with BOM for Excel, RFC 4180 quoting, formula injection neutralised (a contact named
+ * `=HYPERLINK(…)` stays text). A person whose domain was not checked says so, not "unknown".
  */
-export function exportCsv(
-  rows: readonly PersonRow[],
-  verdicts: ReadonlyMap<string, DomainVerdict>,
-  options: { everyone?: boolean } = {},
-): string {
+export function exportCsv(rows: readonly PersonRow[], verdicts: ReadonlyMap<string, DomainVerdict>): string {
   const lines: CsvCell[][] = [];
   for (const row of rows) {
     const verdict = row.parsed.ok ? verdicts.get(row.parsed.domain) : undefined;
-    if (!options.everyone && verdict?.canFederate !== true) continue;
+    const domain = row.parsed.ok ? row.parsed.displayDomain : '';
+    const note = rowNote(row, verdict);
+    if (!verdict) {
+      lines.push([row.name, row.address, domain, 'not checked', '', '', '', '', '', 'not checked', note]);
+      continue;
+    }
     lines.push([
       row.name,
       row.address,
-      row.parsed.ok ? row.parsed.displayDomain : '',
-      triStateWord(verdict?.canFederate ?? null),
-      triStateWord(verdict?.lync.federation ?? null),
-      hostingWord(verdict?.lync.hosting ?? null),
-      triStateWord(verdict?.xmpp.federation ?? null),
-      triStateWord(verdict?.xmpp.clientAccess ?? null),
-      triStateWord(verdict?.microsoft365.tenant ?? null),
+      domain,
+      triStateWord(verdict.canFederate),
+      triStateWord(verdict.lync.federation),
+      hostingWord(verdict.lync.hosting),
+      triStateWord(verdict.xmpp.federation),
+      triStateWord(verdict.xmpp.clientAccess),
+      triStateWord(verdict.microsoft365.tenant),
+      answerWord(verdict.answer),
+      [note === 'See details' ? '' : note, ...verdict.notes].filter(Boolean).join('; '),
     ]);
   }
   return csvDocument(EXPORT_HEADER, lines);
 }
 
-/** `who-can-federate-2026-11-30.csv` (or `…-everyone-…`). */
-export function exportFileName(everyone: boolean, now = new Date()): string {
-  return `who-can-federate-${everyone ? 'everyone-' : ''}${now.toISOString().slice(0, 10)}.csv`;
+/** `who-can-federate-2026-11-30.csv`, or `who-can-federate-xmpp-2026-11-30.csv` for a filtered view. */
+export function exportFileName(filter: Filter, now = new Date()): string {
+  return `who-can-federate-${filter === 'all' ? '' : `${filter}-`}${now.toISOString().slice(0, 10)}.csv`;
 }
 
 /** Saves text as a file through the browser's download (works in Outlook's webviews as in a browser). */

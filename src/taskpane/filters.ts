@@ -1,16 +1,37 @@
 import type { PersonRow } from '../contacts/contact';
+import { ANSWERS, ANSWER_LABELS, type Answer } from '../core/answer';
 import type { DomainVerdict } from '../core/verdict';
 
-/** The list's filters, in the order the pane shows them. */
-export const FILTERS = ['all', 'federate', 'lync', 'xmpp', 'unknown'] as const;
-export type Filter = (typeof FILTERS)[number];
+/** The list's filters: everyone, one answer, or one way of federating (from the summary's detail line). */
+export const FILTERS = ['all', ...ANSWERS, 'lync', 'xmpp'] as const;
+export type Filter = 'all' | Answer | 'lync' | 'xmpp';
 
 export const FILTER_LABELS: Record<Filter, string> = {
-  all: 'All',
-  federate: 'Can federate',
-  lync: 'Lync/Teams',
+  all: 'Everyone',
+  ...ANSWER_LABELS,
+  lync: 'Teams / Skype / Lync',
   xmpp: 'XMPP',
-  unknown: 'Unknown',
+};
+
+/** How a filtered view names its people, for the export button ("Export 25 XMPP contacts"). */
+export const FILTER_NOUNS: Record<Filter, string> = {
+  all: 'contacts',
+  yes: 'federating contacts',
+  likely: '“likely via Teams” contacts',
+  depends: '“depends on the account” contacts',
+  no: '“no” contacts',
+  unknown: '“unknown” contacts',
+  lync: 'Teams / Skype contacts',
+  xmpp: 'XMPP contacts',
+};
+
+export type SortKey = 'list' | 'name' | 'domain' | 'answer';
+
+export const SORT_LABELS: Record<SortKey, string> = {
+  list: 'As loaded',
+  name: 'Name',
+  domain: 'Domain',
+  answer: 'Answer',
 };
 
 function verdictOf(row: PersonRow, verdicts: ReadonlyMap<string, DomainVerdict>): DomainVerdict | undefined {
@@ -22,14 +43,12 @@ export function matchesFilter(verdict: DomainVerdict | undefined, filter: Filter
   switch (filter) {
     case 'all':
       return true;
-    case 'federate':
-      return verdict?.canFederate === true;
     case 'lync':
       return verdict?.lync.federation === true;
     case 'xmpp':
       return verdict?.xmpp.federation === true;
-    case 'unknown':
-      return verdict !== undefined && verdict.canFederate === null;
+    default:
+      return verdict?.answer === filter;
   }
 }
 
@@ -45,24 +64,44 @@ export function matchesQuery(row: PersonRow, query: string): boolean {
   return fields.some((field) => field.toLowerCase().includes(q));
 }
 
+const ANSWER_ORDER: Record<string, number> = { yes: 0, likely: 1, depends: 2, no: 3, unknown: 4 };
+
+/** The rows a view shows: filtered, searched and sorted (a stable sort: ties keep the loaded order). */
 export function filterRows(
   rows: readonly PersonRow[],
   verdicts: ReadonlyMap<string, DomainVerdict>,
   filter: Filter,
   query: string,
+  sort: SortKey = 'list',
 ): PersonRow[] {
-  return rows.filter((row) => matchesFilter(verdictOf(row, verdicts), filter) && matchesQuery(row, query));
+  const shown = rows.filter(
+    (row) => matchesFilter(verdictOf(row, verdicts), filter) && matchesQuery(row, query),
+  );
+  if (sort === 'list') return shown;
+  const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+  const key = (row: PersonRow): string =>
+    sort === 'name' ? row.name || row.address : row.parsed.ok ? row.parsed.displayDomain : '\uffff';
+  return shown.sort((a, b) =>
+    sort === 'answer'
+      ? (ANSWER_ORDER[verdictOf(a, verdicts)?.answer ?? ''] ?? 5) -
+          (ANSWER_ORDER[verdictOf(b, verdicts)?.answer ?? ''] ?? 5) || collator.compare(a.name, b.name)
+      : collator.compare(key(a), key(b)),
+  );
 }
 
-/** How many rows each filter would show (ignoring the search), for the filter labels. */
+/** How many rows each filter would show (ignoring the search), for the summary. */
 export function countByFilter(
   rows: readonly PersonRow[],
   verdicts: ReadonlyMap<string, DomainVerdict>,
 ): Record<Filter, number> {
-  const counts: Record<Filter, number> = { all: 0, federate: 0, lync: 0, xmpp: 0, unknown: 0 };
+  const counts = Object.fromEntries(FILTERS.map((f) => [f, 0])) as Record<Filter, number>;
   for (const row of rows) {
     const verdict = verdictOf(row, verdicts);
-    for (const filter of FILTERS) if (matchesFilter(verdict, filter)) counts[filter] += 1;
+    counts.all += 1;
+    if (!verdict) continue;
+    counts[verdict.answer] += 1;
+    if (verdict.lync.federation === true) counts.lync += 1;
+    if (verdict.xmpp.federation === true) counts.xmpp += 1;
   }
   return counts;
 }

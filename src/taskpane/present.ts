@@ -1,42 +1,95 @@
 import type { PersonRow } from '../contacts/contact';
-import { failedLookups, triStateWord, type DomainVerdict } from '../core/verdict';
+import { ANSWER_LABELS, type Answer } from '../core/answer';
+import type { DomainVerdict } from '../core/verdict';
+import { failedLookups } from '../core/words';
 
-export type Answer = 'yes' | 'no' | 'unknown' | 'checking' | 'not checked';
+/** What a row shows: a domain's answer, or where there is none yet (or never will be). */
+export type RowAnswer = Answer | 'checking' | 'not checked';
+
+export const ROW_ANSWER_LABELS: Record<RowAnswer, string> = {
+  ...ANSWER_LABELS,
+  checking: 'Checking…',
+  'not checked': 'Not checked',
+};
+
+/** What each answer means, for the tooltip on its badge. */
+export const ROW_ANSWER_HINTS: Record<RowAnswer, string> = {
+  yes: 'Their domain accepts federated chat and calls (Teams / Skype for Business / Lync, or XMPP).',
+  likely: 'Their organisation uses Microsoft 365: Teams reaches it unless their admins turned that off.',
+  depends: 'A public mail service: it depends on their own account.',
+  no: 'Their domain publishes no federation records.',
+  unknown: "Couldn't check: the DNS service didn't answer every question.",
+  checking: 'Being checked now.',
+  'not checked': 'Not checked: no email address, or the check was stopped first.',
+};
 
 /**
- * A row's answer: the verdict's word; "checking" while its domain is being asked; "not checked" when
- * it has no usable address or the check was stopped before its domain.
+ * A row's answer: its domain's; "checking" while its domain is being asked; "not checked" when it
+ * has no usable address or the check was stopped before its domain.
  */
-export function answerFor(row: PersonRow, verdict: DomainVerdict | undefined, checking = true): Answer {
+export function answerFor(row: PersonRow, verdict: DomainVerdict | undefined, checking = true): RowAnswer {
   if (!row.parsed.ok) return 'not checked';
   if (!verdict) return checking ? 'checking' : 'not checked';
-  return triStateWord(verdict.canFederate);
+  return verdict.answer;
 }
 
-/** How a domain federates, as short badges; empty when it does not (or is not known to). */
-export function howBadges(verdict: DomainVerdict | undefined): string[] {
+/** How a domain federates, in a few words for the row's second line ("Teams (Microsoft 365) · XMPP"). */
+export function howWords(verdict: DomainVerdict | undefined): string[] {
   if (!verdict) return [];
-  const badges: string[] = [];
+  const words: string[] = [];
   if (verdict.lync.federation === true) {
-    badges.push(
-      verdict.lync.hosting === 'microsoft-365' ? 'Lync/Teams (Microsoft 365)' : 'Lync/Teams (on-premises)',
+    words.push(
+      verdict.lync.hosting === 'microsoft-365' ? 'Teams / Skype (Microsoft 365)' : 'Skype / Lync server',
     );
   }
-  if (verdict.xmpp.federation === true) badges.push('XMPP');
-  if (verdict.lync.federation !== true && verdict.microsoft365.teamsLikely) badges.push('Teams (likely)');
-  if (verdict.consumer) badges.push('Consumer mail');
-  return badges;
+  if (verdict.xmpp.federation === true) words.push('XMPP');
+  return words;
 }
 
-/** Why a row shows no answer, or what caveat goes with its answer. */
+/** Why a row shows no answer, or the caveat that goes with its answer, in words for people. */
 export function rowNote(row: PersonRow, verdict: DomainVerdict | undefined): string {
-  if (!row.parsed.ok) return row.parsed.reason;
+  if (!row.parsed.ok) return capitalise(row.parsed.reason);
   if (!verdict) return '';
-  const failed = failedLookups(verdict);
-  const notes = [...verdict.notes];
-  if (failed > 0) notes.unshift(`${failed} DNS lookup${failed === 1 ? '' : 's'} failed`);
-  if (verdict.consumer) notes.push('consumer provider: depends on the person’s own account');
-  return notes.join('; ');
+  switch (verdict.answer) {
+    case 'unknown': {
+      const failed = failedLookups(verdict);
+      return `Couldn't check ${failed === 1 ? 'one record' : `${failed} records`}`;
+    }
+    case 'depends':
+      return 'Public mail service: depends on their own account';
+    case 'likely':
+      return 'Microsoft 365: Teams reaches it unless blocked';
+    default:
+      return verdict.notes.length > 0 ? 'See details' : '';
+  }
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** What went wrong with a lookup, for a person: the resolver's words stay in "Technical details". */
+export function lookupProblem(technical: string): string {
+  if (/did not answer within|no answer within/.test(technical))
+    return "The DNS service didn't answer in time.";
+  if (/^cannot reach /.test(technical))
+    return "Couldn't reach the DNS service (a proxy or firewall may block it).";
+  if (/HTTP 429/.test(technical)) return 'The DNS service asked us to slow down. Try again in a minute.';
+  if (/SERVFAIL|DNSSEC/.test(technical)) return "The domain's DNS is broken or misconfigured.";
+  return "The DNS service couldn't answer.";
+}
+
+/** "Ada Lovelace" → "AL"; "grace@fabrikam.test" → "G": what an avatar shows. */
+export function initials(name: string, address: string): string {
+  const words = (name || address)
+    .replace(/[@<(].*$/, '')
+    .split(/[\s._-]+/)
+    .filter(Boolean);
+  const letters = words.length > 1 ? [words[0], words[words.length - 1]] : words.slice(0, 1);
+  return letters
+    .map((word) => [...(word ?? '')][0] ?? '')
+    .join('')
+    .toUpperCase();
 }
 
 /** "1,048" in the person's locale. */

@@ -13,8 +13,11 @@ export function flushInterval(domains: number): number {
 }
 
 export interface CheckProgress {
+  /** Domains with an answer from this check (its deciding records in): what the screen shows. */
   done: number;
   total: number;
+  /** Near the end (at most 3 left), the domains still waited for, to name them. */
+  waitingFor: string[];
 }
 
 export interface FederationCheck {
@@ -25,7 +28,8 @@ export interface FederationCheck {
   stopped: CheckProgress | undefined;
   /**
    * Checks domains; `merge` keeps the verdicts of other domains (for "Retry unknown"), `refresh`
-   * ignores cached answers. Resolves with the verdicts when done, or undefined when stopped.
+   * ignores cached answers and keeps the previous answers on screen until new ones replace them
+   * (so a Cancel keeps them). Resolves with the verdicts when done, or undefined when stopped.
    */
   run(
     domains: readonly NormalisedDomain[],
@@ -49,11 +53,21 @@ export function useFederationCheck(services: PaneServices): FederationCheck {
       abort.current?.abort();
       const controller = new AbortController();
       abort.current = controller;
-      const collected = new Map<string, DomainVerdict>(options.merge ? current.current : []);
-      const state: CheckProgress = { done: 0, total: domains.length };
+      const keep = options.merge || options.refresh;
+      const collected = new Map<string, DomainVerdict>(keep ? current.current : []);
+      const asked = new Set(domains.map((d) => d.domain));
+      const answered = new Set<string>();
+      const state: CheckProgress = { done: 0, total: asked.size, waitingFor: [] };
+      const note = (verdict: DomainVerdict): void => {
+        collected.set(verdict.domain, verdict);
+        answered.add(verdict.domain);
+      };
       const flush = (): void => {
         current.current = new Map(collected);
         setVerdicts(current.current);
+        state.done = answered.size;
+        const left = state.total - state.done;
+        state.waitingFor = left > 0 && left <= 3 ? [...asked].filter((domain) => !answered.has(domain)) : [];
         if (abort.current === controller) setProgress({ ...state });
       };
       setStopped(undefined);
@@ -64,15 +78,12 @@ export function useFederationCheck(services: PaneServices): FederationCheck {
         await lookup.checkDomains(domains, {
           signal: controller.signal,
           refresh: options.refresh,
-          onPartial: (verdict) => collected.set(verdict.domain, verdict),
-          onVerdict: (verdict) => collected.set(verdict.domain, verdict),
-          onProgress: (p) => {
-            state.done = p.domainsDone;
-          },
+          onPartial: note,
+          onVerdict: note,
         });
       } catch (error) {
         if (!controller.signal.aborted) throw error;
-        setStopped({ ...state });
+        setStopped({ done: answered.size, total: state.total, waitingFor: [] });
         return undefined;
       } finally {
         clearInterval(timer);

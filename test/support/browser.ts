@@ -57,6 +57,8 @@ export interface PaneBrowser {
    */
   newContext(options?: {
     colorScheme?: 'light' | 'dark';
+    /** The pane's size; Outlook's task pane is 320–450 px wide. */
+    viewport?: { width: number; height: number };
   }): Promise<{ context: BrowserContext; blocked: string[] }>;
   close(): Promise<void>;
 }
@@ -92,6 +94,7 @@ export async function startPaneBrowser(): Promise<PaneBrowser> {
         acceptDownloads: true,
         colorScheme: options.colorScheme ?? 'light',
         reducedMotion: 'reduce',
+        ...(options.viewport ? { viewport: options.viewport } : {}),
       });
       const blocked: string[] = [];
       context.on('requestfailed', (request) => {

@@ -24,6 +24,8 @@ const contacts: Contact[] = [
   { id: '4', name: 'Nobody', addresses: ['n@none.test'], source: 'file', origin: 'f' },
   { id: '5', name: 'Broken', addresses: ['b@broken.test'], source: 'file', origin: 'f' },
   { id: '6', name: 'No Address', addresses: [], source: 'file', origin: 'f' },
+  { id: '7', name: 'Teams Tenant', addresses: ['t@tenant.test'], source: 'file', origin: 'f' },
+  { id: '8', name: 'Anne Gmail', addresses: ['a@gmail.com'], source: 'file', origin: 'f' },
 ];
 const rows = toRows(contacts);
 const verdicts = new Map(
@@ -39,17 +41,30 @@ const verdicts = new Map(
     }),
     verdict('xn--bcher-kva.example', { '_xmpps-server._tcp': found('x.test') }),
     verdict('none.test', {}),
+    verdict('tenant.test', { MX: found('tenant-test.mail.protection.outlook.com') }),
+    verdict('gmail.com', { MX: found('gmail-smtp-in.l.google.com') }),
     verdict('broken.test', { '_sipfederationtls._tcp': error }),
   ].map((v) => [v.domain, v]),
 );
 
 describe('filters', () => {
-  it('count and filter rows by capability, unknown meaning a failed lookup', () => {
-    expect(countByFilter(rows, verdicts)).toEqual({ all: 6, federate: 3, lync: 2, xmpp: 2, unknown: 1 });
+  it('count and filter rows by answer and by way of federating, unknown meaning a failed lookup', () => {
+    expect(countByFilter(rows, verdicts)).toEqual({
+      all: 8,
+      yes: 3,
+      likely: 1,
+      depends: 1,
+      no: 1,
+      unknown: 1,
+      lync: 2,
+      xmpp: 2,
+    });
     expect(filterRows(rows, verdicts, 'lync', '').map((r) => r.address)).toEqual([
       'ada@m365.test',
       '+x@both.test',
     ]);
+    expect(filterRows(rows, verdicts, 'likely', '').map((r) => r.address)).toEqual(['t@tenant.test']);
+    expect(filterRows(rows, verdicts, 'depends', '').map((r) => r.address)).toEqual(['a@gmail.com']);
     expect(filterRows(rows, verdicts, 'unknown', '').map((r) => r.address)).toEqual(['b@broken.test']);
     // a row still being checked is not "unknown"
     expect(countByFilter(rows, new Map()).unknown).toBe(0);
@@ -59,22 +74,59 @@ describe('filters', () => {
     expect(filterRows(rows, verdicts, 'all', 'COUNTESS').map((r) => r.name)).toEqual(['Ada, "the Countess"']);
     expect(filterRows(rows, verdicts, 'all', 'bücher').map((r) => r.name)).toEqual(['Zoë Ünicode']);
     expect(filterRows(rows, verdicts, 'all', 'xn--bcher').map((r) => r.name)).toEqual(['Zoë Ünicode']);
-    expect(filterRows(rows, verdicts, 'federate', 'none.test')).toEqual([]);
+    expect(filterRows(rows, verdicts, 'yes', 'none.test')).toEqual([]);
+  });
+
+  it('sorts by name, domain or answer, keeping the loaded order for ties', () => {
+    expect(filterRows(rows, verdicts, 'all', '', 'name').map((r) => r.name)[0]).toBe(
+      '=HYPERLINK("http://evil.test","x")',
+    );
+    expect(
+      filterRows(rows, verdicts, 'all', '', 'domain')
+        .map((r) => r.address)
+        .slice(0, 2),
+    ).toEqual(['+x@both.test', 'b@broken.test']);
+    expect(
+      filterRows(rows, verdicts, 'all', '', 'answer').map(
+        (r) => r.parsed.ok && verdicts.get(r.parsed.domain)?.answer,
+      ),
+    ).toEqual([
+      'yes',
+      'yes',
+      'yes',
+      'likely',
+      'depends',
+      'no',
+      'unknown',
+      false, // no address: last
+    ]);
   });
 });
 
 describe('exportCsv', () => {
-  it('writes the federatable contacts with exactly the agreed header, BOM and formula guard', () => {
-    const csv = exportCsv(rows, verdicts);
+  it('writes the rows in view with the agreed header (Answer and Notes appended), BOM and formula guard', () => {
+    const csv = exportCsv(filterRows(rows, verdicts, 'yes', ''), verdicts);
     expect(
       csv.startsWith(
-        '\uFEFFName,Email,Domain,Can federate,Lync/Teams federation,Hosting,XMPP federation,XMPP client access,Microsoft 365 tenant\r\n',
+        '\uFEFFName,Email,Domain,Can federate,Lync/Teams federation,Hosting,XMPP federation,XMPP client access,Microsoft 365 tenant,Answer,Notes\r\n',
       ),
     ).toBe(true);
     const parsed = Papa.parse<string[]>(csv.slice(1), { skipEmptyLines: true }).data;
     expect(parsed[0]).toEqual([...EXPORT_HEADER]);
     expect(parsed.slice(1)).toEqual([
-      ['Ada, "the Countess"', 'ada@m365.test', 'm365.test', 'yes', 'yes', 'Microsoft 365', 'no', 'no', 'yes'],
+      [
+        'Ada, "the Countess"',
+        'ada@m365.test',
+        'm365.test',
+        'yes',
+        'yes',
+        'Microsoft 365',
+        'no',
+        'no',
+        'yes',
+        'yes',
+        '',
+      ],
       [
         `'=HYPERLINK("http://evil.test","x")`,
         "'+x@both.test",
@@ -85,44 +137,66 @@ describe('exportCsv', () => {
         'yes',
         'yes',
         'no',
+        'yes',
+        '',
       ],
-      ['Zoë Ünicode', 'z@xn--bcher-kva.example', 'bücher.example', 'yes', 'no', '', 'yes', 'no', 'no'],
+      [
+        'Zoë Ünicode',
+        'z@xn--bcher-kva.example',
+        'bücher.example',
+        'yes',
+        'no',
+        '',
+        'yes',
+        'no',
+        'no',
+        'yes',
+        '',
+      ],
     ]);
   });
 
-  it('can write everyone, unknown for what is not known', () => {
-    const parsed = Papa.parse<string[]>(exportCsv(rows, verdicts, { everyone: true }).slice(1), {
-      skipEmptyLines: true,
-    }).data;
-    expect(parsed).toHaveLength(7);
-    expect(parsed.find((r) => r[0] === 'Broken')).toEqual([
-      'Broken',
-      'b@broken.test',
-      'broken.test',
+  it('uses the pane’s words: likely via Teams, depends, unknown, and “not checked” for no address', () => {
+    const parsed = Papa.parse<string[]>(exportCsv(rows, verdicts).slice(1), { skipEmptyLines: true }).data;
+    expect(parsed).toHaveLength(9);
+    const row = (name: string) => parsed.find((r) => r[0] === name);
+    expect(row('Teams Tenant')?.slice(9)).toEqual([
+      'likely via Teams',
+      'Microsoft 365: Teams reaches it unless blocked',
+    ]);
+    expect(row('Anne Gmail')?.slice(9)).toEqual([
+      'depends on the account',
+      'Public mail service: depends on their own account',
+    ]);
+    expect(row('Broken')?.slice(3)).toEqual([
       'unknown',
       'unknown',
       '',
       'no',
       'no',
       'no',
+      'unknown',
+      "Couldn't check one record",
     ]);
-    expect(parsed.find((r) => r[0] === 'No Address')).toEqual([
+    expect(row('No Address')).toEqual([
       'No Address',
       '',
       '',
-      'unknown',
-      'unknown',
+      'not checked',
       '',
-      'unknown',
-      'unknown',
-      'unknown',
+      '',
+      '',
+      '',
+      '',
+      'not checked',
+      'No email address',
     ]);
   });
 
-  it('names the file by date', () => {
-    expect(exportFileName(false, new Date('2026-11-30T12:00:00Z'))).toBe('who-can-federate-2026-11-30.csv');
-    expect(exportFileName(true, new Date('2026-11-30T12:00:00Z'))).toBe(
-      'who-can-federate-everyone-2026-11-30.csv',
+  it('names the file by date and view', () => {
+    expect(exportFileName('all', new Date('2026-11-30T12:00:00Z'))).toBe('who-can-federate-2026-11-30.csv');
+    expect(exportFileName('xmpp', new Date('2026-11-30T12:00:00Z'))).toBe(
+      'who-can-federate-xmpp-2026-11-30.csv',
     );
   });
 });

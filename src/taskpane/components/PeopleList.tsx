@@ -1,21 +1,25 @@
 import { Badge, Body1Strong, Caption1, makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useRef, type KeyboardEvent, type ReactElement } from 'react';
+import {
+  forwardRef,
+  useCallback,
+  useImperativeHandle,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type ReactElement,
+} from 'react';
 import type { PersonRow } from '../../contacts/contact';
 import type { DomainVerdict } from '../../core/verdict';
 import { directoryWords, type DirectoryFinding } from '../../share/directory-lookup';
-import { answerFor, howBadges, rowNote, type Answer } from '../present';
+import { answerFor, howWords, initials, ROW_ANSWER_HINTS, ROW_ANSWER_LABELS, rowNote } from '../present';
+import { ANSWER_BADGE } from './answer-style';
 
-const ROW_HEIGHT = 76;
+const ROW_HEIGHT = 64;
 
 const useStyles = makeStyles({
-  scroller: {
-    height: 'min(70vh, 640px)',
-    minHeight: '200px',
-    overflowY: 'auto',
-    border: `1px solid ${tokens.colorNeutralStroke2}`,
-    borderRadius: tokens.borderRadiusMedium,
-  },
+  // The pane's one scroll container: it takes whatever height the pane has left.
+  scroller: { flexGrow: 1, minHeight: '120px', overflowY: 'auto', position: 'relative' },
   inner: { position: 'relative', width: '100%' },
   row: {
     position: 'absolute',
@@ -23,11 +27,13 @@ const useStyles = makeStyles({
     width: '100%',
     boxSizing: 'border-box',
     height: `${ROW_HEIGHT}px`,
-    padding: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalS}`,
+    padding: `0 ${tokens.spacingHorizontalM}`,
     display: 'grid',
-    gridTemplateColumns: '1fr auto',
+    gridTemplateColumns: 'auto minmax(0, 1fr) auto',
+    gridTemplateRows: 'auto auto',
     columnGap: tokens.spacingHorizontalS,
     alignContent: 'center',
+    alignItems: 'center',
     textAlign: 'start',
     border: 'none',
     borderBottom: `1px solid ${tokens.colorNeutralStroke3}`,
@@ -38,19 +44,24 @@ const useStyles = makeStyles({
     ':hover': { background: tokens.colorNeutralBackground1Hover },
     ':focus-visible': { outline: `2px solid ${tokens.colorStrokeFocus2}`, outlineOffset: '-2px' },
   },
+  // Initials in a circle, as Fluent's Avatar draws them, without its weight on the first screen.
+  avatar: {
+    gridRow: '1 / span 2',
+    width: '32px',
+    height: '32px',
+    borderRadius: '50%',
+    display: 'flex',
+    alignItems: 'center',
+    justifyContent: 'center',
+    fontSize: tokens.fontSizeBase200,
+    fontWeight: tokens.fontWeightSemibold,
+    backgroundColor: tokens.colorBrandBackground2,
+    color: tokens.colorBrandForeground2,
+  },
   line: { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', minWidth: 0 },
   secondary: { color: tokens.colorNeutralForeground2 },
-  badges: {
-    display: 'flex',
-    gap: tokens.spacingHorizontalXXS,
-    overflow: 'hidden',
-    gridColumn: '1 / span 2',
-    minWidth: 0,
-  },
-  // The badges keep their size; a note or the directory's finding beside them gives way (ellipsis).
-  how: { display: 'flex', gap: tokens.spacingHorizontalXXS, flexShrink: 0 },
   answer: { whiteSpace: 'nowrap', justifySelf: 'end' },
-  wide: { gridColumn: '1 / span 2' },
+  second: { gridColumn: '2 / span 2' },
   // Read by screen readers between the name and the answer; takes no place in the grid.
   visuallyHidden: {
     position: 'absolute',
@@ -64,40 +75,37 @@ const useStyles = makeStyles({
   empty: { padding: tokens.spacingHorizontalM },
 });
 
-const ANSWER_COLOR: Record<Answer, 'success' | 'danger' | 'warning' | 'informative' | 'subtle'> = {
-  yes: 'success',
-  no: 'danger',
-  unknown: 'warning',
-  checking: 'informative',
-  'not checked': 'subtle',
-};
-
 /** The domain part of an address as written, to show the Unicode form only where it differs. */
 function addressDomain(address: string): string {
   return address.slice(address.lastIndexOf('@') + 1).toLowerCase();
 }
 
+/** What the pane can ask of the list: to put the keyboard back on a row (after its dialog closes). */
+export interface PeopleListHandle {
+  focusRow(index: number): void;
+}
+
 /**
  * Every person with their answer, virtualised so 10,000 rows scroll smoothly: only the rows in view
- * are in the page. Each row is a button (named by its content: person, answer, address, how) that
- * opens its domain's details; ↑/↓, Page Up/Down, Home and End move between rows.
+ * are in the page. The list is one Tab stop (a roving tabindex, as Fluent's List does): ↑/↓,
+ * Page Up/Down, Home and End move between rows, Enter opens a row's details. Each row is a button
+ * named by its content: person, answer, address, how.
  */
-export function PeopleList({
-  rows,
-  verdicts,
-  directory,
-  checking,
-  onOpen,
-}: {
-  rows: readonly PersonRow[];
-  verdicts: ReadonlyMap<string, DomainVerdict>;
-  /** What the community directory knows, when its setting is on. */
-  directory?: ReadonlyMap<string, DirectoryFinding>;
-  checking: boolean;
-  onOpen: (row: PersonRow) => void;
-}): ReactElement {
+export const PeopleList = forwardRef<
+  PeopleListHandle,
+  {
+    rows: readonly PersonRow[];
+    verdicts: ReadonlyMap<string, DomainVerdict>;
+    /** What the community directory knows, when its setting is on. */
+    directory?: ReadonlyMap<string, DirectoryFinding>;
+    checking: boolean;
+    onOpen: (row: PersonRow, index: number) => void;
+  }
+>(function PeopleList({ rows, verdicts, directory, checking, onOpen }, ref): ReactElement {
   const styles = useStyles();
   const scroller = useRef<HTMLDivElement>(null);
+  const [active, setActive] = useState(0);
+  const activeIndex = Math.min(active, Math.max(0, rows.length - 1));
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scroller.current,
@@ -108,24 +116,21 @@ export function PeopleList({
   const focusRow = useCallback(
     (index: number) => {
       const target = Math.max(0, Math.min(rows.length - 1, index));
+      setActive(target);
       virtualizer.scrollToIndex(target, { align: 'auto' });
       const find = (): HTMLElement | null | undefined =>
         scroller.current?.querySelector<HTMLElement>(`[data-index="${target}"]`);
       // Usually the row is already rendered (overscan); if not, it is after the next frames.
-      const element = find();
-      if (element) {
-        element.focus();
-        return;
-      }
       const attempt = (tries: number): void => {
         const rendered = find();
         if (rendered) rendered.focus();
         else if (tries > 0) requestAnimationFrame(() => attempt(tries - 1));
       };
-      requestAnimationFrame(() => attempt(10));
+      attempt(10);
     },
     [rows.length, virtualizer],
   );
+  useImperativeHandle(ref, () => ({ focusRow }), [focusRow]);
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
     const index = Number((event.target as HTMLElement).dataset.index);
@@ -140,73 +145,81 @@ export function PeopleList({
   };
 
   if (rows.length === 0) return <Body1Strong className={styles.empty}>Nobody matches.</Body1Strong>;
+  const items = virtualizer.getVirtualItems();
+  // The list's Tab stop is its active row; scrolled out of the page, the list itself stands in.
+  const activeRendered = items.some((item) => item.index === activeIndex);
   return (
     <div
       ref={scroller}
       className={styles.scroller}
+      tabIndex={activeRendered ? -1 : 0}
+      onFocus={(event) => {
+        if (event.target === event.currentTarget) focusRow(activeIndex);
+      }}
       role="list"
       aria-label={`People (${rows.length.toLocaleString()})`}
       data-testid="people"
       onKeyDown={onKeyDown}
     >
       <div className={styles.inner} style={{ height: `${virtualizer.getTotalSize()}px` }}>
-        {virtualizer.getVirtualItems().map((item) => {
+        {items.map((item) => {
           const row = rows[item.index] as PersonRow;
           const verdict = row.parsed.ok ? verdicts.get(row.parsed.domain) : undefined;
           const answer = answerFor(row, verdict, checking);
-          const badges = howBadges(verdict);
-          const note = rowNote(row, verdict);
           const finding = row.parsed.ok ? directory?.get(row.parsed.domain) : undefined;
           const domain = row.parsed.ok ? row.parsed.displayDomain : '';
+          const address = `${row.address || 'No email address'}${
+            domain && domain !== addressDomain(row.address) ? ` (${domain})` : ''
+          }`;
+          // The second line: how it federates, the directory's finding, then the caveat, as space allows.
+          const parts = [
+            { id: 'how', text: [...howWords(verdict), rowNote(row, verdict)].filter(Boolean).join(' · ') },
+            { id: 'directory', text: finding ? directoryWords(finding) : '' },
+          ].filter((part) => part.text !== '');
+          const second = parts.map((part) => part.text).join(' · ');
+          const badge = ANSWER_BADGE[answer];
           return (
             <div key={row.key} role="listitem" aria-setsize={rows.length} aria-posinset={item.index + 1}>
               <button
                 type="button"
                 className={styles.row}
                 style={{ top: `${item.start}px` }}
+                tabIndex={item.index === activeIndex ? 0 : -1}
                 data-index={item.index}
                 data-testid="person"
                 data-answer={answer}
-                onClick={() => onOpen(row)}
+                onFocus={() => setActive(item.index)}
+                onClick={() => onOpen(row, item.index)}
               >
-                <Body1Strong className={styles.line}>
-                  {row.name || '(no name)'}
-                  <span className={styles.visuallyHidden}>, can federate:</span>
+                <span className={styles.avatar} aria-hidden="true">
+                  {initials(row.name, row.address) || '?'}
+                </span>
+                <Body1Strong className={styles.line} title={row.name || undefined}>
+                  {row.name || row.address || '(no name)'}
+                  <span className={styles.visuallyHidden}>, answer:</span>
                 </Body1Strong>
                 <Badge
                   className={styles.answer}
                   appearance="tint"
-                  color={ANSWER_COLOR[answer]}
+                  color={badge.color}
+                  icon={badge.icon}
+                  title={ROW_ANSWER_HINTS[answer]}
                   data-testid="answer"
                 >
-                  {answer}
+                  {ROW_ANSWER_LABELS[answer]}
                 </Badge>
                 <Caption1
-                  className={mergeClasses(styles.line, styles.secondary, styles.wide)}
-                  data-testid="address"
+                  className={mergeClasses(styles.line, styles.secondary, styles.second)}
+                  title={second ? `${address}\n${second}` : address}
                 >
-                  {row.address || 'no email address'}
-                  {domain && domain !== addressDomain(row.address) ? ` (${domain})` : ''}
+                  <span data-testid="address">{address}</span>
+                  {parts.map((part) => (
+                    <span key={part.id}>
+                      {' · '}
+                      <span data-testid={part.id}>{part.text}</span>
+                    </span>
+                  ))}
                 </Caption1>
-                <div className={styles.badges}>
-                  <span className={styles.how} data-testid="how">
-                    {badges.map((badge) => (
-                      <Badge key={badge} size="small" appearance="outline" color="brand">
-                        {badge}
-                      </Badge>
-                    ))}
-                  </span>
-                  {finding && (
-                    <Caption1 className={mergeClasses(styles.line, styles.secondary)} data-testid="directory">
-                      {directoryWords(finding)}
-                    </Caption1>
-                  )}
-                  {note && row.address !== '' && (
-                    <Caption1 className={mergeClasses(styles.line, styles.secondary)} data-testid="note">
-                      {note}
-                    </Caption1>
-                  )}
-                </div>
               </button>
             </div>
           );
@@ -214,4 +227,4 @@ export function PeopleList({
       </div>
     </div>
   );
-}
+});

@@ -1,68 +1,94 @@
-import { Button, Checkbox, SearchBox, Tab, TabList, makeStyles, tokens } from '@fluentui/react-components';
+import {
+  Button,
+  Menu,
+  MenuDivider,
+  MenuGroup,
+  MenuGroupHeader,
+  MenuItem,
+  MenuItemRadio,
+  MenuList,
+  MenuPopover,
+  MenuTrigger,
+  SearchBox,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
+import { ArrowDownload20Regular, MoreHorizontal20Regular } from '@fluentui/react-icons';
 import type { ReactElement } from 'react';
-import { FILTERS, FILTER_LABELS, type Filter } from '../filters';
+import { SORT_LABELS, type SortKey } from '../filters';
 import { count } from '../present';
 
 const useStyles = makeStyles({
-  root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
-  tabs: { flexWrap: 'wrap' },
-  actions: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalS, alignItems: 'center' },
+  root: { display: 'flex', gap: tokens.spacingHorizontalXS, alignItems: 'center' },
+  search: { flexGrow: 1, minWidth: '100px' },
+  export: { whiteSpace: 'nowrap', flexShrink: 0, minWidth: 'auto' },
 });
 
-/** Filters with their counts, search, export and re-check actions, in keyboard order. */
+/** Search, export of what is in view, and a menu for the rest (sort, retry, refresh), on one line. */
 export function Toolbar(props: {
-  filter: Filter;
-  counts: Record<Filter, number>;
-  onFilter: (filter: Filter) => void;
   query: string;
   onQuery: (query: string) => void;
-  everyone: boolean;
-  onEveryone: (everyone: boolean) => void;
+  /** How many people the export would write, and what they are ("XMPP contacts"). */
+  exportCount: number;
+  exportNoun: string;
   onExport: () => void;
+  sort: SortKey;
+  onSort: (sort: SortKey) => void;
   busy: boolean;
+  unknown: number;
   onRetryUnknown: () => void;
   onRefresh: () => void;
 }): ReactElement {
   const styles = useStyles();
   return (
-    <section className={styles.root} aria-label="Filter and export">
-      <TabList
-        className={styles.tabs}
-        size="small"
-        selectedValue={props.filter}
-        onTabSelect={(_, data) => props.onFilter(data.value as Filter)}
-        aria-label="Show"
-      >
-        {FILTERS.map((filter) => (
-          <Tab key={filter} value={filter} data-testid={`filter-${filter}`}>
-            {FILTER_LABELS[filter]} ({count(props.counts[filter])})
-          </Tab>
-        ))}
-      </TabList>
+    <section className={styles.root} aria-label="Search and export">
       <SearchBox
-        placeholder="Search name, address or domain"
-        aria-label="Search people"
+        className={styles.search}
+        placeholder="Search people"
+        aria-label="Search name, address or domain"
         value={props.query}
         onChange={(_, data) => props.onQuery(data.value)}
       />
-      <div className={styles.actions}>
-        <Button appearance="primary" onClick={props.onExport} disabled={props.busy}>
-          Export CSV
-        </Button>
-        <Checkbox
-          label="Include everyone"
-          checked={props.everyone}
-          onChange={(_, data) => props.onEveryone(data.checked === true)}
-        />
-        {props.counts.unknown > 0 && (
-          <Button onClick={props.onRetryUnknown} disabled={props.busy}>
-            Retry unknown
-          </Button>
-        )}
-        <Button onClick={props.onRefresh} disabled={props.busy} title="Check again, ignoring cached answers">
-          Refresh
-        </Button>
-      </div>
+      <Button
+        className={styles.export}
+        icon={<ArrowDownload20Regular />}
+        onClick={props.onExport}
+        disabled={props.busy || props.exportCount === 0}
+        aria-label={`Export ${count(props.exportCount)} ${props.exportNoun}`}
+        title={`Export ${count(props.exportCount)} ${props.exportNoun} as a CSV file`}
+        data-testid="export"
+      >
+        Export {count(props.exportCount)}
+      </Button>
+      <Menu
+        checkedValues={{ sort: [props.sort] }}
+        onCheckedValueChange={(_, data) => props.onSort((data.checkedItems[0] ?? 'list') as SortKey)}
+      >
+        <MenuTrigger disableButtonEnhancement>
+          <Button icon={<MoreHorizontal20Regular />} aria-label="More actions" title="More actions" />
+        </MenuTrigger>
+        <MenuPopover>
+          <MenuList>
+            <MenuGroup>
+              <MenuGroupHeader>Sort by</MenuGroupHeader>
+              {(Object.keys(SORT_LABELS) as SortKey[]).map((key) => (
+                <MenuItemRadio key={key} name="sort" value={key}>
+                  {SORT_LABELS[key]}
+                </MenuItemRadio>
+              ))}
+            </MenuGroup>
+            <MenuDivider />
+            {props.unknown > 0 && (
+              <MenuItem disabled={props.busy} onClick={props.onRetryUnknown}>
+                Check the {count(props.unknown)} unknown again
+              </MenuItem>
+            )}
+            <MenuItem disabled={props.busy} onClick={props.onRefresh}>
+              Check everyone again (fresh answers)
+            </MenuItem>
+          </MenuList>
+        </MenuPopover>
+      </Menu>
     </section>
   );
 }

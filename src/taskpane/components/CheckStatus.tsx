@@ -1,0 +1,62 @@
+import { Body1, Button, Caption1, ProgressBar, makeStyles, tokens } from '@fluentui/react-components';
+import type { ReactElement } from 'react';
+import type { ContactsProgress } from '../../graph/contacts';
+import { count } from '../present';
+import type { CheckProgress } from '../useFederationCheck';
+
+const useStyles = makeStyles({
+  root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS },
+  line: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS },
+  grow: { flexGrow: 1, minWidth: 0, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
+  secondary: { color: tokens.colorNeutralForeground2 },
+});
+
+/**
+ * What is happening now, in answers: "Loading contacts… 120 from 3 folders", "Checked 40 of 84
+ * domains", "Waiting for 1 slow domain: x.example…". Not a live region (it changes many times a
+ * second); the pane announces the start and the end instead.
+ */
+export function CheckStatus({
+  loading,
+  progress,
+  stopped,
+  onCancel,
+}: {
+  loading: ContactsProgress | undefined;
+  progress: CheckProgress | undefined;
+  stopped: CheckProgress | undefined;
+  onCancel: () => void;
+}): ReactElement | null {
+  const styles = useStyles();
+  if (!loading && !progress && !stopped) return null;
+  if (!loading && !progress && stopped) {
+    return (
+      <Caption1 className={styles.secondary} data-testid="stopped">
+        Stopped: {count(stopped.done)} of {count(stopped.total)} domains have an answer; the rest show as “Not
+        checked”.
+      </Caption1>
+    );
+  }
+  const text = loading
+    ? `Loading contacts… ${count(loading.contacts)} from ${count(loading.folders)} folder${loading.folders === 1 ? '' : 's'}`
+    : progress && progress.waitingFor.length > 0
+      ? `Waiting for ${progress.waitingFor.length} slow domain${progress.waitingFor.length === 1 ? '' : 's'}: ${progress.waitingFor.join(', ')}…`
+      : `Checked ${count(progress?.done ?? 0)} of ${count(progress?.total ?? 0)} domains`;
+  return (
+    <section className={styles.root} aria-label="Progress" data-testid="progress">
+      <div className={styles.line}>
+        <Body1 className={styles.grow} title={text}>
+          {text}
+        </Body1>
+        <Button size="small" onClick={onCancel}>
+          Cancel
+        </Button>
+      </div>
+      <ProgressBar
+        aria-label={loading ? 'Loading contacts' : 'Checking domains'}
+        thickness="medium"
+        value={loading ? undefined : progress && progress.total > 0 ? progress.done / progress.total : 1}
+      />
+    </section>
+  );
+}

@@ -1,0 +1,39 @@
+import type { ReactElement } from 'react';
+import type { DomainVerdict } from '../../core/verdict';
+import type { CommunityDirectory } from '../useDirectory';
+import type { Sharing } from '../useSharing';
+import { DirectorySetting } from './DirectorySetting';
+import { SettingsDrawer } from './SettingsDrawer';
+import { SharingSetting } from './SharingSetting';
+
+/** The settings drawer with the community directory's two settings: one chunk, loaded when first opened. */
+export function Settings({
+  open,
+  onClose,
+  sharing,
+  directory,
+  verdicts,
+  onDirectoryEnabled,
+}: {
+  open: boolean;
+  onClose: () => void;
+  sharing: Sharing;
+  directory: CommunityDirectory;
+  verdicts: () => Iterable<DomainVerdict>;
+  onDirectoryEnabled: () => void;
+}): ReactElement {
+  return (
+    <SettingsDrawer
+      open={open}
+      onClose={onClose}
+      community={
+        sharing.available || directory.available ? (
+          <>
+            <SharingSetting sharing={sharing} verdicts={verdicts} />
+            <DirectorySetting directory={directory} onEnabled={onDirectoryEnabled} />
+          </>
+        ) : null
+      }
+    />
+  );
+}
