@@ -180,18 +180,43 @@ describe.each(storeKinds())('public endpoints ($name)', (kind) => {
     expect(limited.text.trim().split('\r\n')).toHaveLength(3);
   });
 
-  test('GET / shows the statistics without any script', async () => {
+  test('GET / shows the statistics without any script, each group of bars over the one denominator it names', async () => {
     const response = await get(c.url, '/');
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
-    expect(response.headers.get('content-security-policy')).toMatch(/default-src 'none'; style-src 'sha256-/);
-    expect(response.text).not.toMatch(/<script|style="/i);
-    expect(response.text).toContain('<strong>18</strong>');
-    expect(response.text).toMatch(
-      /Both Lync and XMPP federation<\/th><td class="n">1<\/td><td class="n">5.9% of Lync-federated/,
+    expect(response.headers.get('content-security-policy')).toMatch(
+      /default-src 'none'; style-src 'sha256-[^']+'; base-uri 'none'; form-action 'self'/,
     );
-    expect(response.text).toContain('aria-label="94.4% of domains"');
+    expect(response.text).not.toMatch(/<script|style="|<table/i);
+    expect(response.text).toContain('<strong>18</strong>');
+    expect(response.text).toContain('<h2>Of all 18 domains</h2>');
+    expect(response.text).toContain('<h2>Of the 17 Lync-federated domains</h2>');
+    expect(response.text).toMatch(/Also XMPP federation<\/span><span class="n">1 · 5.9%<\/span>/);
+    // The share is read once, as text: the bars are for the eye only.
+    expect(response.text).not.toMatch(/aria-label="[^"]*%/);
+    expect(response.text.match(/<svg [^>]*aria-hidden="true"/g)?.length).toBe(8);
     expect(response.text).toContain('at least 3 different people');
+    expect(response.text).toContain('<form method="get" action="/">');
+  });
+
+  test('GET /?domain= answers "Is my domain listed?" for published domains only, privately', async () => {
+    const listed = await get(c.url, '/?domain=Both.test');
+    expect(listed.status).toBe(200);
+    expect(listed.headers.get('cache-control')).toBe('private, no-store');
+    expect(listed.text).toMatch(
+      /<strong>both\.test<\/strong> is listed: Teams \/ Skype for Business \/ Lync federation \(Microsoft 365\) and XMPP federation\. Its server answered when last checked\. Checked 2026-11-29\./,
+    );
+    // Verified, but reported by fewer than K people: not listed, like the directory.
+    expect((await get(c.url, '/?domain=rare.test')).text).toContain(
+      '<strong>rare.test</strong> is not listed',
+    );
+    expect((await get(c.url, '/?domain=xn--bcher-kva.test')).text).toContain(
+      '<strong>bücher.test</strong> is listed',
+    );
+    const hostile = await get(c.url, `/?domain=${encodeURIComponent('<script>x</script>')}`);
+    expect(hostile.status).toBe(200);
+    expect(hostile.text).not.toContain('<script>');
+    expect(hostile.text).toContain('is not a domain name');
   });
 
   test('GET /healthz says which store answers', async () => {
@@ -204,6 +229,21 @@ describe.each(storeKinds())('public endpoints ($name)', (kind) => {
     expect(response.status).toBe(404);
     expect(response.json()).toMatchObject({ error: 'Not Found' });
   });
+});
+
+test('GET / explains K and how to contribute while nothing is published', async () => {
+  const t = await (storeKinds()[0] as ReturnType<typeof storeKinds>[0]).create();
+  const c = await startTestCollector(t.store, { threshold: 3 });
+  try {
+    const page = await get(c.url, '/');
+    expect(page.text).toContain('Nothing is published yet');
+    expect(page.text).toContain('at least <strong>3</strong> different people have shared it');
+    expect(page.text).toContain('who-can-federate check --share');
+    expect(page.text).not.toContain('<svg');
+  } finally {
+    await c.close();
+    await t.dispose();
+  }
 });
 
 test('GET /healthz is 503 when the database is gone', async () => {

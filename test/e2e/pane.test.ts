@@ -524,6 +524,47 @@ describe('the task pane in Chromium', () => {
   });
 
   it.each(['light', 'dark'] as const)(
+    "shows the collector's page at phone width (%s): stacked, no sideways scroll, a form that needs no script",
+    async (scheme) => {
+      for (let day = 1; day <= 3; day += 1) {
+        await collectorStore.store.addReport(
+          ['listed.test'],
+          new Date(Date.now() + day * 86_400_000).toISOString().slice(0, 10),
+        );
+      }
+      await collectorStore.store.saveCheck(
+        'listed.test',
+        {
+          ...UNCHECKED,
+          status: 'present',
+          lyncFederation: true,
+          hosting: 'on-premises',
+          checkedAt: Date.UTC(2026, 10, 30),
+        },
+        1,
+      );
+      const { context } = await chromium.newContext({
+        colorScheme: scheme,
+        viewport: { width: 390, height: 844 },
+        bypassCSP: true, // to inject axe-core: the page itself allows no script at all
+      });
+      const page = await context.newPage();
+      await page.goto(collector.url);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      expect(await seriousViolations(page)).toEqual([]);
+      await page.getByLabel('Domain').fill('listed.test');
+      await page.getByRole('button', { name: 'Look up' }).click();
+      await page.getByRole('status').filter({ hasText: 'listed.test is listed' }).waitFor();
+      expect(await page.getByRole('status').textContent()).toContain(
+        'Teams / Skype for Business / Lync federation (own server)',
+      );
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      expect(await seriousViolations(page)).toEqual([]);
+      await context.close();
+    },
+  );
+
+  it.each(['light', 'dark'] as const)(
     'follows the %s theme and has no serious accessibility violations',
     async (scheme) => {
       const { context } = await chromium.newContext({ colorScheme: scheme, viewport: PANE_350 });

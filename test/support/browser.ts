@@ -59,6 +59,8 @@ export interface PaneBrowser {
     colorScheme?: 'light' | 'dark';
     /** The pane's size; Outlook's task pane is 320–450 px wide. */
     viewport?: { width: number; height: number };
+    /** Let the test inject axe-core into a page whose own CSP forbids every script (the collector's). */
+    bypassCSP?: boolean;
   }): Promise<{ context: BrowserContext; blocked: string[] }>;
   close(): Promise<void>;
 }
@@ -95,6 +97,7 @@ export async function startPaneBrowser(): Promise<PaneBrowser> {
         colorScheme: options.colorScheme ?? 'light',
         reducedMotion: 'reduce',
         ...(options.viewport ? { viewport: options.viewport } : {}),
+        bypassCSP: options.bypassCSP ?? false,
       });
       const blocked: string[] = [];
       context.on('requestfailed', (request) => {
