@@ -1,6 +1,7 @@
 import type { NormalisedDomain } from './address';
 import { answerOf, type Answer } from './answer';
-import { isConsumerDomain, knownFalsePositive } from './consumer';
+import { isConsumerDomain } from './consumer';
+import { falsePositiveOf } from './false-positives';
 import { liveState } from './live';
 import { isMicrosoft365MailExchanger, isMicrosoftSipTarget } from './hosting';
 import { PROBES, type Capability, type ProbeId } from './probes';
@@ -53,20 +54,32 @@ export function anyOf(...values: TriState[]): TriState {
   return null;
 }
 
-function capabilityOf(
-  capability: Capability,
+function capabilityOf(capability: Capability, records: Partial<Record<ProbeId, RecordResult>>): TriState {
+  return combineStates(
+    PROBES.filter((probe) => probe.capability === capability).map((probe) => records[probe.id]),
+  );
+}
+
+/**
+ * The records as they count: a record known to be a false positive (see false-positives.ts) is
+ * `refused`, its targets kept for whoever reads the details, with the rule's note.
+ */
+function countedRecords(
+  domain: string,
   records: Partial<Record<ProbeId, RecordResult>>,
-  countable: (probe: ProbeId) => boolean,
-): TriState {
-  const feeding = PROBES.filter((probe) => probe.capability === capability);
-  // A record known to be a false positive counts as if the service were refused: Google's XMPP SRV
-  // records are published, but nobody answers federation behind them.
-  const results = feeding.map((probe): RecordResult | undefined => {
-    const result = records[probe.id];
-    if (result?.status === 'found' && !countable(probe.id)) return { status: 'refused', targets: [] };
-    return result;
-  });
-  return combineStates(results);
+  notes: string[],
+): Partial<Record<ProbeId, RecordResult>> {
+  const counted: Partial<Record<ProbeId, RecordResult>> = {};
+  for (const [id, record] of Object.entries(records) as [ProbeId, RecordResult][]) {
+    const rule = falsePositiveOf(domain, id, record);
+    if (!rule) {
+      counted[id] = record;
+      continue;
+    }
+    counted[id] = { ...record, status: 'refused' };
+    if (!notes.includes(rule.note)) notes.push(rule.note);
+  }
+  return counted;
 }
 
 function lyncHosting(result: RecordResult | undefined): LyncHosting {
@@ -83,19 +96,12 @@ function microsoft365Tenant(result: RecordResult | undefined): TriState {
 /** Turns one domain's record results into its verdict. Pure: the same records always give the same verdict. */
 export function buildVerdict(
   domain: NormalisedDomain,
-  records: Partial<Record<ProbeId, RecordResult>>,
+  asked: Partial<Record<ProbeId, RecordResult>>,
 ): DomainVerdict {
   const notes: string[] = [];
-  const countable = (probe: ProbeId): boolean => {
-    const falsePositive = knownFalsePositive(domain.domain, probe);
-    if (falsePositive && records[probe]?.status === 'found') {
-      if (!notes.includes(falsePositive.note)) notes.push(falsePositive.note);
-      return false;
-    }
-    return true;
-  };
-  const federation = capabilityOf('lync.federation', records, countable);
-  const xmppFederation = capabilityOf('xmpp.federation', records, countable);
+  const records = countedRecords(domain.domain, asked, notes);
+  const federation = capabilityOf('lync.federation', records);
+  const xmppFederation = capabilityOf('xmpp.federation', records);
   const tenant = microsoft365Tenant(records.MX);
   const verdict: DomainVerdict = {
     domain: domain.domain,
@@ -103,12 +109,12 @@ export function buildVerdict(
     records,
     lync: {
       federation,
-      publicFacing: capabilityOf('lync.publicFacing', records, countable),
+      publicFacing: capabilityOf('lync.publicFacing', records),
       hosting: lyncHosting(records['_sipfederationtls._tcp']),
     },
     xmpp: {
       federation: xmppFederation,
-      clientAccess: capabilityOf('xmpp.clientAccess', records, countable),
+      clientAccess: capabilityOf('xmpp.clientAccess', records),
     },
     microsoft365: { tenant, teamsLikely: tenant === true },
     consumer: isConsumerDomain(domain.domain),

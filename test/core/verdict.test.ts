@@ -1,3 +1,5 @@
+import { FALSE_POSITIVES } from '../../src/core/false-positives';
+import { reportedDomainOf } from '../../src/core/report';
 import {
   anyOf,
   buildVerdict,
@@ -127,11 +129,63 @@ describe('buildVerdict', () => {
     expect(gmail.consumer).toBe(true);
     expect(gmail.xmpp).toEqual({ federation: false, clientAccess: false });
     expect(gmail.canFederate).toBe(false);
-    expect(gmail.records['_xmpp-server._tcp']?.status).toBe('found');
+    // Counted as refused, in every output alike; the targets stay for whoever reads the details.
+    expect(gmail.records['_xmpp-server._tcp']).toMatchObject({
+      status: 'refused',
+      targets: [{ target: 'xmpp-server.l.google.com' }],
+    });
     expect(gmail.notes).toEqual([expect.stringMatching(/Google ended XMPP federation in 2017/)]);
     expect(buildVerdict({ domain: 'outlook.com', displayDomain: 'outlook.com' }, allNone()).consumer).toBe(
       true,
     );
+  });
+});
+
+describe('false positives by target', () => {
+  it("does not count a Google Workspace domain's stale XMPP records pointing at Google Talk", () => {
+    const workspace = buildVerdict(
+      { domain: 'acme.test', displayDomain: 'acme.test' },
+      {
+        ...allNone(),
+        '_xmpp-server._tcp': {
+          status: 'found',
+          targets: [
+            { target: 'xmpp-server.l.google.com', port: 5269, priority: 5, weight: 0 },
+            { target: 'alt1.xmpp-server.l.google.com', port: 5269, priority: 20, weight: 0 },
+          ],
+        },
+        '_xmpp-client._tcp': found('talk.l.google.com', 5222),
+      },
+    );
+    expect(workspace.consumer).toBe(false);
+    expect(workspace.xmpp).toEqual({ federation: false, clientAccess: false });
+    expect(workspace.answer).toBe('no');
+    expect(workspace.records['_xmpp-server._tcp']?.status).toBe('refused');
+    expect(workspace.notes).toEqual([expect.stringMatching(/pointing at Google Talk are not counted/)]);
+    // Not shared either: only found records are.
+    expect(reportedDomainOf(workspace)).toBeUndefined();
+  });
+
+  it('still counts a record with a server of its own beside Google', () => {
+    const mixed = buildVerdict(
+      { domain: 'mixed.test', displayDomain: 'mixed.test' },
+      {
+        ...allNone(),
+        '_xmpp-server._tcp': {
+          status: 'found',
+          targets: [
+            { target: 'xmpp-server.l.google.com', port: 5269, priority: 5, weight: 0 },
+            { target: 'xmpp.mixed.test', port: 5269, priority: 10, weight: 0 },
+          ],
+        },
+      },
+    );
+    expect(mixed.xmpp.federation).toBe(true);
+    expect(mixed.notes).toEqual([]);
+  });
+
+  it('lists a source for every rule', () => {
+    for (const rule of FALSE_POSITIVES) expect(rule.source).toMatch(/^https?:\/\//);
   });
 });
 

@@ -43,6 +43,7 @@ describe('FederationLookup against the fixture resolver', () => {
       'bücher.example',
       'gmail.com',
       'nowhere.test',
+      'workspace.test',
     ];
     // A limit generous enough for a loaded CI machine: only silent.test should ever reach it.
     const client = new DohClient({ endpoints: [own.url], timeoutMs: 1500, retries: 1, backoffMs: 10 });
@@ -120,6 +121,16 @@ describe('FederationLookup against the fixture resolver', () => {
     expect(v('xn--bcher-kva.example')).toMatchObject({ displayDomain: 'bücher.example', canFederate: true });
     expect(v('gmail.com')).toMatchObject({ consumer: true, canFederate: false, xmpp: { federation: false } });
     expect(v('gmail.com').notes[0]).toMatch(/2017/);
+  });
+
+  it("does not count XMPP records that point at Google Talk's dead servers", () => {
+    expect(v('workspace.test')).toMatchObject({
+      canFederate: false,
+      answer: 'no',
+      xmpp: { federation: false },
+      notes: [expect.stringMatching(/pointing at Google Talk are not counted/)],
+    });
+    expect(v('workspace.test').records['_xmpp-server._tcp']?.status).toBe('refused');
   });
 
   it('lists records in catalogue order', () => {

@@ -61,6 +61,15 @@ export const FIXTURE_ZONE: Zone = {
   // Microsoft 365 tenant by MX alone: "Teams (likely)" without any SRV record.
   'tenant.test': { MX: [{ exchange: 'tenant-test.mail.protection.outlook.com', preference: 0 }] },
 
+  // A Google Workspace domain still pointing its XMPP records at Google Talk, dead since 2017.
+  '_xmpp-server._tcp.workspace.test': {
+    SRV: [
+      { target: 'xmpp-server.l.google.com', port: 5269, priority: 5 },
+      { target: 'alt1.xmpp-server.l.google.com', port: 5269, priority: 20 },
+    ],
+  },
+  'workspace.test': { MX: [{ exchange: 'aspmx.l.google.com', preference: 1 }] },
+
   // A Unicode domain (bücher.example), stored as its A-label.
   '_sipfederationtls._tcp.xn--bcher-kva.example': {
     SRV: [{ target: 'edge.xn--bcher-kva.example', port: 5061 }],
