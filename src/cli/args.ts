@@ -5,7 +5,7 @@ import { PUBLIC_DOH_ENDPOINTS } from '../dns/doh-client';
 import { LivePortsError, parseLivePorts, type AddressPolicyOptions } from '../live/address-policy';
 import { UsageError } from './errors';
 
-export type OutputFormat = 'table' | 'csv' | 'json';
+export type OutputFormat = 'table' | 'csv' | 'json' | 'ndjson';
 
 export interface CheckCommand {
   command: 'check';
@@ -21,6 +21,14 @@ export interface CheckCommand {
   live: boolean;
   /** Where `--live` may connect: `--live-allow-private`, `--live-ports` (or their environment variables). */
   livePolicy: AddressPolicyOptions;
+  /** Write the results here instead of standard output (`--output`). */
+  output?: string;
+  /** Skip the domains already in `output` and append to it (`--resume`). */
+  resume: boolean;
+  /** Keep only the domains of shard `index` of `count` (`--shard I/N`, I from 1). */
+  shard?: { index: number; count: number };
+  /** Named inputs (`--cohort NAME=FILE`); plain inputs are cohorts named by their file. */
+  cohorts: { name: string; file: string }[];
   /** Share the domains found with records, anonymously, with this collector; undefined: don't. */
   share?: { collectorUrl: string; previewOnly: boolean };
 }
@@ -40,8 +48,18 @@ Options:
   --doh URL          DNS-over-HTTPS resolver (RFC 8484); repeat for failover.
                      Default: $WCF_DOH_URLS (comma-separated), else
                      ${PUBLIC_DOH_ENDPOINTS.join(', ')}
-  --format FORMAT    table | csv | json (default: table on a terminal, json otherwise)
-  --summary          add the research table (Lync, XMPP, both, Microsoft 365 vs on-premises)
+  --format FORMAT    table | csv | json | ndjson (default: table on a terminal,
+                     json otherwise). ndjson and csv stream: a line as each
+                     domain is answered (ndjson ends with a {"summary": ...} line);
+                     use them for large lists
+  --output FILE      write the results to FILE instead of standard output
+  --resume           with --output (ndjson or csv): skip the domains FILE already
+                     has, and append the rest; for a run that was interrupted
+  --shard I/N        check only shard I of N (1 ≤ I ≤ N), chosen by a hash of the
+                     domain: N machines split one list, no coordination needed
+  --summary          add the research table (Lync, XMPP, both, Microsoft 365 vs
+                     on-premises); one row per input file (cohort) and a total
+  --cohort NAME=FILE an input file whose rows are named NAME in the summary
   --concurrency N    questions in flight at once (default ${DEFAULT_CONCURRENCY})
   --timeout MS       time limit per question, in milliseconds (default 4000)
   --records LIST     comma-separated records to ask (default: all):
@@ -125,6 +143,10 @@ export function parseCommandLine(
         'live-ports': { type: 'string' },
         'share-preview': { type: 'boolean', default: false },
         collector: { type: 'string' },
+        output: { type: 'string' },
+        resume: { type: 'boolean', default: false },
+        shard: { type: 'string' },
+        cohort: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -140,9 +162,22 @@ export function parseCommandLine(
   if (command !== 'check') throw new UsageError(`unknown command "${command}": the command is "check"`);
 
   const format = values.format ?? (stdoutIsTerminal ? 'table' : 'json');
-  if (format !== 'table' && format !== 'csv' && format !== 'json') {
-    throw new UsageError(`--format must be table, csv or json, not "${format}"`);
+  if (format !== 'table' && format !== 'csv' && format !== 'json' && format !== 'ndjson') {
+    throw new UsageError(`--format must be table, csv, json or ndjson, not "${format}"`);
   }
+  if (values.resume && values.output === undefined) {
+    throw new UsageError('--resume needs --output FILE: the file to resume');
+  }
+  if (values.resume && format !== 'ndjson' && format !== 'csv') {
+    throw new UsageError('--resume works with --format ndjson or csv (they are written a line at a time)');
+  }
+  const cohorts = (values.cohort ?? []).map((spec) => {
+    const at = spec.indexOf('=');
+    if (at <= 0 || at === spec.length - 1) {
+      throw new UsageError(`--cohort takes NAME=FILE (e.g. "Fortune 500=f500.txt"), not "${spec}"`);
+    }
+    return { name: spec.slice(0, at).trim(), file: spec.slice(at + 1) };
+  });
   const fromEnv = (env.WCF_DOH_URLS ?? '')
     .split(',')
     .map((u) => u.trim())
@@ -193,7 +228,11 @@ export function parseCommandLine(
     command: 'check',
     share,
     livePolicy,
-    inputs: inputs.length === 0 ? ['-'] : inputs,
+    inputs: inputs.length === 0 && cohorts.length === 0 ? ['-'] : inputs,
+    cohorts,
+    output: values.output,
+    resume: values.resume ?? false,
+    shard: values.shard === undefined ? undefined : parseShard(values.shard),
     endpoints,
     format,
     summary: values.summary ?? false,
@@ -203,6 +242,17 @@ export function parseCommandLine(
     quiet: values.quiet ?? false,
     live: values.live ?? false,
   };
+}
+
+/** `--shard I/N`: shard I (from 1) of N. */
+function parseShard(spec: string): { index: number; count: number } {
+  const match = /^(\d+)\/(\d+)$/.exec(spec.trim());
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || count < 1 || index < 1 || index > count) {
+    throw new UsageError(`--shard takes I/N with 1 ≤ I ≤ N (e.g. 2/8), not "${spec}"`);
+  }
+  return { index, count };
 }
 
 /** The live checks' address policy from the flags, else `WCF_LIVE_ALLOW_PRIVATE` and `WCF_LIVE_PORTS`. */

@@ -1,13 +1,11 @@
 import { answerWord } from '../core/answer';
-import { csvDocument, type CsvCell } from '../core/csv';
+import { csvDocument, csvRow, UTF8_BOM, type CsvCell } from '../core/csv';
 import type { Probe } from '../core/probes';
 import { hostingWord, triStateWord, type DomainVerdict } from '../core/verdict';
 
-/** One row per domain, RFC 4180 with a BOM (so Excel reads UTF-8), formula-safe; a status and targets column per record. */
-export function formatCsv(verdicts: readonly DomainVerdict[], probes: readonly Probe[]): string {
-  // After --live: the edges' answers, and each target's status beside it.
-  const live = verdicts.some((v) => v.verified !== undefined);
-  const header = [
+/** The CSV's header: a status and targets column per record; edge columns after `--live`. */
+export function csvHeader(probes: readonly Probe[], live: boolean): string[] {
+  return [
     'Domain',
     'Display domain',
     'Can federate',
@@ -24,7 +22,11 @@ export function formatCsv(verdicts: readonly DomainVerdict[], probes: readonly P
     // Appended, so scripts reading the columns above by position keep working.
     'Answer',
   ];
-  const rows = verdicts.map((v): CsvCell[] => [
+}
+
+/** One domain's cells, in {@link csvHeader}'s order. */
+export function csvCells(v: DomainVerdict, probes: readonly Probe[], live: boolean): CsvCell[] {
+  return [
     v.domain,
     v.displayDomain,
     triStateWord(v.canFederate),
@@ -53,6 +55,20 @@ export function formatCsv(verdicts: readonly DomainVerdict[], probes: readonly P
     }),
     v.notes.join('; '),
     answerWord(v.answer),
-  ]);
-  return csvDocument(header, rows);
+  ];
+}
+
+/** The first line a streamed CSV writes: the BOM (so Excel reads UTF-8) and the header. */
+export function csvStart(probes: readonly Probe[], live: boolean): string {
+  return `${UTF8_BOM}${csvRow(csvHeader(probes, live))}`;
+}
+
+/** One row per domain, RFC 4180 with a BOM (so Excel reads UTF-8), formula-safe; a status and targets column per record. */
+export function formatCsv(verdicts: readonly DomainVerdict[], probes: readonly Probe[]): string {
+  // After --live: the edges' answers, and each target's status beside it.
+  const live = verdicts.some((v) => v.verified !== undefined);
+  return csvDocument(
+    csvHeader(probes, live),
+    verdicts.map((v) => csvCells(v, probes, live)),
+  );
 }

@@ -78,3 +78,39 @@ export function formatSummary(summary: Summary): string {
   ];
   return `${layoutTable(rows.map(([label = '', n = '', pct = '']) => [label, n.padStart(7), pct.padStart(6)]))}\n`;
 }
+
+/**
+ * The study's lines, one per cohort (input file) and a total: "Of Fortune 500 companies, 70 or 14%
+ * appear to have a public-facing XMPP federation".
+ */
+export function formatCohorts(cohorts: readonly (Summary & { cohort: string })[], total: Summary): string {
+  const cell = (n: number, of: number): string => `${n} (${percent(n, of).toFixed(1)}%)`;
+  const header = [
+    'Cohort',
+    'Domains',
+    'Lync/Teams',
+    '  also XMPP',
+    'XMPP',
+    'XMPP client',
+    'Microsoft 365',
+    'On-premises',
+    'M365 tenants',
+    'Unknown',
+  ];
+  const row = (name: string, s: Summary): string[] => {
+    const counted = s.domains - s.consumer;
+    return [
+      name,
+      String(s.domains),
+      cell(s.lyncFederation, counted),
+      cell(s.lyncAndXmpp, s.lyncFederation),
+      cell(s.xmppFederation, counted),
+      cell(s.xmppClientAccess, counted),
+      cell(s.microsoft365, s.lyncFederation),
+      cell(s.onPremises, s.lyncFederation),
+      cell(s.microsoft365Tenants, counted),
+      cell(s.unknown, counted),
+    ];
+  };
+  return `${layoutTable([header, ...cohorts.map((c) => row(c.cohort, c)), row('Total', total)])}\n`;
+}

@@ -14,6 +14,8 @@ export interface InvalidLine {
 export interface ReadEntries {
   /** Every usable entry's domain, in input order (duplicates kept; the lookup asks each once). */
   domains: NormalisedDomain[];
+  /** Each input's cohort name → the (ASCII) domains it lists: a domain in two inputs is in both. */
+  cohorts: Map<string, Set<string>>;
   /** How many usable lines there were. */
   entries: number;
   invalid: InvalidLine[];
@@ -27,7 +29,10 @@ async function readStream(stream: Readable): Promise<string> {
 }
 
 /** Parses the text of one input: one entry a line, `#` comments and blank lines skipped. */
-export function parseLines(text: string, file: string, into: ReadEntries): void {
+export function parseLines(text: string, file: string, into: ReadEntries, cohort = file): void {
+  let members = into.cohorts.get(cohort);
+  if (!members) into.cohorts.set(cohort, (members = new Set()));
+  const cohortDomains = members;
   const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
   lines.forEach((raw, index) => {
     const input = raw.trim();
@@ -35,6 +40,7 @@ export function parseLines(text: string, file: string, into: ReadEntries): void 
     const parsed = parseEntry(input);
     if (parsed.ok) {
       into.domains.push({ domain: parsed.domain, displayDomain: parsed.displayDomain });
+      cohortDomains.add(parsed.domain);
       into.entries += 1;
     } else {
       into.invalid.push({ file, line: index + 1, input, reason: parsed.reason });
@@ -42,10 +48,20 @@ export function parseLines(text: string, file: string, into: ReadEntries): void 
   });
 }
 
+/** One input and the cohort its rows count under in the summary. */
+export interface NamedInput {
+  file: string;
+  cohort: string;
+}
+
 /** Reads every input (`-` is standard input); throws {@link InputError} naming the file that cannot be read. */
-export async function readEntries(inputs: readonly string[], stdin: Readable): Promise<ReadEntries> {
-  const result: ReadEntries = { domains: [], entries: 0, invalid: [] };
-  for (const input of inputs) {
+export async function readEntries(
+  inputs: readonly (string | NamedInput)[],
+  stdin: Readable,
+): Promise<ReadEntries> {
+  const result: ReadEntries = { domains: [], entries: 0, invalid: [], cohorts: new Map() };
+  for (const named of inputs) {
+    const input = typeof named === 'string' ? named : named.file;
     let text: string;
     if (input === '-') {
       text = await readStream(stdin);
@@ -65,7 +81,8 @@ export async function readEntries(inputs: readonly string[], stdin: Readable): P
         throw new InputError(`cannot read ${input}: ${hint}`);
       }
     }
-    parseLines(text, input === '-' ? '<stdin>' : input, result);
+    const file = input === '-' ? '<stdin>' : input;
+    parseLines(text, file, result, typeof named === 'string' ? file : named.cohort);
   }
   return result;
 }

@@ -1,8 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { summarise } from '../core/summary';
 import type { DomainVerdict } from '../core/verdict';
 import { systemClock } from '../dns/clock';
 import { DohClient, type FetchLike } from '../dns/doh-client';
@@ -10,16 +9,20 @@ import { createNodeFetch } from '../dns/node-fetch';
 import { FederationLookup } from '../dns/lookup';
 import { HELP, parseCommandLine, type CheckCommand } from './args';
 import { InputError, UsageError } from './errors';
-import { formatCsv } from './format-csv';
+import { csvCells, csvHeader, csvStart, formatCsv } from './format-csv';
+import { csvRow } from '../core/csv';
 import { formatJson } from './format-json';
-import { formatSummary, formatTable } from './format-table';
+import { formatCohorts, formatSummary, formatTable } from './format-table';
+import { fileSink, resumeResults, stdoutSink } from './results-file';
+import { shardOf } from './shard';
+import { RunTally } from './tally';
 import { readEntries } from './input';
 import { ProgressBar } from './progress';
 import { AddressPolicy } from '../live/address-policy';
 import { LiveChecker } from '../live/live-checker';
 import { pendingFile, pendingFilePath } from './pending-file';
 import { failureHints } from './failure-hints';
-import { reportedDomains } from '../core/report';
+import { byDomainName, type ReportedDomain } from '../core/report';
 import { ShareQueue, type ShareFetch } from '../share/share-queue';
 
 /** The streams and settings the CLI touches, injected so tests run it in-process. */
@@ -55,77 +58,137 @@ function packageVersion(): string {
   }
 }
 
+/** Past this many domains, one JSON document is the wrong shape: say that ndjson streams. */
+const LARGE_JSON_RUN = 100_000;
+
 async function check(command: CheckCommand, io: CliIo): Promise<number> {
-  const input = await readEntries(command.inputs, io.stdin);
+  const inputs = [
+    ...command.inputs.map((file) => ({ file, cohort: file === '-' ? '<stdin>' : basename(file) })),
+    ...command.cohorts.map(({ name, file }) => ({ file, cohort: name })),
+  ];
+  const input = await readEntries(inputs, io.stdin);
   for (const bad of input.invalid) {
     io.stderr.write(`${bad.file}:${bad.line}: skipped "${bad.input}": ${bad.reason}\n`);
   }
   if (input.entries === 0) io.stderr.write('No usable address or domain in the input.\n');
+
+  const { format, probes } = command;
+  // ndjson and csv are written a line as each domain is answered; after --live, at the end.
+  const streaming = (format === 'ndjson' || format === 'csv') && !command.live;
+  const headerLine = csvRow(csvHeader(probes, false)).replace(/\r\n$/, '');
+  const resumed =
+    command.resume && command.output && (format === 'ndjson' || format === 'csv')
+      ? resumeResults(command.output, format, headerLine)
+      : undefined;
+  let domains = input.domains;
+  if (resumed && resumed.done.size > 0) {
+    domains = domains.filter((d) => !resumed.done.has(d.domain));
+    io.stderr.write(
+      `Resuming ${command.output}: ${resumed.done.size} domains already there are not asked again.\n`,
+    );
+  }
+  const { shard } = command;
+  if (shard) domains = domains.filter((d) => shardOf(d.domain, shard.count) === shard.index);
+  if (format === 'json' && new Set(domains.map((d) => d.domain)).size > LARGE_JSON_RUN) {
+    io.stderr.write(
+      `Note: more than ${LARGE_JSON_RUN.toLocaleString('en')} domains: --format ndjson streams them a line at a time (and --output FILE --resume picks up after an interruption); json holds them all until the end.\n`,
+    );
+  }
 
   const client = new DohClient({
     endpoints: command.endpoints,
     timeoutMs: command.timeoutMs,
     fetch: io.fetch ?? createNodeFetch({ maxSockets: command.concurrency }),
   });
-  const lookup = new FederationLookup({ client, probes: command.probes, concurrency: command.concurrency });
-  const bar = !command.quiet && io.stderr.isTTY ? new ProgressBar(io.stderr) : undefined;
-  let verdicts;
+  const lookup = new FederationLookup({ client, probes, concurrency: command.concurrency });
+  const tally = new RunTally(input.cohorts);
+  for (const verdict of resumed?.verdicts ?? []) tally.add(verdict);
+  const sink = command.output ? fileSink(command.output, command.resume) : stdoutSink(io.stdout);
   try {
-    verdicts = await lookup.checkDomains(input.domains, {
-      signal: io.signal,
-      onProgress: bar ? (progress) => bar.update(progress) : undefined,
-    });
-  } finally {
-    bar?.clear();
-  }
-  if (command.live) {
-    if (command.livePolicy.allowPrivate) {
-      io.stderr.write(
-        'Warning: live checks may contact loopback and private addresses (--live-allow-private / WCF_LIVE_ALLOW_PRIVATE).\n',
+    if (streaming && format === 'csv' && !(resumed && !resumed.empty)) sink.write(csvStart(probes, false));
+    const emit = (verdict: DomainVerdict): void => {
+      tally.add(verdict);
+      sink.write(
+        format === 'ndjson' ? `${JSON.stringify(verdict)}\n` : csvRow(csvCells(verdict, probes, false)),
       );
-    }
-    const checker = new LiveChecker({
-      resolver: client,
-      policy: new AddressPolicy(command.livePolicy),
-      concurrency: Math.min(16, command.concurrency),
-    });
-    const servers =
-      !command.quiet && io.stderr.isTTY ? new ProgressBar(io.stderr, Date.now, 100, 'servers') : undefined;
+    };
+    const bar = !command.quiet && io.stderr.isTTY ? new ProgressBar(io.stderr) : undefined;
+    let verdicts: DomainVerdict[];
     try {
-      verdicts = await checker.check(verdicts, {
+      verdicts = await lookup.checkDomains(domains, {
         signal: io.signal,
-        onProgress: servers
-          ? (p) =>
-              servers.update({
-                domainsDone: p.done,
-                domainsTotal: p.total,
-                questionsDone: p.done,
-                questionsTotal: p.total,
-              })
-          : undefined,
+        onProgress: bar ? (progress) => bar.update(progress) : undefined,
+        onVerdict: streaming ? emit : undefined,
+        keep: !streaming,
       });
     } finally {
-      servers?.clear();
+      bar?.clear();
     }
+    if (!streaming) {
+      if (command.live) verdicts = await liveCheck(command, client, verdicts, io);
+      for (const verdict of verdicts) tally.add(verdict);
+      if (format === 'json') sink.write(formatJson(verdicts, input.invalid, tally.summary()));
+      else if (format === 'csv') sink.write(formatCsv(verdicts, probes));
+      else if (format === 'ndjson')
+        for (const verdict of verdicts) sink.write(`${JSON.stringify(verdict)}\n`);
+      else sink.write(formatTable(verdicts));
+    }
+    if (format === 'ndjson') sink.write(`${JSON.stringify({ summary: tally.summary() })}\n`);
+    if (command.summary && format !== 'json' && format !== 'ndjson') {
+      const table =
+        tally.cohorts.length > 1 ? formatCohorts(tally.cohorts, tally.total) : formatSummary(tally.total);
+      // The table goes beside a CSV (stderr), after a readable table (stdout).
+      if (format === 'csv' || command.output) io.stderr.write(table);
+      else sink.write(`\n${table}`);
+    }
+  } finally {
+    sink.close();
   }
-  const nothingAnswered = reportFailures(verdicts, io);
-  const summary = summarise(verdicts);
-  if (command.format === 'json') {
-    io.stdout.write(formatJson(verdicts, input.invalid, summary));
-  } else if (command.format === 'csv') {
-    io.stdout.write(formatCsv(verdicts, command.probes));
-    if (command.summary) io.stderr.write(formatSummary(summary));
-  } else {
-    io.stdout.write(formatTable(verdicts));
-    if (command.summary) io.stdout.write(`\n${formatSummary(summary)}`);
-  }
-  if (command.share) await share(command.share, verdicts, io);
+  const nothingAnswered = reportFailures(tally, io);
+  if (command.share) await share(command.share, tally.reported, io);
   if (nothingAnswered) {
     // A script must be able to tell a resolver it cannot reach from a run that found nothing.
     io.stderr.write('who-can-federate: no lookup succeeded: check the network and the --doh resolvers.\n');
     return 3;
   }
   return 0;
+}
+
+/** `--live`: contacts the servers behind the records found, under the address policy. */
+async function liveCheck(
+  command: CheckCommand,
+  client: DohClient,
+  verdicts: DomainVerdict[],
+  io: CliIo,
+): Promise<DomainVerdict[]> {
+  if (command.livePolicy.allowPrivate) {
+    io.stderr.write(
+      'Warning: live checks may contact loopback and private addresses (--live-allow-private / WCF_LIVE_ALLOW_PRIVATE).\n',
+    );
+  }
+  const checker = new LiveChecker({
+    resolver: client,
+    policy: new AddressPolicy(command.livePolicy),
+    concurrency: Math.min(16, command.concurrency),
+  });
+  const servers =
+    !command.quiet && io.stderr.isTTY ? new ProgressBar(io.stderr, Date.now, 100, 'servers') : undefined;
+  try {
+    return await checker.check(verdicts, {
+      signal: io.signal,
+      onProgress: servers
+        ? (p) =>
+            servers.update({
+              domainsDone: p.done,
+              domainsTotal: p.total,
+              questionsDone: p.done,
+              questionsTotal: p.total,
+            })
+        : undefined,
+    });
+  } finally {
+    servers?.clear();
+  }
 }
 
 /** The random wait before sharing, from `WCF_SHARE_DELAY_MS` ("min-max"), 1–5 s by default. */
@@ -143,7 +206,7 @@ function shareDelay(env: Record<string, string | undefined>): { minMs: number; m
  */
 async function share(
   options: NonNullable<CheckCommand['share']>,
-  verdicts: readonly DomainVerdict[],
+  reported: readonly ReportedDomain[],
   io: CliIo,
 ): Promise<void> {
   const file = pendingFilePath(io.env);
@@ -157,7 +220,7 @@ async function share(
     // The CLI waits for its one send itself; nothing is left scheduled when it exits.
     timers: { set: () => undefined, clear: () => undefined },
   });
-  const found = reportedDomains(verdicts);
+  const found = [...reported].sort(byDomainName);
   if (options.previewOnly) {
     const bodies = queue.previewBodies(found);
     io.stderr.write(
@@ -207,17 +270,9 @@ async function share(
  * Says on stderr how many lookups failed, why, and what to do, since those domains show as
  * "unknown", not "no"; returns whether every single lookup failed.
  */
-function reportFailures(verdicts: readonly DomainVerdict[], io: CliIo): boolean {
-  let asked = 0;
-  const failures: string[] = [];
-  for (const verdict of verdicts) {
-    for (const record of Object.values(verdict.records)) {
-      asked += 1;
-      if (record.status === 'error') failures.push(record.error ?? 'unknown failure');
-    }
-  }
-  if (failures.length === 0) return false;
-  const distinct = [...new Set(failures)];
+function reportFailures(tally: RunTally, io: CliIo): boolean {
+  if (tally.failed === 0) return false;
+  const distinct = [...tally.reasons];
   const reasons = distinct
     .slice(0, 3)
     .map((reason) => `  - ${reason}\n`)
@@ -226,9 +281,9 @@ function reportFailures(verdicts: readonly DomainVerdict[], io: CliIo): boolean 
     .map((hint) => `  → ${hint}\n`)
     .join('');
   io.stderr.write(
-    `who-can-federate: ${failures.length} of ${asked} lookups failed; their domains show as "unknown" (not "no"):\n${reasons}${hints}`,
+    `who-can-federate: ${tally.failed} of ${tally.asked} lookups failed; their domains show as "unknown" (not "no"):\n${reasons}${hints}`,
   );
-  return failures.length === asked;
+  return tally.failed === tally.asked;
 }
 
 /** Runs the command line; resolves with the exit status (0 done, 1 unreadable input, 2 usage error, 3 no lookup succeeded). */

@@ -25,9 +25,9 @@ export interface Summary {
   microsoft365Tenants: number;
 }
 
-/** Counts a set of verdicts into the research table. */
-export function summarise(verdicts: Iterable<DomainVerdict>): Summary {
-  const summary: Summary = {
+/** A research table with nothing counted yet. */
+export function emptySummary(): Summary {
+  return {
     domains: 0,
     lyncFederation: 0,
     xmppFederation: 0,
@@ -39,23 +39,31 @@ export function summarise(verdicts: Iterable<DomainVerdict>): Summary {
     consumer: 0,
     microsoft365Tenants: 0,
   };
-  for (const verdict of verdicts) {
-    summary.domains += 1;
-    if (verdict.consumer) {
-      summary.consumer += 1;
-      continue;
-    }
-    const lync = verdict.lync.federation === true;
-    const xmpp = verdict.xmpp.federation === true;
-    if (lync) summary.lyncFederation += 1;
-    if (xmpp) summary.xmppFederation += 1;
-    if (lync && xmpp) summary.lyncAndXmpp += 1;
-    if (verdict.xmpp.clientAccess === true) summary.xmppClientAccess += 1;
-    if (verdict.lync.hosting === 'microsoft-365') summary.microsoft365 += 1;
-    if (verdict.lync.hosting === 'on-premises') summary.onPremises += 1;
-    if (verdict.canFederate === null) summary.unknown += 1;
-    if (verdict.microsoft365.tenant === true) summary.microsoft365Tenants += 1;
+}
+
+/** Counts one verdict into a table: a run of millions of domains keeps counts, not verdicts. */
+export function countInto(summary: Summary, verdict: DomainVerdict): void {
+  summary.domains += 1;
+  if (verdict.consumer) {
+    summary.consumer += 1;
+    return;
   }
+  const lync = verdict.lync.federation === true;
+  const xmpp = verdict.xmpp.federation === true;
+  if (lync) summary.lyncFederation += 1;
+  if (xmpp) summary.xmppFederation += 1;
+  if (lync && xmpp) summary.lyncAndXmpp += 1;
+  if (verdict.xmpp.clientAccess === true) summary.xmppClientAccess += 1;
+  if (verdict.lync.hosting === 'microsoft-365') summary.microsoft365 += 1;
+  if (verdict.lync.hosting === 'on-premises') summary.onPremises += 1;
+  if (verdict.canFederate === null) summary.unknown += 1;
+  if (verdict.microsoft365.tenant === true) summary.microsoft365Tenants += 1;
+}
+
+/** Counts a set of verdicts into the research table. */
+export function summarise(verdicts: Iterable<DomainVerdict>): Summary {
+  const summary = emptySummary();
+  for (const verdict of verdicts) countInto(summary, verdict);
   return summary;
 }
 

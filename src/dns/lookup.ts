@@ -41,6 +41,11 @@ export interface CheckOptions {
   onProgress?: (progress: LookupProgress) => void;
   /** Ask every question again, ignoring (and then refreshing) cached answers: the pane's "Refresh". */
   refresh?: boolean;
+  /**
+   * Keep the verdicts to resolve with (the default). A streaming run (`onVerdict` writes each one)
+   * says false, so that finished domains are not held in memory: it then resolves with `[]`.
+   */
+  keep?: boolean;
 }
 
 interface Question {
@@ -166,6 +171,7 @@ export class FederationLookup {
     options: CheckOptions = {},
   ): Promise<DomainVerdict[]> {
     const { signal } = options;
+    const keep = options.keep ?? true;
     const deciding = this.probes.filter((p) => p.decidesCanFederate);
     const others = this.probes.filter((p) => !p.decidesCanFederate);
     const states = new Map<string, DomainState>();
@@ -206,7 +212,8 @@ export class FederationLookup {
       }
       if (state.remaining === 0) {
         const verdict = buildVerdict(state.domain, orderRecords(state.records, this.probes));
-        verdicts.set(state.domain.domain, verdict);
+        if (keep) verdicts.set(state.domain.domain, verdict);
+        else state.records = {};
         progress.domainsDone += 1;
         options.onVerdict?.(verdict);
       }
@@ -235,7 +242,7 @@ export class FederationLookup {
     } finally {
       scope.dispose();
     }
-    return all.map((state) => verdicts.get(state.domain.domain) as DomainVerdict);
+    return keep ? all.map((state) => verdicts.get(state.domain.domain) as DomainVerdict) : [];
   }
 
   /** One domain's verdict. */

@@ -200,7 +200,7 @@ describe('who-can-federate check', () => {
   });
 
   it.each([
-    [['check', '--format', 'xml'], /--format must be table, csv or json/],
+    [['check', '--format', 'xml'], /--format must be table, csv, json or ndjson/],
     [['check', '--concurrency', '0'], /--concurrency takes a whole number/],
     [['check', '--timeout', 'soon'], /--timeout takes a whole number/],
     [['check', '--records', '_h323._tcp'], /Unknown record "_h323\._tcp"/],
