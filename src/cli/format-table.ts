@@ -89,7 +89,7 @@ export function formatCohorts(cohorts: readonly (Summary & { cohort: string })[]
     'Cohort',
     'Domains',
     'Lync/Teams',
-    '  also XMPP',
+    'Also XMPP',
     'XMPP',
     'XMPP client',
     'Microsoft 365',
