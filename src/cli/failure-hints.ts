@@ -4,7 +4,7 @@ const HINTS: readonly { pattern: RegExp; hint: string }[] = [
     pattern: /did not answer within/,
     hint: 'a slow resolver: raise --timeout, or add another --doh resolver',
   },
-  { pattern: /^cannot reach /, hint: 'check the network and the --doh URL' },
+  { pattern: /^cannot reach /, hint: 'check the network and the resolver (--doh URL or --dns address)' },
   { pattern: /HTTP 429/, hint: 'the resolver limits questions: lower --concurrency' },
 ];
 

@@ -6,7 +6,8 @@ import type { DomainVerdict } from '../core/verdict';
 import { systemClock } from '../dns/clock';
 import { DohClient, type FetchLike } from '../dns/doh-client';
 import { createNodeFetch } from '../dns/node-fetch';
-import { FederationLookup } from '../dns/lookup';
+import { FederationLookup, type DnsQuerier } from '../dns/lookup';
+import { UdpDnsClient } from '../dns/udp-client';
 import { HELP, parseCommandLine, type CheckCommand } from './args';
 import { InputError, UsageError } from './errors';
 import { csvCells, csvHeader, csvStart, formatCsv } from './format-csv';
@@ -95,11 +96,13 @@ async function check(command: CheckCommand, io: CliIo): Promise<number> {
     );
   }
 
-  const client = new DohClient({
-    endpoints: command.endpoints,
-    timeoutMs: command.timeoutMs,
-    fetch: io.fetch ?? createNodeFetch({ maxSockets: command.concurrency }),
-  });
+  const client: DnsQuerier = command.dnsServers
+    ? new UdpDnsClient({ servers: command.dnsServers, timeoutMs: command.timeoutMs })
+    : new DohClient({
+        endpoints: command.endpoints,
+        timeoutMs: command.timeoutMs,
+        fetch: io.fetch ?? createNodeFetch({ maxSockets: command.concurrency }),
+      });
   const lookup = new FederationLookup({ client, probes, concurrency: command.concurrency });
   const tally = new RunTally(input.cohorts);
   for (const verdict of resumed?.verdicts ?? []) tally.add(verdict);
@@ -143,12 +146,15 @@ async function check(command: CheckCommand, io: CliIo): Promise<number> {
     }
   } finally {
     sink.close();
+    if (client instanceof UdpDnsClient) client.close();
   }
   const nothingAnswered = reportFailures(tally, io);
   if (command.share) await share(command.share, tally.reported, io);
   if (nothingAnswered) {
     // A script must be able to tell a resolver it cannot reach from a run that found nothing.
-    io.stderr.write('who-can-federate: no lookup succeeded: check the network and the --doh resolvers.\n');
+    io.stderr.write(
+      `who-can-federate: no lookup succeeded: check the network and the ${command.dnsServers ? '--dns' : '--doh'} resolvers.\n`,
+    );
     return 3;
   }
   return 0;
@@ -157,7 +163,7 @@ async function check(command: CheckCommand, io: CliIo): Promise<number> {
 /** `--live`: contacts the servers behind the records found, under the address policy. */
 async function liveCheck(
   command: CheckCommand,
-  client: DohClient,
+  client: DnsQuerier,
   verdicts: DomainVerdict[],
   io: CliIo,
 ): Promise<DomainVerdict[]> {

@@ -12,19 +12,19 @@ export const EDNS_UDP_SIZE = 1232;
 export const PADDING_BLOCK = 128;
 
 /**
- * Encodes one recursive question with ID 0, as RFC 8484 §4.1 recommends so that identical GETs are
- * cacheable by HTTP caches, with an EDNS(0) OPT record (UDP size 1232, DO bit off) so resolvers
+ * Encodes one recursive question with ID 0 by default, as RFC 8484 §4.1 recommends so that
+ * identical GETs are cacheable by HTTP caches (over UDP, a random ID matches answer to question), with an EDNS(0) OPT record (UDP size 1232, DO bit off) so resolvers
  * may send Extended DNS Errors (RFC 8914), padded to a multiple of 128 bytes (RFC 7830, RFC 8467)
  * so the length of an encrypted query says nothing about the name asked.
  */
-export function encodeQuery(name: string, type: RecordType): Uint8Array {
+export function encodeQuery(name: string, type: RecordType, id = 0): Uint8Array {
   // Header 12 + question (name in wire form + type and class 4) + OPT RR 11 + padding option header 4.
   const wireName = name.replace(/\.$/, '').length + 2;
   const unpadded = 12 + wireName + 4 + 11 + 4;
   const padding = (PADDING_BLOCK - (unpadded % PADDING_BLOCK)) % PADDING_BLOCK;
   const wire = dnsPacket.encode({
     type: 'query',
-    id: 0,
+    id,
     flags: dnsPacket.RECURSION_DESIRED,
     questions: [{ type, name, class: 'IN' }],
     additionals: [

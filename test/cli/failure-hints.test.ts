@@ -16,7 +16,7 @@ describe('failureHints', () => {
       'the resolver limits questions: lower --concurrency',
     ]);
     expect(failureHints([new DohNetworkError('https://r.test/dns-query', new Error('x')).message])).toEqual([
-      'check the network and the --doh URL',
+      'check the network and the resolver (--doh URL or --dns address)',
     ]);
     expect(failureHints(['the resolver answered SERVFAIL'])).toEqual([]);
   });

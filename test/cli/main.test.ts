@@ -230,7 +230,7 @@ describe('who-can-federate check', () => {
     expect(run.code).toBe(3);
     expect(JSON.parse(run.stdout).domains[0].canFederate).toBeNull();
     expect(run.stderr).toMatch(/7 of 7 lookups failed/);
-    expect(run.stderr).toContain('→ check the network and the --doh URL');
+    expect(run.stderr).toContain('→ check the network and the resolver (--doh URL or --dns address)');
     expect(run.stderr).toContain('no lookup succeeded');
   });
 

@@ -9,6 +9,7 @@ import type { DomainVerdict } from '../../src/core/verdict';
 import { startDohServer, type DohServer, type Zone } from '../support/doh-server';
 import { benchZone, countLost, expectedOf } from '../support/generated-zone';
 import { projectRoot } from '../support/project-root';
+import { startUdpDnsServer } from '../support/udp-dns-server';
 
 interface Run {
   code: number;
@@ -213,6 +214,29 @@ describe('research runs', () => {
       expect(answers(verdicts)).toEqual(answers(verdictsOf(whole.stdout)));
     } finally {
       doh.options.latencyMs = 0;
+    }
+  });
+
+  it('asks a classic resolver over UDP with --dns: the same answers, nothing lost', async () => {
+    const udp = await startUdpDnsServer({ zone });
+    try {
+      const run = await cli([
+        'check',
+        join(dir, 'all.txt'),
+        '--dns',
+        `127.0.0.1:${udp.port}`,
+        '--format',
+        'ndjson',
+      ]);
+      expect(run.code).toBe(0);
+      expect(countLost(verdictsOf(run.stdout), 60)).toBe(0);
+      expect(udp.queries).toHaveLength(60 * 7);
+      expect(udp.queries.every((q) => q.transport === 'udp')).toBe(true);
+      expect((await cli(['check', '--dns', '127.0.0.1', '--doh', doh.url])).stderr).toMatch(
+        /cannot be used together/,
+      );
+    } finally {
+      await udp.close();
     }
   });
 
