@@ -12,6 +12,8 @@ export interface CheckCommand {
   command: 'check';
   inputs: string[];
   endpoints: string[];
+  /** At most this many questions a second (`--rate`). */
+  rate?: number;
   /** Classic DNS resolvers to ask over UDP (TCP on truncation) instead of DoH (`--dns`). */
   dnsServers?: DnsServer[];
   format: OutputFormat;
@@ -68,6 +70,7 @@ Options:
                      on-premises); one row per input file (cohort) and a total
   --cohort NAME=FILE an input file whose rows are named NAME in the summary
   --concurrency N    questions in flight at once (default ${DEFAULT_CONCURRENCY})
+  --rate N           at most N questions a second (for resolvers that limit clients)
   --timeout MS       time limit per question, in milliseconds (default 4000)
   --records LIST     comma-separated records to ask (default: all):
                      ${PROBES.map((p) => p.id).join(', ')}
@@ -142,6 +145,7 @@ export function parseCommandLine(
         format: { type: 'string' },
         summary: { type: 'boolean', default: false },
         concurrency: { type: 'string' },
+        rate: { type: 'string' },
         timeout: { type: 'string' },
         records: { type: 'string' },
         quiet: { type: 'boolean', default: false },
@@ -261,6 +265,7 @@ export function parseCommandLine(
     // A local resolver takes far more in flight than a public DoH service tolerates.
     concurrency: positiveInteger('--concurrency', values.concurrency, dnsServers ? 256 : DEFAULT_CONCURRENCY),
     timeoutMs: positiveInteger('--timeout', values.timeout, 4000),
+    rate: values.rate === undefined ? undefined : positiveInteger('--rate', values.rate, 1),
     probes,
     quiet: values.quiet ?? false,
     live: values.live ?? false,

@@ -103,7 +103,12 @@ async function check(command: CheckCommand, io: CliIo): Promise<number> {
         timeoutMs: command.timeoutMs,
         fetch: io.fetch ?? createNodeFetch({ maxSockets: command.concurrency }),
       });
-  const lookup = new FederationLookup({ client, probes, concurrency: command.concurrency });
+  const lookup = new FederationLookup({
+    client,
+    probes,
+    concurrency: command.concurrency,
+    ratePerSecond: command.rate,
+  });
   const tally = new RunTally(input.cohorts);
   for (const verdict of resumed?.verdicts ?? []) tally.add(verdict);
   const sink = command.output ? fileSink(command.output, command.resume) : stdoutSink(io.stdout);

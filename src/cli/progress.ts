@@ -34,7 +34,10 @@ export class ProgressBar {
     const filled = total === 0 ? width : Math.round((done / total) * width);
     const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
     const etaText = done === total ? 'done' : eta === undefined ? 'ETA --' : `ETA ${formatSeconds(eta)}`;
-    return `${bar} ${done}/${total} ${this.unit}  ${rate.toFixed(1)}/s  ${etaText}`;
+    const questions = this.unit === 'domains' ? `  ${Math.round(progress.questionsDone / elapsed)} q/s` : '';
+    const failed = progress.questionsFailed ?? 0;
+    const lost = failed > 0 ? `  ${failed} unanswered` : '';
+    return `${bar} ${done}/${total} ${this.unit}  ${rate.toFixed(1)}/s${questions}${lost}  ${etaText}`;
   }
 
   update(progress: LookupProgress): void {

@@ -5,6 +5,7 @@ import { buildVerdict, type DomainVerdict } from '../core/verdict';
 import { interpretAnswer } from './answer';
 import type { DnsResponse } from './doh-client';
 import { DohError } from './errors';
+import { RateLimiter } from './rate-limiter';
 import { RecordCache } from './record-cache';
 import type { RecordType } from './wire';
 
@@ -20,6 +21,8 @@ export interface FederationLookupOptions {
   /** Questions in flight at once across all domains. */
   concurrency?: number;
   cache?: RecordCache;
+  /** At most this many questions a second (`--rate`): for resolvers that limit each client. */
+  ratePerSecond?: number;
 }
 
 export interface LookupProgress {
@@ -27,6 +30,8 @@ export interface LookupProgress {
   domainsTotal: number;
   questionsDone: number;
   questionsTotal: number;
+  /** Questions that got no answer (time-out, unreachable, SERVFAIL…): what shows as "unknown". */
+  questionsFailed?: number;
 }
 
 export interface CheckOptions {
@@ -79,6 +84,7 @@ export class FederationLookup {
   private readonly client: DnsQuerier;
   private readonly cache: RecordCache;
   private readonly inFlight = new Map<string, SharedQuestion>();
+  private readonly rate: RateLimiter | undefined;
 
   constructor(options: FederationLookupOptions) {
     this.client = options.client;
@@ -89,6 +95,7 @@ export class FederationLookup {
       throw new RangeError(`concurrency must be a whole number ≥ 1, not ${this.concurrency}`);
     }
     this.cache = options.cache ?? new RecordCache();
+    this.rate = options.ratePerSecond === undefined ? undefined : new RateLimiter(options.ratePerSecond);
   }
 
   /**
@@ -151,6 +158,7 @@ export class FederationLookup {
     signal: AbortSignal | undefined,
   ): Promise<RecordResult> {
     try {
+      await this.rate?.take(signal);
       const response = await this.client.query(name, type, signal);
       const { result, ttlSeconds } = interpretAnswer(response, name, type);
       if (ttlSeconds !== null) this.cache.set(name, type, result, ttlSeconds);
@@ -195,6 +203,7 @@ export class FederationLookup {
       domainsTotal: all.length,
       questionsDone: 0,
       questionsTotal: questions.length,
+      questionsFailed: 0,
     };
     options.onProgress?.({ ...progress });
 
@@ -203,6 +212,7 @@ export class FederationLookup {
       state.records[question.probe.id] = result;
       state.remaining -= 1;
       progress.questionsDone += 1;
+      if (result.status === 'error') progress.questionsFailed = (progress.questionsFailed ?? 0) + 1;
       if (question.probe.decidesCanFederate) {
         state.decidingRemaining -= 1;
         if (state.decidingRemaining === 0 && state.remaining > 0 && options.onPartial) {
