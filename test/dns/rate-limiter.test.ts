@@ -3,7 +3,7 @@ import { RateLimiter } from '../../src/dns/rate-limiter';
 
 /** A clock whose sleeps are recorded and return at once, time moving by what was slept. */
 function manualClock(): Clock & { slept: number[] } {
-  let now = 0;
+  const now = 0;
   const slept: number[] = [];
   return {
     slept,
