@@ -77,9 +77,11 @@ async function check(command: CheckCommand, io: CliIo): Promise<number> {
   // ndjson and csv are written a line as each domain is answered; after --live, at the end.
   const streaming = (format === 'ndjson' || format === 'csv') && !command.live;
   const headerLine = csvRow(csvHeader(probes, false)).replace(/\r\n$/, '');
+  // The summary counts the whole file: what an interrupted run wrote, then this run's.
+  const tally = new RunTally(input.cohorts);
   const resumed =
     command.resume && command.output && (format === 'ndjson' || format === 'csv')
-      ? resumeResults(command.output, format, headerLine)
+      ? resumeResults(command.output, format, headerLine, (verdict) => tally.add(verdict))
       : undefined;
   let domains = input.domains;
   if (resumed && resumed.done.size > 0) {
@@ -109,8 +111,6 @@ async function check(command: CheckCommand, io: CliIo): Promise<number> {
     concurrency: command.concurrency,
     ratePerSecond: command.rate,
   });
-  const tally = new RunTally(input.cohorts);
-  for (const verdict of resumed?.verdicts ?? []) tally.add(verdict);
   const sink = command.output ? fileSink(command.output, command.resume) : stdoutSink(io.stdout);
   try {
     if (streaming && format === 'csv' && !(resumed && !resumed.empty)) sink.write(csvStart(probes, false));

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
 import type { DomainVerdict } from '../core/verdict';
 import { InputError } from './errors';
 
@@ -32,29 +32,30 @@ export function fileSink(path: string, append: boolean): ResultsSink {
 export interface Resumed {
   /** Domains (ASCII) already answered: not asked again. */
   done: Set<string>;
-  /** Their verdicts, from an ndjson file (a CSV row cannot be read back into one). */
-  verdicts: DomainVerdict[];
   /** Whether the file holds nothing yet (a header is still to be written). */
   empty: boolean;
 }
 
+/** Read this much of a results file at a time: a file of millions of lines is never held whole. */
+const CHUNK_BYTES = 1 << 20;
+
 /**
  * Reads a results file to resume it: every complete line counts; a line cut off by the interruption
  * and an ndjson run's closing `{"summary": …}` line are cut from the file, so appending carries on
- * cleanly. A CSV whose header differs (other `--records`, or `--live`) is refused.
+ * cleanly. A CSV whose header differs (other `--records`, or `--live`) is refused. The verdicts of an
+ * ndjson file go to `onVerdict` as they are read (a CSV row cannot be read back into one).
  */
-export function resumeResults(path: string, format: 'ndjson' | 'csv', csvHeaderLine: string): Resumed {
-  if (!existsSync(path)) return { done: new Set(), verdicts: [], empty: true };
-  const text = readFileSync(path, 'utf8');
+export function resumeResults(
+  path: string,
+  format: 'ndjson' | 'csv',
+  csvHeaderLine: string,
+  onVerdict: (verdict: DomainVerdict) => void = () => undefined,
+): Resumed {
+  if (!existsSync(path)) return { done: new Set(), empty: true };
   const done = new Set<string>();
-  const verdicts: DomainVerdict[] = [];
   let keep = 0; // bytes of the file that stay
-  let offset = 0;
   let lineNumber = 0;
-  while (offset < text.length) {
-    const end = text.indexOf('\n', offset);
-    if (end < 0) break; // a partial last line: dropped
-    const line = text.slice(offset, end).replace(/\r$/, '');
+  const takeLine = (line: string, endsAt: number): void => {
     lineNumber += 1;
     if (format === 'ndjson') {
       let parsed: unknown;
@@ -66,8 +67,8 @@ export function resumeResults(path: string, format: 'ndjson' | 'csv', csvHeaderL
       const verdict = parsed as Partial<DomainVerdict> & { summary?: unknown };
       if (typeof verdict.domain === 'string' && verdict.records) {
         done.add(verdict.domain);
-        verdicts.push(verdict as DomainVerdict);
-        keep = Buffer.byteLength(text.slice(0, end + 1));
+        onVerdict(verdict as DomainVerdict);
+        keep = endsAt;
       } else if (verdict.summary === undefined) {
         throw new InputError(`cannot resume ${path}: line ${lineNumber} is not a result of this tool`);
       }
@@ -77,19 +78,34 @@ export function resumeResults(path: string, format: 'ndjson' | 'csv', csvHeaderL
           `cannot resume ${path}: its columns differ from this run's (other --records or --live?)`,
         );
       }
-      keep = Buffer.byteLength(text.slice(0, end + 1));
+      keep = endsAt;
     } else {
       const domain = line.slice(0, line.indexOf(','));
       if (domain !== '') done.add(domain);
-      keep = Buffer.byteLength(text.slice(0, end + 1));
+      keep = endsAt;
     }
-    offset = end + 1;
-  }
+  };
   const fd = openSync(path, 'r+');
   try {
+    const chunk = Buffer.alloc(CHUNK_BYTES);
+    let carry = Buffer.alloc(0); // the start of a line that goes on in the next chunk
+    let position = 0; // file offset of carry's first byte
+    for (;;) {
+      const read = readSync(fd, chunk, 0, CHUNK_BYTES, position + carry.length);
+      if (read === 0) break; // what is left in carry has no newline: a partial last line, dropped
+      const buffer =
+        carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, read)]) : chunk.subarray(0, read);
+      let start = 0;
+      for (let end = buffer.indexOf(10, start); end >= 0; end = buffer.indexOf(10, start)) {
+        takeLine(buffer.toString('utf8', start, end).replace(/\r$/, ''), position + end + 1);
+        start = end + 1;
+      }
+      position += start;
+      carry = Buffer.from(buffer.subarray(start));
+    }
     ftruncateSync(fd, keep);
   } finally {
     closeSync(fd);
   }
-  return { done, verdicts, empty: keep === 0 };
+  return { done, empty: keep === 0 };
 }
