@@ -87,3 +87,18 @@ export class DohAllFailedError extends DohError {
     });
   }
 }
+
+/** What kind of failure a lookup's error message tells of: what the CLI's hints and the pane's words go by. */
+export type FailureKind = 'timeout' | 'unreachable' | 'rate-limited' | 'broken-zone' | 'other';
+
+/**
+ * Reads the kind back from a lookup's `error` text (records keep only the message): the patterns
+ * match the messages the classes above and the answer interpretation write.
+ */
+export function failureKind(message: string): FailureKind {
+  if (/did not answer within|no answer within/.test(message)) return 'timeout';
+  if (/^cannot reach /.test(message)) return 'unreachable';
+  if (/HTTP 429/.test(message)) return 'rate-limited';
+  if (/SERVFAIL|DNSSEC/.test(message)) return 'broken-zone';
+  return 'other';
+}

@@ -2,6 +2,7 @@ import type { PersonRow } from '../contacts/contact';
 import { ANSWER_LABELS, type Answer } from '../core/answer';
 import type { DomainVerdict } from '../core/verdict';
 import { failedLookups } from '../core/words';
+import { failureKind, type FailureKind } from '../dns/errors';
 
 /** What a row shows: a domain's answer, or where there is none yet (or never will be). */
 export type RowAnswer = Answer | 'checking' | 'not checked';
@@ -70,14 +71,16 @@ function capitalise(text: string): string {
 
 /** What went wrong with a lookup, for a person: the resolver's words stay in "Technical details". */
 export function lookupProblem(technical: string): string {
-  if (/did not answer within|no answer within/.test(technical))
-    return "The DNS service didn't answer in time.";
-  if (/^cannot reach /.test(technical))
-    return "Couldn't reach the DNS service (a proxy or firewall may block it).";
-  if (/HTTP 429/.test(technical)) return 'The DNS service asked us to slow down. Try again in a minute.';
-  if (/SERVFAIL|DNSSEC/.test(technical)) return "The domain's DNS is broken or misconfigured.";
-  return "The DNS service couldn't answer.";
+  return PROBLEM_WORDS[failureKind(technical)];
 }
+
+const PROBLEM_WORDS: Record<FailureKind, string> = {
+  timeout: "The DNS service didn't answer in time.",
+  unreachable: "Couldn't reach the DNS service (a proxy or firewall may block it).",
+  'rate-limited': 'The DNS service asked us to slow down. Try again in a minute.',
+  'broken-zone': "The domain's DNS is broken or misconfigured.",
+  other: "The DNS service couldn't answer.",
+};
 
 /** "Ada Lovelace" → "AL"; "grace@fabrikam.test" → "G": what an avatar shows. */
 export function initials(name: string, address: string): string {
