@@ -1,4 +1,5 @@
 import { systemClock, type Clock } from './clock';
+import { decodeAnswerTo, isTruncated, refuseUnanswered } from './answer-checks';
 import { DeadlineSignals, deadlinePassed } from './deadline-signals';
 import {
   DohAllFailedError,
@@ -10,16 +11,7 @@ import {
 } from './errors';
 import { Limiter } from './limiter';
 import { untilAborted } from './until-aborted';
-import {
-  base64Url,
-  decodeMessage,
-  DNS_MESSAGE,
-  encodeQuery,
-  ownBytes,
-  sameDnsName,
-  type Packet,
-  type RecordType,
-} from './wire';
+import { base64Url, DNS_MESSAGE, encodeQuery, ownBytes, type Packet, type RecordType } from './wire';
 
 /**
  * Public resolvers that answer RFC 8484 and send CORS headers, so the same list works in the Outlook
@@ -104,8 +96,6 @@ interface HttpReply {
 }
 
 const QUARANTINE_AFTER_FAILURES = 3;
-/** The TC (truncated) bit of a DNS header's flags. */
-const TRUNCATED = 0x0200;
 /** HTTP statuses with which servers say "this method/size is not for me": ask again by POST. */
 const GET_REFUSED = new Set([405, 414, 415, 501]);
 
@@ -284,34 +274,12 @@ export class DohClient {
     if (!contentType.toLowerCase().startsWith(DNS_MESSAGE)) {
       throw new DohMalformedError(state.url, `content type "${contentType}" is not ${DNS_MESSAGE}`);
     }
-    let packet: Packet & { rcode?: string };
-    try {
-      packet = decodeMessage(response.body);
-    } catch (error) {
-      throw new DohMalformedError(
-        state.url,
-        error instanceof Error ? error.message : 'undecodable DNS message',
-      );
-    }
-    const question = packet.questions?.[0];
-    if (
-      packet.type !== 'response' ||
-      !question ||
-      question.type !== type ||
-      !sameDnsName(question.name, name)
-    ) {
-      throw new DohMalformedError(state.url, `the answer is not for ${name} ${type}`);
-    }
-    if (((packet.flags ?? 0) & TRUNCATED) !== 0) {
+    const packet = decodeAnswerTo(state.url, response.body, name, type);
+    if (isTruncated(packet)) {
       // A DoH answer is never truncated for size (RFC 8484 §5); a TC answer is partial: never used.
       throw new DohMalformedError(state.url, 'the answer was truncated (TC bit set)');
     }
-    if (packet.rcode === 'REFUSED' || packet.rcode === 'NOTIMP' || packet.rcode === 'FORMERR') {
-      // The resolver will not answer us (policy or capability): another resolver may.
-      throw new DohError(`${state.url} would not answer the question (${packet.rcode})`, {
-        retryable: false,
-      });
-    }
+    refuseUnanswered(state.url, packet);
     return packet;
   }
 }

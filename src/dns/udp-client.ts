@@ -2,13 +2,13 @@ import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { connect as tcpConnect, isIP } from 'node:net';
 import { randomInt } from 'node:crypto';
 import type { DnsResponse } from './doh-client';
-import { DohAllFailedError, DohError, DohMalformedError } from './errors';
+import { decodeAnswerTo, isTruncated, refuseUnanswered } from './answer-checks';
+import { DohAllFailedError, DohError, DohMalformedError, DohNetworkError, DohTimeoutError } from './errors';
 import { onAbort } from './abort-listeners';
 import { Limiter } from './limiter';
 import type { DnsQuerier } from './lookup';
-import { socketErrorWords } from './socket-error';
 import { untilAborted } from './until-aborted';
-import { decodeMessage, encodeQuery, sameDnsName, type Packet, type RecordType } from './wire';
+import { encodeQuery, type Packet, type RecordType } from './wire';
 
 /** A classic DNS resolver's address: `127.0.0.1`, `127.0.0.1:5353`, `[::1]:53`. */
 export interface DnsServer {
@@ -33,26 +33,13 @@ export function parseDnsServer(spec: string): DnsServer {
 }
 
 /** The resolver did not answer in time (UDP: after the retries; TCP: within the limit). */
-export class DnsTimeoutError extends DohError {
+export class DnsTimeoutError extends DohTimeoutError {
   override name = 'DnsTimeoutError';
-  constructor(server: string, ms: number) {
-    super(
-      `${server} did not answer within ${ms >= 1000 ? `${Number((ms / 1000).toFixed(1))} s` : `${ms} ms`}`,
-      {
-        retryable: true,
-      },
-    );
-  }
 }
 
 /** The resolver could not be reached over UDP or TCP. */
-export class DnsNetworkError extends DohError {
+export class DnsNetworkError extends DohNetworkError {
   override name = 'DnsNetworkError';
-  constructor(server: string, cause: unknown) {
-    const words =
-      typeof cause === 'object' && cause !== null && 'message' in cause ? socketErrorWords(cause) : '';
-    super(`cannot reach ${server}${words ? `: ${words}` : ''}`, { retryable: true, cause });
-  }
 }
 
 export interface UdpDnsClientOptions {
@@ -70,9 +57,6 @@ interface Pending {
   type: RecordType;
   resolve: (message: Buffer) => void;
 }
-
-/** The TC (truncated) bit. */
-const TRUNCATED = 0x0200;
 
 /**
  * Asks classic DNS resolvers (a local Unbound, a campus resolver) over UDP, and over TCP when an
@@ -129,47 +113,21 @@ export class UdpDnsClient implements DnsQuerier {
     const started = Date.now();
     let message = await this.overUdp(server, name, type, signal);
     let packet = this.read(server, message, name, type);
-    if (((packet.flags ?? 0) & TRUNCATED) !== 0) {
+    if (isTruncated(packet)) {
       // Too big for a datagram: the whole answer over TCP, in what is left of the time limit.
       const left = Math.max(1, this.timeoutMs - (Date.now() - started));
       message = await this.overTcp(server, name, type, left, signal);
       packet = this.read(server, message, name, type);
-      if (((packet.flags ?? 0) & TRUNCATED) !== 0) {
+      if (isTruncated(packet)) {
         throw new DohMalformedError(label(server), 'the answer was truncated, even over TCP');
       }
     }
     return packet;
   }
 
-  private read(
-    server: DnsServer,
-    message: Buffer,
-    name: string,
-    type: RecordType,
-  ): Packet & { rcode?: string } {
-    let packet: Packet & { rcode?: string };
-    try {
-      packet = decodeMessage(message);
-    } catch (error) {
-      throw new DohMalformedError(
-        label(server),
-        error instanceof Error ? error.message : 'undecodable DNS message',
-      );
-    }
-    const question = packet.questions?.[0];
-    if (
-      packet.type !== 'response' ||
-      !question ||
-      question.type !== type ||
-      !sameDnsName(question.name, name)
-    ) {
-      throw new DohMalformedError(label(server), `the answer is not for ${name} ${type}`);
-    }
-    if (packet.rcode === 'REFUSED' || packet.rcode === 'NOTIMP' || packet.rcode === 'FORMERR') {
-      throw new DohError(`${label(server)} would not answer the question (${packet.rcode})`, {
-        retryable: false,
-      });
-    }
+  private read(server: DnsServer, message: Buffer, name: string, type: RecordType): Packet {
+    const packet = decodeAnswerTo(label(server), message, name, type);
+    refuseUnanswered(label(server), packet);
     return packet;
   }
 
