@@ -2,6 +2,7 @@ import type { NormalisedDomain } from '../core/address';
 import { PROBES, questionName, type Probe, type ProbeId } from '../core/probes';
 import { errorResult, type RecordResult } from '../core/records';
 import { buildVerdict, type DomainVerdict } from '../core/verdict';
+import { onAbort } from './abort-listeners';
 import { interpretAnswer } from './answer';
 import type { DnsResponse } from './doh-client';
 import { DohError } from './errors';
@@ -103,11 +104,15 @@ export class FederationLookup {
    * Never rejects for DNS trouble (that is an `error` result); rejects only when `signal` aborts.
    */
   lookupRecord(probe: Probe, domain: string, signal?: AbortSignal, refresh = false): Promise<RecordResult> {
-    const scope = new AbortScope(signal);
-    return this.lookupIn(scope, probe, domain, refresh).finally(() => scope.dispose());
+    return this.lookupIn(signal, probe, domain, refresh);
   }
 
-  private lookupIn(scope: AbortScope, probe: Probe, domain: string, refresh: boolean): Promise<RecordResult> {
+  private lookupIn(
+    signal: AbortSignal | undefined,
+    probe: Probe,
+    domain: string,
+    refresh: boolean,
+  ): Promise<RecordResult> {
     const name = questionName(probe, domain);
     const cached = refresh ? undefined : this.cache.get(name, probe.type);
     if (cached) return Promise.resolve(cached);
@@ -116,11 +121,11 @@ export class FederationLookup {
     if (!shared) {
       // The request carries the asking run's own signal: no controller of its own per question,
       // which showed in CPU profiles at thousands of questions a second.
-      const promise = this.ask(name, probe.type, scope.signal).finally(() => this.inFlight.delete(key));
-      shared = { promise, signal: scope.signal };
+      const promise = this.ask(name, probe.type, signal).finally(() => this.inFlight.delete(key));
+      shared = { promise, signal };
       this.inFlight.set(key, shared);
     }
-    return this.wait(shared, scope, probe, domain, refresh);
+    return this.wait(shared, signal, probe, domain, refresh);
   }
 
   /**
@@ -129,15 +134,16 @@ export class FederationLookup {
    */
   private wait(
     shared: SharedQuestion,
-    scope: AbortScope,
+    signal: AbortSignal | undefined,
     probe: Probe,
     domain: string,
     refresh: boolean,
   ): Promise<RecordResult> {
-    if (scope.aborted) return Promise.reject(scope.reason);
-    if (shared.signal === scope.signal) return shared.promise;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (shared.signal === signal) return shared.promise;
     return new Promise<RecordResult>((resolve, reject) => {
-      const leave = scope.onAbort(reject);
+      // One listener per signal however many questions wait on it (abort-listeners.ts).
+      const leave = signal ? onAbort(signal, () => reject(signal.reason)) : () => undefined;
       shared.promise.then(
         (result) => {
           leave();
@@ -145,7 +151,8 @@ export class FederationLookup {
         },
         (error: unknown) => {
           leave();
-          if (shared.signal?.aborted && !scope.aborted) resolve(this.lookupIn(scope, probe, domain, refresh));
+          if (shared.signal?.aborted && !signal?.aborted)
+            resolve(this.lookupIn(signal, probe, domain, refresh));
           else reject(error);
         },
       );
@@ -230,16 +237,14 @@ export class FederationLookup {
       options.onProgress?.({ ...progress });
     };
 
-    // One abort listener for the whole run, however many questions wait on it.
-    const scope = new AbortScope(signal);
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < questions.length) {
-        if (scope.aborted) throw scope.reason;
+        if (signal?.aborted) throw signal.reason;
         const question = questions[next] as Question;
         next += 1;
         const result = await this.lookupIn(
-          scope,
+          signal,
           question.probe,
           question.domain.domain.domain,
           options.refresh ?? false,
@@ -247,11 +252,7 @@ export class FederationLookup {
         settle(question, result);
       }
     };
-    try {
-      await Promise.all(Array.from({ length: Math.min(this.concurrency, questions.length) }, worker));
-    } finally {
-      scope.dispose();
-    }
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, questions.length) }, worker));
     return keep ? all.map((state) => verdicts.get(state.domain.domain) as DomainVerdict) : [];
   }
 
@@ -259,41 +260,6 @@ export class FederationLookup {
   async checkDomain(domain: NormalisedDomain, options: CheckOptions = {}): Promise<DomainVerdict> {
     const [verdict] = await this.checkDomains([domain], options);
     return verdict as DomainVerdict;
-  }
-}
-
-/**
- * Fans one signal's abort out to many waiters through a single listener: thousands of questions can
- * wait on one run without piling listeners onto the caller's signal.
- */
-class AbortScope {
-  private readonly callbacks = new Set<(reason: unknown) => void>();
-  private readonly listener = (): void => {
-    for (const callback of [...this.callbacks]) callback(this.signal?.reason);
-    this.callbacks.clear();
-  };
-
-  constructor(readonly signal?: AbortSignal) {
-    signal?.addEventListener('abort', this.listener, { once: true });
-  }
-
-  get aborted(): boolean {
-    return this.signal?.aborted ?? false;
-  }
-
-  get reason(): unknown {
-    return this.signal?.reason;
-  }
-
-  /** Registers a callback; returns the function that unregisters it. */
-  onAbort(callback: (reason: unknown) => void): () => void {
-    this.callbacks.add(callback);
-    return () => this.callbacks.delete(callback);
-  }
-
-  dispose(): void {
-    this.signal?.removeEventListener('abort', this.listener);
-    this.callbacks.clear();
   }
 }
 
