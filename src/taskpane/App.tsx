@@ -28,6 +28,7 @@ import { useDirectory } from './useDirectory';
 import { useFederationCheck } from './useFederationCheck';
 import { usePeopleSource } from './usePeopleSource';
 import { useSharing } from './useSharing';
+import { VISUALLY_HIDDEN } from './components/visually-hidden';
 
 const useStyles = makeStyles({
   // The pane is exactly the viewport: the list is its one scroll container, the rest stays put.
@@ -53,15 +54,7 @@ const useStyles = makeStyles({
     marginRight: `calc(-1 * ${tokens.spacingHorizontalS})`,
     borderTop: `1px solid ${tokens.colorNeutralStroke2}`,
   },
-  announcer: {
-    position: 'absolute',
-    width: '1px',
-    height: '1px',
-    margin: '-1px',
-    overflow: 'hidden',
-    clipPath: 'inset(50%)',
-    whiteSpace: 'nowrap',
-  },
+  announcer: VISUALLY_HIDDEN,
   empty: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
 });
 

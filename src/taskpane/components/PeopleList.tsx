@@ -14,6 +14,7 @@ import type { DomainVerdict } from '../../core/verdict';
 import { directoryWords, type DirectoryFinding } from '../../share/directory-lookup';
 import { answerFor, howWords, initials, ROW_ANSWER_HINTS, ROW_ANSWER_LABELS, rowNote } from '../present';
 import { ANSWER_BADGE } from './answer-style';
+import { VISUALLY_HIDDEN } from './visually-hidden';
 
 const ROW_HEIGHT = 64;
 
@@ -63,15 +64,7 @@ const useStyles = makeStyles({
   answer: { whiteSpace: 'nowrap', justifySelf: 'end' },
   second: { gridColumn: '2 / span 2' },
   // Read by screen readers between the name and the answer; takes no place in the grid.
-  visuallyHidden: {
-    position: 'absolute',
-    width: '1px',
-    height: '1px',
-    margin: '-1px',
-    overflow: 'hidden',
-    clipPath: 'inset(50%)',
-    whiteSpace: 'nowrap',
-  },
+  visuallyHidden: VISUALLY_HIDDEN,
   empty: { padding: tokens.spacingHorizontalM },
 });
 
