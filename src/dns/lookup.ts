@@ -1,11 +1,14 @@
 import type { NormalisedDomain } from '../core/address';
+import { DomainSet } from '../core/domain-set';
 import { PROBES, questionName, type Probe, type ProbeId } from '../core/probes';
+import { QuestionPlan, type Profile } from '../core/question-plan';
 import { errorResult, type RecordResult } from '../core/records';
 import { buildVerdict, type DomainVerdict } from '../core/verdict';
 import { onAbort } from './abort-listeners';
 import { interpretAnswer } from './answer';
 import type { DnsResponse } from './doh-client';
 import { DohError } from './errors';
+import { Fifo } from './fifo';
 import { RateLimiter } from './rate-limiter';
 import { RecordCache } from './record-cache';
 import type { RecordType } from './wire';
@@ -24,12 +27,19 @@ export interface FederationLookupOptions {
   cache?: RecordCache;
   /** At most this many questions a second (`--rate`): for resolvers that limit each client. */
   ratePerSecond?: number;
+  /** How much to ask (see `question-plan.ts`): `standard` (everything chosen) by default. */
+  profile?: Profile;
 }
 
 export interface LookupProgress {
+  /** Domains whose every planned record is in. */
   domainsDone: number;
+  /** Domains with their answer (the answer phase done); details may still be coming. */
+  domainsAnswered?: number;
+  /** Domains to check: the source's length once read (or `CheckOptions.total` while it streams). */
   domainsTotal: number;
   questionsDone: number;
+  /** Questions planned so far: it grows as answers decide what else to ask. */
   questionsTotal: number;
   /** Questions that got no answer (time-out, unreachable, SERVFAIL…): what shows as "unknown". */
   questionsFailed?: number;
@@ -52,6 +62,14 @@ export interface CheckOptions {
    * says false, so that finished domains are not held in memory: it then resolves with `[]`.
    */
   keep?: boolean;
+  /**
+   * At most this many domains under way at once, read from the source as others finish: what keeps
+   * a run over millions of domains (read from a stream) in flat memory. Unbounded by default, so a
+   * pane's few thousand domains all get their answers before any detail is asked.
+   */
+  window?: number;
+  /** How many domains the source holds, when known before it is read (a streamed input): for progress. */
+  total?: number;
 }
 
 interface Question {
@@ -62,8 +80,11 @@ interface Question {
 interface DomainState {
   domain: NormalisedDomain;
   records: Partial<Record<ProbeId, RecordResult>>;
-  remaining: number;
-  decidingRemaining: number;
+  /** The plan step being asked, and how many of its questions are still out. */
+  step: number;
+  waiting: number;
+  answered: boolean;
+  verdict?: DomainVerdict;
 }
 
 interface SharedQuestion {
@@ -82,6 +103,7 @@ export const DEFAULT_CONCURRENCY = 64;
 export class FederationLookup {
   readonly probes: readonly Probe[];
   readonly concurrency: number;
+  readonly plan: QuestionPlan;
   private readonly client: DnsQuerier;
   private readonly cache: RecordCache;
   private readonly inFlight = new Map<string, SharedQuestion>();
@@ -96,6 +118,7 @@ export class FederationLookup {
       throw new RangeError(`concurrency must be a whole number ≥ 1, not ${this.concurrency}`);
     }
     this.cache = options.cache ?? new RecordCache();
+    this.plan = new QuestionPlan(this.probes, options.profile);
     this.rate = options.ratePerSecond === undefined ? undefined : new RateLimiter(options.ratePerSecond);
   }
 
@@ -178,82 +201,177 @@ export class FederationLookup {
   }
 
   /**
-   * Checks many domains (duplicates asked once) with bounded concurrency; resolves with every
-   * verdict in input order once all are in, reporting each as it completes through the callbacks.
+   * Checks many domains (duplicates asked once, read from an array or a stream) with bounded
+   * concurrency, along the question plan: every domain's answer records first, then the details at
+   * lower priority. Resolves with every verdict in input order (unless `keep` is false), reporting
+   * each as it completes through the callbacks.
    */
   async checkDomains(
-    domains: Iterable<NormalisedDomain>,
+    source: Iterable<NormalisedDomain> | AsyncIterable<NormalisedDomain>,
     options: CheckOptions = {},
   ): Promise<DomainVerdict[]> {
     const { signal } = options;
     const keep = options.keep ?? true;
-    const deciding = this.probes.filter((p) => p.decidesCanFederate);
-    const others = this.probes.filter((p) => !p.decidesCanFederate);
-    const states = new Map<string, DomainState>();
-    for (const domain of domains) {
-      if (states.has(domain.domain)) continue;
-      states.set(domain.domain, {
-        domain: { domain: domain.domain, displayDomain: domain.displayDomain },
-        records: {},
-        remaining: this.probes.length,
-        decidingRemaining: deciding.length,
-      });
-    }
-    const all = [...states.values()];
-    const questions: Question[] = [
-      ...all.flatMap((d) => deciding.map((probe) => ({ domain: d, probe }))),
-      ...all.flatMap((d) => others.map((probe) => ({ domain: d, probe }))),
-    ];
-    const verdicts = new Map<string, DomainVerdict>();
+    const window = options.window ?? Number.POSITIVE_INFINITY;
+    const refresh = options.refresh ?? false;
+    const plan = this.plan;
+    const seen = new DomainSet();
+    const kept: DomainState[] = [];
+    // A domain's later answer steps go first (its answer sooner), then new domains, then details.
+    const followUps = new Fifo<Question>();
+    const firsts = new Fifo<Question>();
+    const details = new Fifo<Question>();
     const progress: LookupProgress = {
       domainsDone: 0,
-      domainsTotal: all.length,
+      domainsAnswered: 0,
+      domainsTotal: options.total ?? 0,
       questionsDone: 0,
-      questionsTotal: questions.length,
+      questionsTotal: 0,
       questionsFailed: 0,
     };
-    options.onProgress?.({ ...progress });
+    let underWay = 0;
+    let asking = 0;
+    let sourceDone = false;
+    let failure: { error: unknown } | undefined;
+    const iterator =
+      Symbol.asyncIterator in source
+        ? (source as AsyncIterable<NormalisedDomain>)[Symbol.asyncIterator]()
+        : (source as Iterable<NormalisedDomain>)[Symbol.iterator]();
+    let sleepers: (() => void)[] = [];
+    const wakeAll = (): void => {
+      const woken = sleepers;
+      sleepers = [];
+      for (const wake of woken) wake();
+    };
+
+    const enqueue = (state: DomainState, first: boolean): boolean => {
+      const step = plan.next(state.domain, state.records, state.step);
+      if (!step) return false;
+      if (step.phase === 'details' && !state.answered) answer(state, step.probes);
+      state.step = step.index + 1;
+      state.waiting = step.probes.length;
+      const queue = step.phase === 'details' ? details : first ? firsts : followUps;
+      for (const probe of step.probes) queue.push({ domain: state, probe });
+      progress.questionsTotal += step.probes.length;
+      wakeAll();
+      return true;
+    };
+    const answer = (state: DomainState, pending: readonly Probe[]): void => {
+      state.answered = true;
+      progress.domainsAnswered = (progress.domainsAnswered ?? 0) + 1;
+      if (pending.length > 0 && options.onPartial) {
+        options.onPartial(
+          buildVerdict(state.domain, orderRecords(state.records, this.probes)),
+          pending.map((p) => p.id),
+        );
+      }
+    };
+    const finish = (state: DomainState): void => {
+      if (!state.answered) answer(state, []);
+      const verdict = buildVerdict(state.domain, orderRecords(state.records, this.probes));
+      if (keep) state.verdict = verdict;
+      state.records = {};
+      underWay -= 1;
+      progress.domainsDone += 1;
+      options.onVerdict?.(verdict);
+    };
+    const admit = (domain: NormalisedDomain): void => {
+      if (!seen.add(domain.domain)) return;
+      const state: DomainState = {
+        domain: { domain: domain.domain, displayDomain: domain.displayDomain },
+        records: {},
+        step: 0,
+        waiting: 0,
+        answered: false,
+      };
+      if (keep) kept.push(state);
+      underWay += 1;
+      progress.domainsTotal = Math.max(progress.domainsTotal, seen.size);
+      if (!enqueue(state, true)) finish(state);
+    };
+    let reading: Promise<void> | undefined;
+    /** Reads domains from the source until the window is full (one reader at a time). */
+    const read = (): Promise<void> =>
+      (reading ??= (async () => {
+        try {
+          while (!sourceDone && underWay < window && firsts.length < this.concurrency * 2) {
+            const next = await iterator.next();
+            if (next.done) sourceDone = true;
+            else admit(next.value);
+          }
+          if (sourceDone) progress.domainsTotal = seen.size;
+        } catch (error) {
+          failure ??= { error };
+        } finally {
+          reading = undefined;
+          wakeAll();
+        }
+      })());
 
     const settle = (question: Question, result: RecordResult): void => {
       const state = question.domain;
       state.records[question.probe.id] = result;
-      state.remaining -= 1;
+      state.waiting -= 1;
       progress.questionsDone += 1;
       if (result.status === 'error') progress.questionsFailed = (progress.questionsFailed ?? 0) + 1;
-      if (question.probe.decidesCanFederate) {
-        state.decidingRemaining -= 1;
-        if (state.decidingRemaining === 0 && state.remaining > 0 && options.onPartial) {
-          const pending = this.probes.filter((p) => state.records[p.id] === undefined).map((p) => p.id);
-          options.onPartial(buildVerdict(state.domain, { ...state.records }), pending);
-        }
-      }
-      if (state.remaining === 0) {
-        const verdict = buildVerdict(state.domain, orderRecords(state.records, this.probes));
-        if (keep) verdicts.set(state.domain.domain, verdict);
-        else state.records = {};
-        progress.domainsDone += 1;
-        options.onVerdict?.(verdict);
-      }
+      if (state.waiting === 0 && !enqueue(state, false)) finish(state);
       options.onProgress?.({ ...progress });
     };
 
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < questions.length) {
+    /**
+     * The next question to ask (counted in `asking` until settled), or undefined when all is done.
+     * Details wait while the source still has domains whose answers could go first.
+     */
+    const take = async (): Promise<Question | undefined> => {
+      for (;;) {
+        if (failure) throw failure.error;
         if (signal?.aborted) throw signal.reason;
-        const question = questions[next] as Question;
-        next += 1;
-        const result = await this.lookupIn(
-          signal,
-          question.probe,
-          question.domain.domain.domain,
-          options.refresh ?? false,
-        );
-        settle(question, result);
+        const roomForMore = !sourceDone && underWay < window;
+        let question = followUps.shift() ?? firsts.shift();
+        if (!question && roomForMore) {
+          await read();
+          continue;
+        }
+        if (roomForMore && firsts.length < this.concurrency) void read();
+        question ??= details.shift();
+        if (question) {
+          asking += 1;
+          return question;
+        }
+        if (sourceDone && asking === 0 && !reading) return undefined;
+        await new Promise<void>((resolve) => sleepers.push(resolve));
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.concurrency, questions.length) }, worker));
-    return keep ? all.map((state) => verdicts.get(state.domain.domain) as DomainVerdict) : [];
+
+    const worker = async (): Promise<void> => {
+      for (;;) {
+        const question = await take();
+        if (!question) return;
+        try {
+          const result = await this.lookupIn(signal, question.probe, question.domain.domain.domain, refresh);
+          settle(question, result);
+        } finally {
+          asking -= 1;
+          // The last answer in may leave nothing more to ask: the workers waiting can stop.
+          if (asking === 0) wakeAll();
+        }
+      }
+    };
+    const stopWaiting = signal ? onAbort(signal, wakeAll) : () => undefined;
+    try {
+      options.onProgress?.({ ...progress });
+      await read();
+      if (failure) throw failure.error;
+      await Promise.all(Array.from({ length: this.concurrency }, worker));
+    } catch (error) {
+      failure ??= { error };
+      wakeAll();
+      throw error;
+    } finally {
+      stopWaiting();
+    }
+    if (signal?.aborted) throw signal.reason;
+    return keep ? kept.map((state) => state.verdict as DomainVerdict) : [];
   }
 
   /** One domain's verdict. */

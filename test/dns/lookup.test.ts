@@ -174,37 +174,126 @@ describe('FederationLookup mechanics', () => {
     expect(doh.queries.filter((q) => q.name === '_sipfederationtls._tcp.broken.test')).toHaveLength(2);
   });
 
-  it('asks the records that decide canFederate for every domain before the rest', async () => {
+  it('asks every domain its answer records (SIP federation and MX first) before any detail', async () => {
     const names = Array.from({ length: 20 }, (_, i) => domain(`d${i}.test`));
     await lookup({ concurrency: 4 }).checkDomains(names);
-    const deciding = new Set<string>(['_sipfederationtls._tcp', '_xmpp-server._tcp', '_xmpps-server._tcp']);
+    const answerRecords = new Set<string>([
+      '_sipfederationtls._tcp',
+      'MX',
+      '_xmpp-server._tcp',
+      '_xmpps-server._tcp',
+    ]);
     const kinds = doh.queries.map((q) => {
-      const probe = PROBES.find((p) => p.prefix !== '' && q.name.startsWith(`${p.prefix}.`));
-      return probe && deciding.has(probe.id) ? 'deciding' : 'other';
+      const probe = PROBES.find((p) =>
+        p.prefix === '' ? !q.name.startsWith('_') : q.name.startsWith(`${p.prefix}.`),
+      );
+      return probe && answerRecords.has(probe.id) ? 'answer' : 'detail';
     });
-    const firstOther = kinds.indexOf('other');
-    expect(firstOther).toBe(20 * 3);
-    expect(kinds.slice(firstOther).every((k) => k === 'other')).toBe(true);
+    // Nothing is published for d<i>.test: each needs all four answer records, then the three others.
+    // A detail goes out only when no answer question is left to send: while the last domains' XMPP
+    // questions are out (and their follow-ups not yet known), the other workers start on details.
+    expect(kinds.filter((k) => k === 'answer')).toHaveLength(20 * 4);
+    const lastAnswer = kinds.lastIndexOf('answer');
+    const detailsBefore = kinds.slice(0, lastAnswer).filter((k) => k === 'detail').length;
+    // At most the idle workers (concurrency − 1) in each of the last two answer rounds.
+    expect(detailsBefore).toBeLessThanOrEqual(2 * 3);
+    expect(kinds.indexOf('detail')).toBeGreaterThanOrEqual(20 * 4 - 2 * 4);
+    // Each domain's first round trip is SIP federation and MX; XMPP only once they are in.
+    for (let i = 0; i < 20; i += 1) {
+      const own = doh.queries
+        .map((q) => q.name)
+        .filter((name) => name === `d${i}.test` || name.endsWith(`.d${i}.test`));
+      expect(own.slice(0, 2).sort()).toEqual([`_sipfederationtls._tcp.d${i}.test`, `d${i}.test`]);
+      expect(own.slice(2, 4)).toEqual([`_xmpp-server._tcp.d${i}.test`, `_xmpps-server._tcp.d${i}.test`]);
+    }
   });
 
-  it('reports a settled canFederate early, then each complete verdict, with progress', async () => {
+  it('asks no XMPP record to decide a domain that SIP federation already decided', async () => {
+    await lookup({ concurrency: 2 }).checkDomains([domain('contoso.test')], {});
+    const order = doh.queries.map((q) => q.name);
+    // contoso.test has SIP federation: its XMPP records come only with the details.
+    expect(order.slice(0, 2).sort()).toEqual(['_sipfederationtls._tcp.contoso.test', 'contoso.test']);
+    expect(order).toHaveLength(PROBES.length);
+  });
+
+  it('with the quick profile, asks only what decides the answer', async () => {
+    const client = new DohClient({ endpoints: [doh.url], timeoutMs: 300, retries: 1, backoffMs: 10 });
+    const quick = new FederationLookup({ client, profile: 'quick' });
+    const verdicts = await quick.checkDomains(['contoso.test', 'jabber.test', 'tenant.test'].map(domain));
+    const asked = (name: string): string[] =>
+      doh.queries
+        .filter((q) => q.name === name || q.name.endsWith(`.${name}`))
+        .map((q) => (q.name === name ? 'MX' : q.name.slice(0, -name.length - 1)))
+        .sort();
+    expect(asked('contoso.test')).toEqual(['MX', '_sipfederationtls._tcp']);
+    // jabber.test publishes only the direct-TLS XMPP record: all four are needed to find it.
+    expect(asked('jabber.test')).toEqual([
+      'MX',
+      '_sipfederationtls._tcp',
+      '_xmpp-server._tcp',
+      '_xmpps-server._tcp',
+    ]);
+    expect(asked('tenant.test')).toEqual([
+      'MX',
+      '_sipfederationtls._tcp',
+      '_xmpp-server._tcp',
+      '_xmpps-server._tcp',
+    ]);
+    expect(verdicts.map((v) => v.answer)).toEqual(['yes', 'yes', 'likely']);
+    expect(verdicts[0]!.xmpp.clientAccess).toBeNull();
+  });
+
+  it('reports each answer early, then each complete verdict, with progress', async () => {
     const events: string[] = [];
     const progress: number[] = [];
+    let answered = 0;
     await lookup({ concurrency: 2 }).checkDomains([domain('contoso.test'), domain('jabber.test')], {
       onPartial: (verdict, pending) => {
-        events.push(`partial ${verdict.domain} ${String(verdict.canFederate)} ${pending.length}`);
+        events.push(`partial ${verdict.domain} ${verdict.answer} ${pending.join(' ')}`);
       },
       onVerdict: (verdict) => events.push(`done ${verdict.domain}`),
-      onProgress: (p) => progress.push(p.questionsDone),
+      onProgress: (p) => {
+        progress.push(p.questionsDone);
+        answered = p.domainsAnswered ?? 0;
+      },
     });
     expect(events).toEqual([
-      'partial contoso.test true 4',
-      'partial jabber.test true 4',
+      'partial contoso.test yes _xmpp-server._tcp _xmpps-server._tcp _sip._tls _xmpp-client._tcp _xmpps-client._tcp',
+      'partial jabber.test yes _sip._tls _xmpp-client._tcp _xmpps-client._tcp',
       expect.stringMatching(/^done /),
       expect.stringMatching(/^done /),
     ]);
     expect(progress[0]).toBe(0);
     expect(progress[progress.length - 1]).toBe(2 * PROBES.length);
+    expect(answered).toBe(2);
+  });
+
+  it('reads domains from a stream a window at a time, each asked once', async () => {
+    const names = Array.from({ length: 60 }, (_, i) => domain(`w${i % 40}.test`));
+    let read = 0;
+    let mostUnderWay = 0;
+    let done = 0;
+    async function* stream(): AsyncGenerator<NormalisedDomain> {
+      for (const name of names) {
+        read += 1;
+        mostUnderWay = Math.max(mostUnderWay, read - done);
+        yield name;
+      }
+    }
+    const verdicts: string[] = [];
+    const kept = await lookup({ concurrency: 4 }).checkDomains(stream(), {
+      window: 8,
+      keep: false,
+      onVerdict: (verdict) => {
+        done += 1;
+        verdicts.push(verdict.domain);
+      },
+    });
+    expect(kept).toEqual([]);
+    expect(verdicts.sort()).toEqual(Array.from({ length: 40 }, (_, i) => `w${i}.test`).sort());
+    // Duplicates are read but not counted as under way; at most the window plus the duplicates in it.
+    expect(mostUnderWay).toBeLessThanOrEqual(8 + 20);
+    expect(doh.queries).toHaveLength(40 * PROBES.length);
   });
 
   it('asks only the chosen records', async () => {

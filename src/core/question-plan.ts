@@ -1,0 +1,107 @@
+import type { NormalisedDomain } from './address';
+import { PROBES, type Probe, type ProbeId } from './probes';
+import type { RecordResult } from './records';
+import { buildVerdict, type DomainVerdict } from './verdict';
+
+/**
+ * - `answer`: the records that decide the answer a person reads (yes, likely via Teams, no…);
+ * - `details`: everything else, asked once every domain has its answer, at lower priority.
+ */
+export type Phase = 'answer' | 'details';
+
+/**
+ * How much to ask:
+ * - `quick`: the answer only (the records of the `answer` phase, and only those still needed);
+ * - `standard`: the answer first, then every record chosen (the CLI's default: complete rows).
+ */
+export type Profile = 'quick' | 'standard';
+
+export const PROFILES: readonly Profile[] = ['quick', 'standard'];
+
+/** One step of a plan: records asked together, once the steps before are in, if still needed. */
+interface Step {
+  probes: readonly ProbeId[];
+  phase: Phase;
+  /** Whether the step is still needed, given the verdict of the records in so far. */
+  needed: (soFar: DomainVerdict) => boolean;
+}
+
+const always = (): boolean => true;
+/** A SIP federation record already says yes; nothing XMPP can add changes the answer. */
+const noSipFederation = (soFar: DomainVerdict): boolean => soFar.lync.federation !== true;
+const noFederationYet = (soFar: DomainVerdict): boolean =>
+  soFar.lync.federation !== true && soFar.xmpp.federation !== true;
+
+/**
+ * The answer in at most three round trips and as few questions as the records allow:
+ * 1. `_sipfederationtls._tcp` and `MX`: a SIP federation record means yes; a Microsoft 365 MX shows
+ *    "likely via Teams" at once (XMPP could still make it a yes, so phase 2 still runs);
+ * 2. `_xmpp-server._tcp`, where SIP federation was not found;
+ * 3. `_xmpps-server._tcp` (XEP-0368 direct TLS), where neither was found.
+ * A failed lookup never ends the plan early: it leaves the answer open, so the next records are asked.
+ */
+const ANSWER_STEPS: readonly Step[] = [
+  { probes: ['_sipfederationtls._tcp', 'MX'], phase: 'answer', needed: always },
+  { probes: ['_xmpp-server._tcp'], phase: 'answer', needed: noSipFederation },
+  { probes: ['_xmpps-server._tcp'], phase: 'answer', needed: noFederationYet },
+];
+
+/** The next records to ask of a domain, and in which phase; see {@link QuestionPlan.next}. */
+export interface PlannedStep {
+  /** Where the plan is: pass it back to {@link QuestionPlan.next} once these records are in. */
+  index: number;
+  probes: readonly Probe[];
+  phase: Phase;
+}
+
+/**
+ * Which records to ask of a domain, in which order, and when its answer is decided: pure, so the
+ * pane, the CLI and the collector ask alike and the order is unit-tested. The records chosen
+ * (`--records`) bound every step; a step left empty by that choice is passed over.
+ */
+export class QuestionPlan {
+  private readonly chosen: ReadonlySet<ProbeId>;
+  private readonly steps: readonly Step[];
+
+  constructor(
+    readonly probes: readonly Probe[] = PROBES,
+    readonly profile: Profile = 'standard',
+  ) {
+    this.chosen = new Set(probes.map((p) => p.id));
+    const answer = ANSWER_STEPS.map((step) => ({
+      ...step,
+      probes: step.probes.filter((id) => this.chosen.has(id)),
+    })).filter((step) => step.probes.length > 0);
+    // The details step asks whatever is chosen and not yet asked, the answer records passed over included.
+    const details: Step = { probes: probes.map((p) => p.id), phase: 'details', needed: always };
+    this.steps = profile === 'quick' ? answer : [...answer, details];
+  }
+
+  /**
+   * The first step from `from` on that is still needed and asks something not yet asked, or
+   * undefined when the plan is done. `from` is 0 for a new domain, then the last step's index + 1.
+   */
+  next(
+    domain: NormalisedDomain,
+    records: Partial<Record<ProbeId, RecordResult>>,
+    from = 0,
+  ): PlannedStep | undefined {
+    let soFar: DomainVerdict | undefined;
+    for (let index = from; index < this.steps.length; index += 1) {
+      const step = this.steps[index] as Step;
+      const ask = step.probes.filter((id) => records[id] === undefined);
+      if (ask.length === 0) continue;
+      if (step.needed !== always) {
+        soFar ??= buildVerdict(domain, records);
+        if (!step.needed(soFar)) continue;
+      }
+      return { index, phase: step.phase, probes: PROBES.filter((p) => ask.includes(p.id)) };
+    }
+    return undefined;
+  }
+
+  /** Every record a domain may be asked under this plan (the most questions it can cost). */
+  get mostAsked(): number {
+    return new Set(this.steps.flatMap((step) => step.probes)).size;
+  }
+}

@@ -1,0 +1,148 @@
+import { parseDomain, type NormalisedDomain } from '../../src/core/address';
+import { selectProbes, type ProbeId } from '../../src/core/probes';
+import { QuestionPlan, type Phase } from '../../src/core/question-plan';
+import type { RecordResult } from '../../src/core/records';
+import { buildVerdict } from '../../src/core/verdict';
+import { failed, found, none, refused, type Records } from '../support/records';
+
+function domain(name: string): NormalisedDomain {
+  const parsed = parseDomain(name);
+  if (!parsed.ok) throw new Error(parsed.reason);
+  return parsed;
+}
+
+/**
+ * Walks a plan over a domain whose records are `published` (anything else: none), the way the lookup
+ * does: returns each step asked, and the answer shown when the answer phase ended.
+ */
+function walk(
+  plan: QuestionPlan,
+  name: string,
+  published: Records,
+): { steps: string[]; answerAfter: number; answer: string } {
+  const d = domain(name);
+  const records: Partial<Record<ProbeId, RecordResult>> = {};
+  const steps: string[] = [];
+  let answerAfter = -1;
+  let answer = '';
+  let phase: Phase = 'answer';
+  for (let step = plan.next(d, records); step; step = plan.next(d, records, step.index + 1)) {
+    if (step.phase === 'details' && phase === 'answer') {
+      answerAfter = steps.length;
+      answer = buildVerdict(d, records).answer;
+    }
+    phase = step.phase;
+    steps.push(`${step.phase}: ${step.probes.map((p) => p.id).join(' ')}`);
+    for (const probe of step.probes) records[probe.id] = published[probe.id] ?? none;
+  }
+  if (answerAfter < 0) {
+    answerAfter = steps.length;
+    answer = buildVerdict(d, records).answer;
+  }
+  return { steps, answerAfter, answer };
+}
+
+const standard = new QuestionPlan();
+const quick = new QuestionPlan(undefined, 'quick');
+const DETAILS_ALL = 'details: _sip._tls _xmpp-client._tcp _xmpps-client._tcp';
+const M365_MX = found('contoso-test.mail.protection.outlook.com', 25);
+
+describe('the question plan', () => {
+  it('yes by SIP federation: decided in one round trip, XMPP left to the details', () => {
+    const walked = walk(standard, 'contoso.test', {
+      '_sipfederationtls._tcp': found('sipfed.online.lync.com'),
+      MX: M365_MX,
+    });
+    expect(walked.steps).toEqual([
+      'answer: _sipfederationtls._tcp MX',
+      'details: _xmpp-server._tcp _xmpps-server._tcp _sip._tls _xmpp-client._tcp _xmpps-client._tcp',
+    ]);
+    expect(walked).toMatchObject({ answerAfter: 1, answer: 'yes' });
+  });
+
+  it('yes by XMPP: the direct-TLS record is not asked once the classic one is found', () => {
+    const walked = walk(standard, 'jabber.test', { '_xmpp-server._tcp': found('xmpp.jabber.test', 5269) });
+    expect(walked.steps).toEqual([
+      'answer: _sipfederationtls._tcp MX',
+      'answer: _xmpp-server._tcp',
+      'details: _xmpps-server._tcp _sip._tls _xmpp-client._tcp _xmpps-client._tcp',
+    ]);
+    expect(walked).toMatchObject({ answerAfter: 2, answer: 'yes' });
+  });
+
+  it('yes by XMPP over direct TLS only: all four answer records', () => {
+    const walked = walk(standard, 'jabber.test', { '_xmpps-server._tcp': found('xmpp.jabber.test', 5270) });
+    expect(walked.steps.slice(0, 3)).toEqual([
+      'answer: _sipfederationtls._tcp MX',
+      'answer: _xmpp-server._tcp',
+      'answer: _xmpps-server._tcp',
+    ]);
+    expect(walked.steps[3]).toBe(DETAILS_ALL);
+    expect(walked).toMatchObject({ answerAfter: 3, answer: 'yes' });
+  });
+
+  it('likely via Teams: shown after the first round trip, still asked for XMPP (which could make it a yes)', () => {
+    const d = domain('tenant.test');
+    const records: Records = { '_sipfederationtls._tcp': none, MX: M365_MX };
+    expect(buildVerdict(d, records).answer).toBe('likely');
+    const walked = walk(standard, 'tenant.test', { MX: M365_MX });
+    expect(walked.steps.slice(0, 3)).toEqual([
+      'answer: _sipfederationtls._tcp MX',
+      'answer: _xmpp-server._tcp',
+      'answer: _xmpps-server._tcp',
+    ]);
+    expect(walked).toMatchObject({ answerAfter: 3, answer: 'likely' });
+  });
+
+  it('no: every answer record says no, refused ones included', () => {
+    const walked = walk(standard, 'closed.test', { '_sipfederationtls._tcp': refused, MX: refused });
+    expect(walked).toMatchObject({ answerAfter: 3, answer: 'no' });
+    expect(walked.steps[3]).toBe(DETAILS_ALL);
+  });
+
+  it('depends: a consumer provider follows the same plan (its records may still say yes)', () => {
+    const walked = walk(standard, 'gmail.com', {});
+    expect(walked).toMatchObject({ answerAfter: 3, answer: 'depends' });
+  });
+
+  it('unknown: a failed lookup never ends the plan early', () => {
+    const walked = walk(standard, 'broken.test', { '_sipfederationtls._tcp': failed, MX: failed });
+    expect(walked).toMatchObject({ answerAfter: 3, answer: 'unknown' });
+    const rescued = walk(standard, 'broken.test', {
+      '_sipfederationtls._tcp': failed,
+      '_xmpp-server._tcp': found('xmpp.broken.test', 5269),
+    });
+    expect(rescued).toMatchObject({ answerAfter: 2, answer: 'yes' });
+  });
+
+  it('a stale Google Talk XMPP record does not end the plan: the direct-TLS one is still asked', () => {
+    const walked = walk(standard, 'workspace.test', {
+      '_xmpp-server._tcp': found('xmpp-server.l.google.com', 5269),
+    });
+    expect(walked.steps[2]).toBe('answer: _xmpps-server._tcp');
+    expect(walked.answer).toBe('no');
+  });
+
+  it('quick asks the answer only', () => {
+    expect(
+      walk(quick, 'contoso.test', { '_sipfederationtls._tcp': found('sipfed.online.lync.com') }).steps,
+    ).toEqual(['answer: _sipfederationtls._tcp MX']);
+    expect(walk(quick, 'nothing.test', {}).steps).toHaveLength(3);
+    expect(quick.mostAsked).toBe(4);
+    expect(standard.mostAsked).toBe(7);
+  });
+
+  it('keeps to the records chosen, passing over steps they leave empty', () => {
+    const chosen = new QuestionPlan(selectProbes(['_xmpp-server._tcp', '_sip._tls']));
+    expect(walk(chosen, 'nothing.test', {}).steps).toEqual([
+      'answer: _xmpp-server._tcp',
+      'details: _sip._tls',
+    ]);
+  });
+
+  it('asks only what is missing when some records are known already (a cache, a reopened pane)', () => {
+    const d = domain('tenant.test');
+    const step = standard.next(d, { MX: M365_MX });
+    expect(step?.probes.map((p) => p.id)).toEqual(['_sipfederationtls._tcp']);
+  });
+});
