@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { selectProbes, UnknownProbeError, type Probe, PROBES } from '../core/probes';
+import { PROFILES, type Profile } from '../core/question-plan';
 import { DEFAULT_CONCURRENCY } from '../dns/lookup';
 import { PUBLIC_DOH_ENDPOINTS } from '../dns/doh-client';
 import { LivePortsError, parseLivePorts, type AddressPolicyOptions } from '../live/address-policy';
@@ -21,6 +22,10 @@ export interface CheckCommand {
   concurrency: number;
   timeoutMs: number;
   probes: Probe[];
+  /** `--profile`: `quick` asks only what decides each answer; `standard` (default) every record. */
+  profile: Profile;
+  /** At most this many answers kept in the record cache (`--cache-size`). */
+  cacheSize: number;
   quiet: boolean;
   /** Contact the servers behind the records found (`--live`). */
   live: boolean;
@@ -39,6 +44,13 @@ export interface CheckCommand {
 }
 
 export type Command = CheckCommand | { command: 'help' } | { command: 'version' };
+
+/**
+ * The CLI's record cache: one run asks each question once (duplicates are merged before asking),
+ * so its cache only serves names asked again within the TTL; a small one keeps a run over millions
+ * of domains in flat memory.
+ */
+const DEFAULT_CLI_CACHE_ENTRIES = 10_000;
 
 export const HELP = `Usage: who-can-federate check [FILE|-]... [options]
 
@@ -74,6 +86,11 @@ Options:
   --timeout MS       time limit per question, in milliseconds (default 4000)
   --records LIST     comma-separated records to ask (default: all):
                      ${PROBES.map((p) => p.id).join(', ')}
+  --profile NAME     quick: only the records that decide each answer (SIP
+                     federation and MX, then XMPP where still open; 2-4
+                     questions a domain); standard (default): every record
+  --cache-size N     answers kept in memory, the oldest dropped first (default
+                     ${DEFAULT_CLI_CACHE_ENTRIES.toLocaleString('en')}; 0 keeps none)
   --quiet            no progress bar
   --live             also contact the server behind every record found, to see
                      whether it answers: a TLS handshake with SIP edges (and
@@ -114,6 +131,13 @@ function positiveInteger(flag: string, value: string | undefined, fallback: numb
   return number;
 }
 
+function profileOf(value: string | undefined): Profile {
+  if (value === undefined) return 'standard';
+  const profile = PROFILES.find((p) => p === value.trim().toLowerCase());
+  if (!profile) throw new UsageError(`--profile takes ${PROFILES.join(' or ')}, not "${value}"`);
+  return profile;
+}
+
 function validEndpoint(url: string): string {
   let parsed: URL;
   try {
@@ -146,6 +170,8 @@ export function parseCommandLine(
         summary: { type: 'boolean', default: false },
         concurrency: { type: 'string' },
         rate: { type: 'string' },
+        profile: { type: 'string' },
+        'cache-size': { type: 'string' },
         timeout: { type: 'string' },
         records: { type: 'string' },
         quiet: { type: 'boolean', default: false },
@@ -266,6 +292,11 @@ export function parseCommandLine(
     concurrency: positiveInteger('--concurrency', values.concurrency, dnsServers ? 256 : DEFAULT_CONCURRENCY),
     timeoutMs: positiveInteger('--timeout', values.timeout, 4000),
     rate: values.rate === undefined ? undefined : positiveInteger('--rate', values.rate, 1),
+    profile: profileOf(values.profile),
+    cacheSize:
+      values['cache-size'] === '0'
+        ? 0
+        : positiveInteger('--cache-size', values['cache-size'], DEFAULT_CLI_CACHE_ENTRIES),
     probes,
     quiet: values.quiet ?? false,
     live: values.live ?? false,

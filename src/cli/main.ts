@@ -17,7 +17,9 @@ import { formatCohorts, formatSummary, formatTable } from './format-table';
 import { fileSink, resumeResults, stdoutSink } from './results-file';
 import { shardOf } from './shard';
 import { RunTally } from './tally';
-import { readEntries } from './input';
+import { InputReader } from './input';
+import type { NormalisedDomain } from '../core/address';
+import { RecordCache } from '../dns/record-cache';
 import { ProgressBar } from './progress';
 import { AddressPolicy } from '../live/address-policy';
 import { LiveChecker } from '../live/live-checker';
@@ -62,40 +64,60 @@ function packageVersion(): string {
 /** Past this many domains, one JSON document is the wrong shape: say that ndjson streams. */
 const LARGE_JSON_RUN = 100_000;
 
+/** Lines skipped are each said on stderr up to this many; past it, only counted at the end. */
+const MOST_INVALID_SAID = 100;
+
+/** Domains under way at once per question in flight: enough that the answer queue never runs dry. */
+const WINDOW_PER_QUESTION = 8;
+
 async function check(command: CheckCommand, io: CliIo): Promise<number> {
   const inputs = [
     ...command.inputs.map((file) => ({ file, cohort: file === '-' ? '<stdin>' : basename(file) })),
     ...command.cohorts.map(({ name, file }) => ({ file, cohort: name })),
   ];
-  const input = await readEntries(inputs, io.stdin);
-  for (const bad of input.invalid) {
-    io.stderr.write(`${bad.file}:${bad.line}: skipped "${bad.input}": ${bad.reason}\n`);
-  }
-  if (input.entries === 0) io.stderr.write('No usable address or domain in the input.\n');
+  const input = new InputReader(inputs, io.stdin, (bad) => {
+    if (input.invalidCount <= MOST_INVALID_SAID)
+      io.stderr.write(`${bad.file}:${bad.line}: skipped "${bad.input}": ${bad.reason}\n`);
+  });
+  const { shard } = command;
+  await input.prepare(shard ? (domain) => shardOf(domain, shard.count) === shard.index : undefined);
 
   const { format, probes } = command;
   // ndjson and csv are written a line as each domain is answered; after --live, at the end.
   const streaming = (format === 'ndjson' || format === 'csv') && !command.live;
   const headerLine = csvRow(csvHeader(probes, false)).replace(/\r\n$/, '');
   // The summary counts the whole file: what an interrupted run wrote, then this run's.
-  const tally = new RunTally(input.cohorts);
+  const tally = new RunTally(
+    input.cohortNames,
+    (domain) => input.cohortsOf(domain),
+    command.share !== undefined,
+  );
   const resumed =
     command.resume && command.output && (format === 'ndjson' || format === 'csv')
       ? resumeResults(command.output, format, headerLine, (verdict) => tally.add(verdict))
       : undefined;
-  let domains = input.domains;
   if (resumed && resumed.done.size > 0) {
-    domains = domains.filter((d) => !resumed.done.has(d.domain));
     io.stderr.write(
       `Resuming ${command.output}: ${resumed.done.size} domains already there are not asked again.\n`,
     );
   }
-  const { shard } = command;
-  if (shard) domains = domains.filter((d) => shardOf(d.domain, shard.count) === shard.index);
-  if (format === 'json' && new Set(domains.map((d) => d.domain)).size > LARGE_JSON_RUN) {
+  const done = resumed && resumed.done.size > 0 ? resumed.done : undefined;
+  async function* domains(): AsyncGenerator<NormalisedDomain> {
+    for await (const domain of input.domains()) {
+      if (done?.has(domain.domain)) continue;
+      if (shard && shardOf(domain.domain, shard.count) !== shard.index) continue;
+      yield domain;
+    }
+  }
+  const sayLargeJson = (): void => {
     io.stderr.write(
       `Note: more than ${LARGE_JSON_RUN.toLocaleString('en')} domains: --format ndjson streams them a line at a time (and --output FILE --resume picks up after an interruption); json holds them all until the end.\n`,
     );
+  };
+  let largeJsonSaid = false;
+  if (format === 'json' && (input.total ?? 0) > LARGE_JSON_RUN) {
+    sayLargeJson();
+    largeJsonSaid = true;
   }
 
   const client: DnsQuerier = command.dnsServers
@@ -108,8 +130,10 @@ async function check(command: CheckCommand, io: CliIo): Promise<number> {
   const lookup = new FederationLookup({
     client,
     probes,
+    profile: command.profile,
     concurrency: command.concurrency,
     ratePerSecond: command.rate,
+    cache: new RecordCache({ maxEntries: command.cacheSize }),
   });
   const sink = command.output ? fileSink(command.output, command.resume) : stdoutSink(io.stdout);
   try {
@@ -123,11 +147,13 @@ async function check(command: CheckCommand, io: CliIo): Promise<number> {
     const bar = !command.quiet && io.stderr.isTTY ? new ProgressBar(io.stderr) : undefined;
     let verdicts: DomainVerdict[];
     try {
-      verdicts = await lookup.checkDomains(domains, {
+      verdicts = await lookup.checkDomains(domains(), {
         signal: io.signal,
         onProgress: bar ? (progress) => bar.update(progress) : undefined,
         onVerdict: streaming ? emit : undefined,
         keep: !streaming,
+        window: command.concurrency * WINDOW_PER_QUESTION,
+        total: input.total === undefined ? undefined : Math.max(0, input.total - (done?.size ?? 0)),
       });
     } finally {
       bar?.clear();
@@ -135,6 +161,7 @@ async function check(command: CheckCommand, io: CliIo): Promise<number> {
     if (!streaming) {
       if (command.live) verdicts = await liveCheck(command, client, verdicts, io);
       for (const verdict of verdicts) tally.add(verdict);
+      if (format === 'json' && verdicts.length > LARGE_JSON_RUN && !largeJsonSaid) sayLargeJson();
       if (format === 'json') sink.write(formatJson(verdicts, input.invalid, tally.summary()));
       else if (format === 'csv') sink.write(formatCsv(verdicts, probes));
       else if (format === 'ndjson')
@@ -153,6 +180,12 @@ async function check(command: CheckCommand, io: CliIo): Promise<number> {
     sink.close();
     if (client instanceof UdpDnsClient) client.close();
   }
+  if (input.invalidCount > MOST_INVALID_SAID) {
+    io.stderr.write(
+      `${input.invalidCount} lines skipped in all (the first ${MOST_INVALID_SAID} are listed above).\n`,
+    );
+  }
+  if (input.entries === 0) io.stderr.write('No usable address or domain in the input.\n');
   const nothingAnswered = reportFailures(tally, io);
   if (command.share) await share(command.share, tally.reported, io);
   if (nothingAnswered) {

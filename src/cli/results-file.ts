@@ -1,4 +1,5 @@
 import { closeSync, existsSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
+import { DomainSet } from '../core/domain-set';
 import type { DomainVerdict } from '../core/verdict';
 import { InputError } from './errors';
 
@@ -30,8 +31,8 @@ export function fileSink(path: string, append: boolean): ResultsSink {
 
 /** What an earlier, interrupted run left in its results file. */
 export interface Resumed {
-  /** Domains (ASCII) already answered: not asked again. */
-  done: Set<string>;
+  /** Domains (ASCII) already answered: not asked again. Compact: a resumed run may have millions. */
+  done: DomainSet;
   /** Whether the file holds nothing yet (a header is still to be written). */
   empty: boolean;
 }
@@ -51,8 +52,8 @@ export function resumeResults(
   csvHeaderLine: string,
   onVerdict: (verdict: DomainVerdict) => void = () => undefined,
 ): Resumed {
-  if (!existsSync(path)) return { done: new Set(), empty: true };
-  const done = new Set<string>();
+  if (!existsSync(path)) return { done: new DomainSet(), empty: true };
+  const done = new DomainSet();
   let keep = 0; // bytes of the file that stay
   let lineNumber = 0;
   const takeLine = (line: string, endsAt: number): void => {

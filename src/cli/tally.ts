@@ -19,16 +19,26 @@ export class RunTally {
   failed = 0;
   /** A few distinct failure reasons, for the message on stderr. */
   readonly reasons = new Set<string>();
+  /** What `--share` would send; kept only when asked for (a run of millions needs no list). */
   readonly reported: ReportedDomain[] = [];
 
-  constructor(private readonly members: ReadonlyMap<string, ReadonlySet<string>>) {
-    this.cohorts = [...members.keys()].map((cohort) => ({ cohort, ...emptySummary() }));
+  /**
+   * @param cohortNames the cohorts, in the order of the table's rows
+   * @param cohortsOf a domain's cohorts, as bits (bit i: `cohortNames[i]`)
+   */
+  constructor(
+    cohortNames: readonly string[],
+    private readonly cohortsOf: (domain: string) => number = () => 1,
+    private readonly keepReported = false,
+  ) {
+    this.cohorts = cohortNames.map((cohort) => ({ cohort, ...emptySummary() }));
   }
 
   add(verdict: DomainVerdict): void {
     countInto(this.total, verdict);
-    this.cohorts.forEach((row) => {
-      if (this.members.get(row.cohort)?.has(verdict.domain)) countInto(row, verdict);
+    const bits = this.cohorts.length > 1 ? this.cohortsOf(verdict.domain) : 1;
+    this.cohorts.forEach((row, index) => {
+      if ((bits & (2 ** index)) !== 0) countInto(row, verdict);
     });
     for (const record of Object.values(verdict.records)) {
       this.asked += 1;
@@ -36,7 +46,7 @@ export class RunTally {
       this.failed += 1;
       if (this.reasons.size < 20) this.reasons.add(record.error ?? 'unknown failure');
     }
-    const reported = reportedDomainOf(verdict);
+    const reported = this.keepReported ? reportedDomainOf(verdict) : undefined;
     if (reported) this.reported.push(reported);
   }
 

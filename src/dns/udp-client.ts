@@ -52,6 +52,10 @@ export interface UdpDnsClientOptions {
   maxInFlightPerServer?: number;
 }
 
+/** Sockets per address family: answers spread over this many receive buffers and source ports. */
+const SOCKETS_PER_FAMILY = 4;
+const RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
+
 interface Pending {
   name: string;
   type: RecordType;
@@ -71,7 +75,8 @@ export class UdpDnsClient implements DnsQuerier {
   private readonly timeoutMs: number;
   private readonly tries: number;
   private readonly limiters: Limiter[];
-  private readonly sockets = new Map<4 | 6, UdpSocket>();
+  /** Per address family, a few sockets (a few source ports), each with a large receive buffer. */
+  private readonly sockets = new Map<4 | 6, UdpSocket[]>();
   /** Questions waiting for a datagram, by server and id. */
   private readonly pending = new Map<string, Pending>();
 
@@ -100,7 +105,7 @@ export class UdpDnsClient implements DnsQuerier {
 
   /** Closes the sockets (a finished command then exits by itself: they are unref'd anyway). */
   close(): void {
-    for (const socket of this.sockets.values()) socket.close();
+    for (const sockets of this.sockets.values()) for (const socket of sockets) socket.close();
     this.sockets.clear();
   }
 
@@ -131,33 +136,48 @@ export class UdpDnsClient implements DnsQuerier {
     return packet;
   }
 
-  private socketFor(family: 4 | 6): UdpSocket {
-    let socket = this.sockets.get(family);
-    if (!socket) {
-      const created = createSocket(family === 6 ? 'udp6' : 'udp4');
-      created.on('message', (message, remote) => {
-        if (message.length < 2) return;
-        const key = `${remote.address}|${remote.port}|${message.readUInt16BE(0)}`;
-        const waiting = this.pending.get(key);
-        if (waiting) waiting.resolve(message);
+  /**
+   * The socket for a question id. Several sockets spread the answers over several receive buffers
+   * (and source ports, RFC 5452): at hundreds in flight, one socket's default buffer overflows
+   * whenever the event loop pauses (a garbage collection), and every datagram dropped there costs a
+   * retry's wait. Each asks the kernel for a 4 MB buffer (it grants up to `net.core.rmem_max`).
+   */
+  private socketFor(family: 4 | 6, id: number): { socket: UdpSocket; index: number } {
+    let sockets = this.sockets.get(family);
+    if (!sockets) {
+      sockets = Array.from({ length: SOCKETS_PER_FAMILY }, (_, index) => {
+        const created = createSocket({
+          type: family === 6 ? 'udp6' : 'udp4',
+          recvBufferSize: RECEIVE_BUFFER_BYTES,
+          sendBufferSize: RECEIVE_BUFFER_BYTES,
+        });
+        created.on('message', (message, remote) => {
+          if (message.length < 2) return;
+          const key = `${index}|${remote.address}|${remote.port}|${message.readUInt16BE(0)}`;
+          const waiting = this.pending.get(key);
+          if (waiting) waiting.resolve(message);
+        });
+        created.on('error', () => undefined); // a send error fails its own question
+        created.unref();
+        return created;
       });
-      created.on('error', () => undefined); // a send error fails its own question
-      created.unref();
-      this.sockets.set(family, created);
-      socket = created;
+      this.sockets.set(family, sockets);
     }
-    return socket;
+    const index = id % sockets.length;
+    return { socket: sockets[index] as UdpSocket, index };
   }
 
   /** Sends the question over UDP (again after each try's share of the limit) and waits for its answer. */
   private overUdp(server: DnsServer, name: string, type: RecordType, signal?: AbortSignal): Promise<Buffer> {
     const family = isIP(server.host) === 6 ? 6 : 4;
-    const socket = this.socketFor(family);
     let id = 0;
     let key = '';
+    let socket: UdpSocket;
     do {
       id = randomInt(1, 65_536);
-      key = `${server.host}|${server.port}|${id}`;
+      const chosen = this.socketFor(family, id);
+      socket = chosen.socket;
+      key = `${chosen.index}|${server.host}|${server.port}|${id}`;
     } while (this.pending.has(key));
     const query = Buffer.from(encodeQuery(name, type, id));
     const answer = new Promise<Buffer>((resolve, reject) => {

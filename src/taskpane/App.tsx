@@ -142,6 +142,9 @@ export function App({ services }: { services: PaneServices }): ReactElement {
     [rows, verdicts, filter, query, sort],
   );
   const checking = federation.progress !== undefined;
+  /** Every answer is on screen; only details (which cannot change one) are still coming. */
+  const answersIn =
+    federation.progress !== undefined && federation.progress.done === federation.progress.total;
   const busy = people.loading !== undefined || checking;
   const checkable = rows.filter((row) => row.parsed.ok).length;
   const answered = counts.yes + counts.likely + counts.depends + counts.no + counts.unknown;
@@ -151,16 +154,52 @@ export function App({ services }: { services: PaneServices }): ReactElement {
     void checkAndOffer(unknown, rows, { merge: true });
   };
   const refresh = (): void => void checkAndOffer(domainsOf(rows), rows, { refresh: true });
-  const exportNow = (): void => {
+  // What an export that waited for the details writes: the rows and verdicts on screen by then.
+  const latest = useRef({ shown, verdicts, stopped: federation.stopped });
+  latest.current = { shown, verdicts, stopped: federation.stopped };
+  const saveNow = (): void => {
     const fileName = exportFileName(filter);
-    download(fileName, exportCsv(shown, verdicts));
+    const { shown: rowsNow, verdicts: verdictsNow } = latest.current;
+    download(fileName, exportCsv(rowsNow, verdictsNow));
     dispatchToast(
       <Toast>
         <ToastTitle>
-          Saved {count(shown.length)} {FILTER_NOUNS[filter]} to {fileName}
+          Saved {count(rowsNow.length)} {FILTER_NOUNS[filter]} to {fileName}
         </ToastTitle>
       </Toast>,
       { intent: 'success', timeout: 8000 },
+    );
+  };
+  /** Exports at once, or, while details are still coming, once they are in: never a half-known row. */
+  const exportNow = (): void => {
+    const detailsLeft = federation.progress?.detailsLeft ?? 0;
+    if (!checking) {
+      saveNow();
+      return;
+    }
+    dispatchToast(
+      <Toast>
+        <ToastTitle>
+          Finishing details for {count(Math.max(detailsLeft, 1))} domain{detailsLeft === 1 ? '' : 's'}… the
+          file is saved when they are in.
+        </ToastTitle>
+      </Toast>,
+      { intent: 'info', timeout: 6000 },
+    );
+    // After the check's last render, so the file has every detail (or the stop is known).
+    void federation.settled().then(() =>
+      requestAnimationFrame(() => {
+        if (!latest.current.stopped) {
+          saveNow();
+          return;
+        }
+        dispatchToast(
+          <Toast>
+            <ToastTitle>Not exported: the check was stopped before every detail was in.</ToastTitle>
+          </Toast>,
+          { intent: 'warning', timeout: 8000 },
+        );
+      }),
     );
   };
   const cancel = (): void => {
@@ -266,7 +305,7 @@ export function App({ services }: { services: PaneServices }): ReactElement {
             onExport={exportNow}
             sort={sort}
             onSort={setSort}
-            busy={busy}
+            busy={people.loading !== undefined || (checking && !answersIn)}
             unknown={counts.unknown}
             onRetryUnknown={retryUnknown}
             onRefresh={refresh}

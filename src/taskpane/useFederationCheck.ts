@@ -13,9 +13,11 @@ export function flushInterval(domains: number): number {
 }
 
 export interface CheckProgress {
-  /** Domains with an answer from this check (its deciding records in): what the screen shows. */
+  /** Domains with an answer from this check (the records that decide it are in): what the screen shows. */
   done: number;
   total: number;
+  /** Domains answered whose details (the records that cannot change the answer) are still coming. */
+  detailsLeft: number;
   /** Near the end (at most 3 left), the domains still waited for, to name them. */
   waitingFor: string[];
 }
@@ -36,6 +38,8 @@ export interface FederationCheck {
     options?: { merge?: boolean; refresh?: boolean },
   ): Promise<ReadonlyMap<string, DomainVerdict> | undefined>;
   cancel(): void;
+  /** Resolves when the check under way (if any) has ended, every detail in, or was stopped. */
+  settled(): Promise<void>;
 }
 
 /** Runs the lookup for the pane, drawing verdicts as they arrive (partial ones first) and progress. */
@@ -45,6 +49,7 @@ export function useFederationCheck(services: PaneServices): FederationCheck {
   const [stopped, setStopped] = useState<CheckProgress | undefined>();
   const current = useRef<ReadonlyMap<string, DomainVerdict>>(verdicts);
   const abort = useRef<AbortController | undefined>(undefined);
+  const running = useRef<Promise<unknown>>(Promise.resolve());
 
   useEffect(() => () => abort.current?.abort(), []);
 
@@ -57,15 +62,21 @@ export function useFederationCheck(services: PaneServices): FederationCheck {
       const collected = new Map<string, DomainVerdict>(keep ? current.current : []);
       const asked = new Set(domains.map((d) => d.domain));
       const answered = new Set<string>();
-      const state: CheckProgress = { done: 0, total: asked.size, waitingFor: [] };
+      let complete = 0;
+      const state: CheckProgress = { done: 0, total: asked.size, detailsLeft: 0, waitingFor: [] };
       const note = (verdict: DomainVerdict): void => {
         collected.set(verdict.domain, verdict);
         answered.add(verdict.domain);
+      };
+      const noteComplete = (verdict: DomainVerdict): void => {
+        note(verdict);
+        complete += 1;
       };
       const flush = (): void => {
         current.current = new Map(collected);
         setVerdicts(current.current);
         state.done = answered.size;
+        state.detailsLeft = answered.size - complete;
         const left = state.total - state.done;
         state.waitingFor = left > 0 && left <= 3 ? [...asked].filter((domain) => !answered.has(domain)) : [];
         if (abort.current === controller) setProgress({ ...state });
@@ -75,15 +86,17 @@ export function useFederationCheck(services: PaneServices): FederationCheck {
       const timer = setInterval(flush, flushInterval(domains.length));
       try {
         const lookup = await services.lookup();
-        await lookup.checkDomains(domains, {
+        const check = lookup.checkDomains(domains, {
           signal: controller.signal,
           refresh: options.refresh,
           onPartial: note,
-          onVerdict: note,
+          onVerdict: noteComplete,
         });
+        running.current = check.catch(() => undefined);
+        await check;
       } catch (error) {
         if (!controller.signal.aborted) throw error;
-        setStopped({ done: answered.size, total: state.total, waitingFor: [] });
+        setStopped({ done: answered.size, total: state.total, detailsLeft: 0, waitingFor: [] });
         return undefined;
       } finally {
         clearInterval(timer);
@@ -103,5 +116,7 @@ export function useFederationCheck(services: PaneServices): FederationCheck {
     [],
   );
 
-  return { verdicts, progress, stopped, run, cancel };
+  const settled = useCallback(() => running.current.then(() => undefined), []);
+
+  return { verdicts, progress, stopped, run, cancel, settled };
 }

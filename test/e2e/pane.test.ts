@@ -21,6 +21,9 @@ import { serveFolder } from '../support/static-server';
 import { startTestCollector, type ObservedRequest, type TestCollector } from '../support/collector-app';
 import { storeKinds, type TestStore } from '../support/collector-stores';
 import { UNCHECKED } from '../../src/collector/verification';
+import { questionName, type ProbeId } from '../../src/core/probes';
+import { QuestionPlan } from '../../src/core/question-plan';
+import type { RecordResult } from '../../src/core/records';
 
 jest.setTimeout(180_000);
 
@@ -160,7 +163,7 @@ describe('the task pane in Chromium', () => {
       () => (window as unknown as { progressSeen: string[] }).progressSeen,
     );
     expect(progressSeen.some((text) => /Loading contacts… \d+ from \d+ folders?/.test(text))).toBe(true);
-    expect(progressSeen.some((text) => /Checked \d+ of 9 domains/.test(text))).toBe(true);
+    expect(progressSeen.some((text) => /\d+ of 9 domains answered/.test(text))).toBe(true);
     // The screen reader hears the start and the end, not every step.
     expect(await page.getByTestId('announcer').textContent()).toBe('Done — 5 of 11 can federate.');
 
@@ -318,7 +321,7 @@ describe('the task pane in Chromium', () => {
     await page
       .getByTestId('contacts-file')
       .setInputFiles({ name: 'outlook.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
-    await page.getByText(/Checked \d+ of 41 domains/).waitFor();
+    await page.getByText(/\d+ of 41 domains answered/).waitFor();
     await page.getByRole('button', { name: 'Cancel' }).click();
     await page.getByText(/Stopped: \d+ of 41 domains have an answer/).waitFor();
     expect(await page.getByRole('list', { name: 'People (41)' }).count()).toBe(1);
@@ -601,6 +604,61 @@ describe('the task pane in Chromium', () => {
     },
   );
 
+  it('asks each planned question once: answers first, then details, and nothing again on reopening', async () => {
+    const DOMAINS = 20;
+    const { zone, domains } = benchZone(DOMAINS, 'plan-');
+    const saved = { mailbox: graph.options.mailbox, zone: doh.options.zone };
+    // A zone of its own (plan-d<i>.bench.test), so no other test's answers are in the cache.
+    graph.options.mailbox = generatedMailbox(DOMAINS * 2, DOMAINS, 'plan-');
+    doh.options.zone = zone;
+    const before = doh.queries.length;
+    try {
+      const { context } = await chromium.newContext();
+      const page = await context.newPage();
+      await page.goto(`${site.url}taskpane.html`);
+      await page.getByRole('button', { name: 'Check my contacts' }).click();
+      await waitUntilChecked(page);
+      const asked = doh.queries.slice(before).map((q) => `${q.type} ${q.name}`);
+      // The plan, walked over the zone's own records, says what each domain needs; the standard
+      // profile ends with every record, so that is all 7, each asked exactly once.
+      const plan = new QuestionPlan();
+      const expected: string[] = [];
+      for (const domain of domains) {
+        const records: Partial<Record<ProbeId, RecordResult>> = {};
+        for (let step = plan.next(domain, records); step; step = plan.next(domain, records, step.index + 1)) {
+          for (const probe of step.probes) {
+            expected.push(`${probe.type} ${questionName(probe, domain.domain)}`);
+            const published = zone[questionName(probe, domain.domain)]?.[probe.type];
+            records[probe.id] = published?.length
+              ? { status: 'found', targets: [{ target: 'x', port: 1, priority: 0, weight: 0 }] }
+              : { status: 'none', targets: [] };
+          }
+        }
+      }
+      expect([...asked].sort()).toEqual([...expected].sort());
+      expect(new Set(asked).size).toBe(asked.length);
+      // Every domain's answer records went out before any detail question did (beyond the few a
+      // free connection slot takes while the last answers are out).
+      const answerNames = new Set(['_sipfederationtls', '_xmpp-server', '_xmpps-server']);
+      const isAnswer = (q: string) =>
+        q.startsWith('MX ') || answerNames.has(q.split(' ')[1]?.split('.')[0] ?? '');
+      const firstDetail = asked.findIndex((q) => !isAnswer(q));
+      const lastAnswer = asked.map(isAnswer).lastIndexOf(true);
+      expect(firstDetail).toBeGreaterThan(DOMAINS * 2);
+      expect(asked.slice(0, lastAnswer).filter((q) => !isAnswer(q)).length).toBeLessThan(64);
+
+      // Reopened (the answers are in the browser's storage for their TTL): nothing is asked again.
+      await page.reload();
+      await page.getByRole('button', { name: 'Check my contacts' }).click();
+      await waitUntilChecked(page);
+      expect(doh.queries.length - before).toBe(asked.length);
+      await context.close();
+    } finally {
+      graph.options.mailbox = saved.mailbox;
+      doh.options.zone = saved.zone;
+    }
+  });
+
   it('handles 10,000 contacts over 2,000 domains, by keyboard alone, to a downloaded CSV of the view', async () => {
     const DOMAINS = 2000;
     const { zone } = benchZone(DOMAINS);
@@ -621,7 +679,7 @@ describe('the task pane in Chromium', () => {
       // Keyboard only: Tab to the button, Enter.
       await tabTo(page, (el) => el.text === 'Check my contacts');
       await page.keyboard.press('Enter');
-      await page.getByText(/Checked [\d,]+ of 2,000 domains/).waitFor({ timeout: 60_000 });
+      await page.getByText(/[\d,]+ of 2,000 domains answered/).waitFor({ timeout: 60_000 });
       await waitUntilChecked(page);
       const people = Array.from({ length: 10_000 }, (_, i) => expectedOf(i % DOMAINS));
       const yes = people.filter((e) => e.lync || e.xmpp).length;

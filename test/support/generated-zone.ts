@@ -49,11 +49,11 @@ export function countLost(verdicts: readonly DomainVerdict[], expectedCount: num
  * A mailbox of `contacts` people spread over the first `domains` domains of {@link benchZone}, in
  * three folders (one nested), for scale tests and the pane benchmark.
  */
-export function generatedMailbox(contacts: number, domains: number): FixtureMailbox {
+export function generatedMailbox(contacts: number, domains: number, prefix = ''): FixtureMailbox {
   const person = (i: number): FixtureContact => ({
     id: `p${i}`,
     displayName: `Person ${String(i).padStart(5, '0')}`,
-    emailAddresses: [{ address: `person${i}@d${i % domains}.bench.test` }],
+    emailAddresses: [{ address: `person${i}@${prefix}d${i % domains}.bench.test` }],
   });
   const all = Array.from({ length: contacts }, (_, i) => person(i));
   const third = Math.floor(contacts / 3);

@@ -1,4 +1,12 @@
-import { Body1, Button, Caption1, ProgressBar, makeStyles, tokens } from '@fluentui/react-components';
+import {
+  Body1,
+  Button,
+  Caption1,
+  ProgressBar,
+  makeStyles,
+  mergeClasses,
+  tokens,
+} from '@fluentui/react-components';
 import type { ReactElement } from 'react';
 import type { ContactsProgress } from '../../graph/contacts';
 import { count } from '../present';
@@ -12,8 +20,9 @@ const useStyles = makeStyles({
 });
 
 /**
- * What is happening now, in answers: "Loading contacts… 120 from 3 folders", "Checked 40 of 84
- * domains", "Waiting for 1 slow domain: x.example…". Not a live region (it changes many times a
+ * What is happening now, in answers: "Loading contacts… 120 from 3 folders", "40 of 84 domains
+ * answered", "Waiting for 1 slow domain: x.example…", then, quieter, "Finishing details for 12
+ * domains…" (records that cannot change an answer). Not a live region (it changes many times a
  * second); the pane announces the start and the end instead.
  */
 export function CheckStatus({
@@ -37,11 +46,26 @@ export function CheckStatus({
       </Caption1>
     );
   }
+  if (!loading && progress && progress.total > 0 && progress.done === progress.total) {
+    // Every answer is on screen: what is left cannot change one, so it is said quietly.
+    return (
+      <div className={styles.line} data-testid="progress" aria-label="Progress">
+        <Caption1 className={mergeClasses(styles.grow, styles.secondary)}>
+          {progress.detailsLeft > 0
+            ? `Finishing details for ${count(progress.detailsLeft)} domain${progress.detailsLeft === 1 ? '' : 's'}…`
+            : 'Finishing…'}
+        </Caption1>
+        <Button size="small" appearance="subtle" onClick={onCancel}>
+          Cancel
+        </Button>
+      </div>
+    );
+  }
   const text = loading
     ? `Loading contacts… ${count(loading.contacts)} from ${count(loading.folders)} folder${loading.folders === 1 ? '' : 's'}`
     : progress && progress.waitingFor.length > 0
       ? `Waiting for ${progress.waitingFor.length} slow domain${progress.waitingFor.length === 1 ? '' : 's'}: ${progress.waitingFor.join(', ')}…`
-      : `Checked ${count(progress?.done ?? 0)} of ${count(progress?.total ?? 0)} domains`;
+      : `${count(progress?.done ?? 0)} of ${count(progress?.total ?? 0)} domains answered`;
   return (
     <section className={styles.root} aria-label="Progress" data-testid="progress">
       <div className={styles.line}>
