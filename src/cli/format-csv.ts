@@ -21,6 +21,13 @@ export function csvHeader(probes: readonly Probe[], live: boolean): string[] {
     'Notes',
     // Appended, so scripts reading the columns above by position keep working.
     'Answer',
+    'Microsoft 365 cloud',
+    'Tenant domain',
+    'Microsoft 365 evidence',
+    'Google Workspace',
+    'Matrix federation',
+    'Matrix server',
+    'Cisco edge',
   ];
 }
 
@@ -49,12 +56,24 @@ export function csvCells(v: DomainVerdict, probes: readonly Probe[], live: boole
       if (!record) return ['not asked', ''];
       return [
         record.status,
-        record.targets.map((t) => `${t.target}:${t.port}${t.live ? ` (${t.live.status})` : ''}`).join(' ') ||
+        record.texts?.join(' | ') ||
+          record.targets
+            .map((t) =>
+              t.port === 0 ? t.target : `${t.target}:${t.port}${t.live ? ` (${t.live.status})` : ''}`,
+            )
+            .join(' ') ||
           (record.error ?? ''),
       ];
     }),
     v.notes.join('; '),
     answerWord(v.answer),
+    v.microsoft365.cloud ?? '',
+    v.microsoft365.tenantDomain ?? '',
+    v.microsoft365.evidence.map((e) => `${e.signal}: ${e.value}`).join('; '),
+    triStateWord(v.google.workspace),
+    triStateWord(v.matrix.federation),
+    v.matrix.server ?? '',
+    triStateWord(v.cisco.edge),
   ];
 }
 

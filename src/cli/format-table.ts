@@ -73,6 +73,10 @@ export function formatSummary(summary: Summary): string {
     line('XMPP federation', summary.xmppFederation, counted),
     line('XMPP client access', summary.xmppClientAccess, counted),
     line('Microsoft 365 tenants (Teams likely)', summary.microsoft365Tenants, counted),
+    line('  of those, behind another MX', summary.tenantsBehindOtherMx, summary.microsoft365Tenants),
+    line('Google Workspace', summary.googleWorkspace, counted),
+    line('Matrix federation (not counted above)', summary.matrixFederation, counted),
+    line('Cisco Expressway edge', summary.ciscoEdge, counted),
     line('Unknown (a lookup failed)', summary.unknown, counted),
     line('Consumer mail providers (not counted)', summary.consumer),
   ];
@@ -95,6 +99,8 @@ export function formatCohorts(cohorts: readonly (Summary & { cohort: string })[]
     'Microsoft 365',
     'On-premises',
     'M365 tenants',
+    'behind other MX',
+    'Matrix',
     'Unknown',
   ];
   const row = (name: string, s: Summary): string[] => {
@@ -109,6 +115,8 @@ export function formatCohorts(cohorts: readonly (Summary & { cohort: string })[]
       cell(s.microsoft365, s.lyncFederation),
       cell(s.onPremises, s.lyncFederation),
       cell(s.microsoft365Tenants, counted),
+      cell(s.tenantsBehindOtherMx, s.microsoft365Tenants),
+      cell(s.matrixFederation, counted),
       cell(s.unknown, counted),
     ];
   };

@@ -14,12 +14,16 @@ export type Answer = 'yes' | 'likely' | 'depends' | 'no' | 'unknown';
 /** Every answer, in the order lists, legends and filters show them. */
 export const ANSWERS: readonly Answer[] = ['yes', 'likely', 'depends', 'no', 'unknown'];
 
-/** A verdict's answer. A Microsoft 365 tenant is "likely" even when another lookup failed: its MX said so. */
+/**
+ * A verdict's answer. A Microsoft 365 tenant is "likely" even when another lookup failed: its
+ * evidence said so. "No" needs every record asked to say no, the tenant evidence included: a failed
+ * MX or evidence lookup leaves it unknown.
+ */
 export function answerOf(verdict: Pick<DomainVerdict, 'canFederate' | 'consumer' | 'microsoft365'>): Answer {
   if (verdict.canFederate === true) return 'yes';
   if (verdict.consumer) return 'depends';
   if (verdict.microsoft365.teamsLikely) return 'likely';
-  if (verdict.canFederate === false) return 'no';
+  if (verdict.canFederate === false && verdict.microsoft365.tenant === false) return 'no';
   return 'unknown';
 }
 

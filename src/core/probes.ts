@@ -1,5 +1,5 @@
 /** The DNS record types the probes ask for. */
-export type ProbeRecordType = 'SRV' | 'MX';
+export type ProbeRecordType = 'SRV' | 'MX' | 'TXT' | 'CNAME';
 
 /** Stable identifiers of the probes; they are the keys of `records` in every output. */
 export type ProbeId =
@@ -9,13 +9,37 @@ export type ProbeId =
   | '_xmpp-client._tcp'
   | '_xmpps-server._tcp'
   | '_xmpps-client._tcp'
-  | 'MX';
+  | 'MX'
+  | 'TXT'
+  | 'autodiscover'
+  | 'selector1._domainkey'
+  | 'lyncdiscover'
+  | '_matrix-fed._tcp'
+  | '_matrix._tcp'
+  | '_collab-edge._tls';
 
 /** The capability a probe's record feeds (see `verdict.ts`). */
 export type Capability =
-  'lync.federation' | 'lync.publicFacing' | 'xmpp.federation' | 'xmpp.clientAccess' | 'microsoft365.tenant';
+  | 'lync.federation'
+  | 'lync.publicFacing'
+  | 'xmpp.federation'
+  | 'xmpp.clientAccess'
+  | 'microsoft365.tenant'
+  | 'tenant.evidence'
+  | 'matrix.federation'
+  | 'cisco.edge';
 
-/** One question asked of every domain, and what its answer means. */
+/**
+ * When a probe is asked (see `question-plan.ts`):
+ * 1. the records that decide the answer, for every domain first;
+ * 2. tenant evidence, only where it can still change the answer (no federation record, no Microsoft
+ *    365 MX), stopping at the first strong signal;
+ * 3. informational records, last (in the pane only when a person's details are open, for an export,
+ *    or with "Thorough check" on).
+ */
+export type Tier = 1 | 2 | 3;
+
+/** One question asked of a domain, and what its answer means. */
 export interface Probe {
   id: ProbeId;
   type: ProbeRecordType;
@@ -24,14 +48,30 @@ export interface Probe {
   capability: Capability;
   /** What a found record means, in words a person reads in the pane, the CLI table and the directory. */
   meaning: string;
-  /** Whether the record decides `canFederate`; such probes are asked for every domain before the rest. */
-  decidesCanFederate: boolean;
+  tier: Tier;
 }
 
+// Sources of the meanings:
+// - Microsoft Learn, "External Domain Name System records for Office 365"
+//   (https://learn.microsoft.com/microsoft-365/enterprise/external-domain-name-system-records):
+//   `_sipfederationtls._tcp` → sipfed.online.lync.com, `_sip._tls` → sipdir.online.lync.com,
+//   `lyncdiscover` → webdir.online.lync.com, `autodiscover` → autodiscover.outlook.com, the MX
+//   `*.mail.protection.outlook.com` and SPF `include:spf.protection.outlook.com`; and the GCC High/DoD
+//   and 21Vianet pages beside it for `office365.us`, `skypeforbusiness.us` and `partner.outlook.cn`.
+// - Microsoft Learn, "Add DNS records to connect your domain": the `MS=ms…` verification TXT record.
+// - Microsoft Learn, "How to use DKIM for email in your custom domain": `selector1._domainkey` →
+//   `selector1-<domain>._domainkey.<tenant>.onmicrosoft.com`.
+// - Skype for Business Server, "DNS requirements" (edge): `_sipfederationtls._tcp` on 5061 for federation.
+// - RFC 6120 §3.2.1 and XEP-0368 for the XMPP records; RFC 2782 for a lone `.` target.
+// - The Matrix specification, server-server API §2.1 "Resolving server names" (v1.8+): `_matrix-fed._tcp`,
+//   and `_matrix._tcp`, deprecated; the `.well-known/matrix/server` delegation beside them.
+// - Cisco, "Mobile and Remote Access Through Cisco Expressway Deployment Guide": `_collab-edge._tls`
+//   on 8443 announces an Expressway-E, the edge of a Jabber/Webex on-premises deployment.
+
 /**
- * The catalogue. Meanings follow the original study's definitions, with what is known now: Teams
- * tenants in the same cloud federate without `_sipfederationtls` (so absent ⇏ cannot federate),
- * and a lone `.` SRV target means "decidedly not available" (RFC 2782).
+ * The catalogue, in the order every output lists the records. Meanings follow the original study's
+ * definitions, with what is known now: Teams tenants federate without `_sipfederationtls` (so absent ⇏
+ * cannot federate), and a lone `.` SRV target means "decidedly not available" (RFC 2782).
  */
 export const PROBES: readonly Probe[] = [
   {
@@ -40,7 +80,7 @@ export const PROBES: readonly Probe[] = [
     prefix: '_sipfederationtls._tcp',
     capability: 'lync.federation',
     meaning: 'Lync / Skype for Business / Teams SIP federation (federated to UC partners)',
-    decidesCanFederate: true,
+    tier: 1,
   },
   {
     id: '_xmpp-server._tcp',
@@ -48,7 +88,7 @@ export const PROBES: readonly Probe[] = [
     prefix: '_xmpp-server._tcp',
     capability: 'xmpp.federation',
     meaning: 'XMPP server-to-server federation (RFC 6120)',
-    decidesCanFederate: true,
+    tier: 1,
   },
   {
     id: '_xmpps-server._tcp',
@@ -56,7 +96,7 @@ export const PROBES: readonly Probe[] = [
     prefix: '_xmpps-server._tcp',
     capability: 'xmpp.federation',
     meaning: 'XMPP federation over direct TLS (XEP-0368)',
-    decidesCanFederate: true,
+    tier: 1,
   },
   {
     id: '_sip._tls',
@@ -64,7 +104,7 @@ export const PROBES: readonly Probe[] = [
     prefix: '_sip._tls',
     capability: 'lync.publicFacing',
     meaning: 'Public-facing Lync / Skype for Business deployment (client sign-in from the internet)',
-    decidesCanFederate: false,
+    tier: 3,
   },
   {
     id: '_xmpp-client._tcp',
@@ -72,7 +112,7 @@ export const PROBES: readonly Probe[] = [
     prefix: '_xmpp-client._tcp',
     capability: 'xmpp.clientAccess',
     meaning: 'XMPP external client access',
-    decidesCanFederate: false,
+    tier: 3,
   },
   {
     id: '_xmpps-client._tcp',
@@ -80,7 +120,7 @@ export const PROBES: readonly Probe[] = [
     prefix: '_xmpps-client._tcp',
     capability: 'xmpp.clientAccess',
     meaning: 'XMPP client access over direct TLS (XEP-0368)',
-    decidesCanFederate: false,
+    tier: 3,
   },
   {
     id: 'MX',
@@ -88,8 +128,76 @@ export const PROBES: readonly Probe[] = [
     prefix: '',
     capability: 'microsoft365.tenant',
     meaning: 'Mail exchangers; *.mail.protection.outlook.com means a Microsoft 365 tenant',
-    decidesCanFederate: false,
+    tier: 1,
   },
+  {
+    id: 'TXT',
+    type: 'TXT',
+    prefix: '',
+    capability: 'tenant.evidence',
+    meaning:
+      'Domain verification and SPF: MS=ms… or include:spf.protection.outlook.com shows a Microsoft 365 tenant; google-site-verification or _spf.google.com Google Workspace',
+    tier: 2,
+  },
+  {
+    id: 'autodiscover',
+    type: 'CNAME',
+    prefix: 'autodiscover',
+    capability: 'tenant.evidence',
+    meaning: 'Outlook autodiscover; → autodiscover.outlook.com means Exchange Online (Microsoft 365)',
+    tier: 2,
+  },
+  {
+    id: 'selector1._domainkey',
+    type: 'CNAME',
+    prefix: 'selector1._domainkey',
+    capability: 'tenant.evidence',
+    meaning: "DKIM for Microsoft 365; → …onmicrosoft.com names the tenant's initial domain",
+    tier: 2,
+  },
+  {
+    id: 'lyncdiscover',
+    type: 'CNAME',
+    prefix: 'lyncdiscover',
+    capability: 'tenant.evidence',
+    meaning: 'Skype for Business / Teams client discovery; → webdir.online.lync.com means Microsoft 365',
+    tier: 2,
+  },
+  {
+    id: '_matrix-fed._tcp',
+    type: 'SRV',
+    prefix: '_matrix-fed._tcp',
+    capability: 'matrix.federation',
+    meaning: 'Matrix federation (spec v1.8+): a different network from Lync/Teams and XMPP',
+    tier: 3,
+  },
+  {
+    id: '_matrix._tcp',
+    type: 'SRV',
+    prefix: '_matrix._tcp',
+    capability: 'matrix.federation',
+    meaning: 'Matrix federation (the deprecated record, still widely published)',
+    tier: 3,
+  },
+  {
+    id: '_collab-edge._tls',
+    type: 'SRV',
+    prefix: '_collab-edge._tls',
+    capability: 'cisco.edge',
+    meaning: 'Cisco Expressway (Jabber / Webex mobile and remote access edge)',
+    tier: 3,
+  },
+];
+
+/** The records the original tool and study asked: what `--records` meant before the new signals. */
+export const CLASSIC_PROBE_IDS: readonly ProbeId[] = [
+  '_sipfederationtls._tcp',
+  '_xmpp-server._tcp',
+  '_xmpps-server._tcp',
+  '_sip._tls',
+  '_xmpp-client._tcp',
+  '_xmpps-client._tcp',
+  'MX',
 ];
 
 export const PROBE_IDS: readonly ProbeId[] = PROBES.map((probe) => probe.id);

@@ -11,12 +11,15 @@ export type Phase = 'answer' | 'details';
 
 /**
  * How much to ask:
- * - `quick`: the answer only (the records of the `answer` phase, and only those still needed);
- * - `standard`: the answer first, then every record chosen (the CLI's default: complete rows).
+ * - `quick`: the federation records and the MX, and only those still needed: 2–4 questions a domain;
+ * - `standard`: those, then tenant evidence where it can still change the answer (stopping at the
+ *   first signal), then, as details, every other record chosen (the CLI's default: complete rows);
+ * - `thorough`: every record of every domain, tenant evidence too where the answer is already known
+ *   (to study conflicting signals, or find every tenant's initial domain).
  */
-export type Profile = 'quick' | 'standard';
+export type Profile = 'quick' | 'standard' | 'thorough';
 
-export const PROFILES: readonly Profile[] = ['quick', 'standard'];
+export const PROFILES: readonly Profile[] = ['quick', 'standard', 'thorough'];
 
 /** One step of a plan: records asked together, once the steps before are in, if still needed. */
 interface Step {
@@ -31,13 +34,25 @@ const always = (): boolean => true;
 const noSipFederation = (soFar: DomainVerdict): boolean => soFar.lync.federation !== true;
 const noFederationYet = (soFar: DomainVerdict): boolean =>
   soFar.lync.federation !== true && soFar.xmpp.federation !== true;
+/** Tenant evidence can only turn a "no" or an "unknown" into "likely via Teams". */
+const noAnswerYet = (soFar: DomainVerdict): boolean =>
+  soFar.canFederate !== true && !soFar.consumer && soFar.microsoft365.tenant !== true;
 
 /**
- * The answer in at most three round trips and as few questions as the records allow:
+ * Tenant evidence, one record a step, cheapest and most telling first: the apex TXT (Microsoft 365
+ * verification and SPF in one answer), autodiscover, the DKIM selector (which also names the
+ * tenant), lyncdiscover. Each is asked only while no signal has been found.
+ */
+const EVIDENCE_STEPS: readonly Step[] = (
+  ['TXT', 'autodiscover', 'selector1._domainkey', 'lyncdiscover'] as const
+).map((id) => ({ probes: [id], phase: 'answer' as const, needed: noAnswerYet }));
+/**
+ * The answer in as few questions as the records allow:
  * 1. `_sipfederationtls._tcp` and `MX`: a SIP federation record means yes; a Microsoft 365 MX shows
  *    "likely via Teams" at once (XMPP could still make it a yes, so phase 2 still runs);
  * 2. `_xmpp-server._tcp`, where SIP federation was not found;
- * 3. `_xmpps-server._tcp` (XEP-0368 direct TLS), where neither was found.
+ * 3. `_xmpps-server._tcp` (XEP-0368 direct TLS), where neither was found;
+ * 4. then (not in `quick`) the tenant evidence, where the answer is still "no" or "unknown".
  * A failed lookup never ends the plan early: it leaves the answer open, so the next records are asked.
  */
 const ANSWER_STEPS: readonly Step[] = [
@@ -63,17 +78,40 @@ export class QuestionPlan {
   private readonly chosen: ReadonlySet<ProbeId>;
   private readonly steps: readonly Step[];
 
+  /**
+   * @param probes the records chosen (`--records`); every step keeps to them
+   * @param options.informational whether the details include the informational (tier 3) records;
+   *   the pane leaves them for when a person's details are opened, an export, or "Thorough check"
+   */
   constructor(
     readonly probes: readonly Probe[] = PROBES,
     readonly profile: Profile = 'standard',
+    options: { informational?: boolean } = {},
   ) {
     this.chosen = new Set(probes.map((p) => p.id));
-    const answer = ANSWER_STEPS.map((step) => ({
-      ...step,
-      probes: step.probes.filter((id) => this.chosen.has(id)),
-    })).filter((step) => step.probes.length > 0);
-    // The details step asks whatever is chosen and not yet asked, the answer records passed over included.
-    const details: Step = { probes: probes.map((p) => p.id), phase: 'details', needed: always };
+    const evidence =
+      profile === 'quick'
+        ? []
+        : profile === 'thorough'
+          ? [
+              {
+                probes: EVIDENCE_STEPS.flatMap((step) => step.probes),
+                phase: 'answer' as const,
+                needed: always,
+              },
+            ]
+          : EVIDENCE_STEPS;
+    const answer = [...ANSWER_STEPS, ...evidence]
+      .map((step) => ({ ...step, probes: step.probes.filter((id) => this.chosen.has(id)) }))
+      .filter((step) => step.probes.length > 0);
+    // The details step asks whatever is chosen and not yet asked (answer records passed over included),
+    // except tenant evidence, which was asked where it could matter.
+    const informational = options.informational ?? true;
+    const details: Step = {
+      probes: probes.filter((p) => p.tier === 1 || (p.tier === 3 && informational)).map((p) => p.id),
+      phase: 'details',
+      needed: always,
+    };
     this.steps = profile === 'quick' ? answer : [...answer, details];
   }
 

@@ -21,8 +21,17 @@ export interface Target {
 
 export interface RecordResult {
   status: RecordStatus;
-  /** Usable targets sorted by priority, then weight descending; empty unless `found`. */
+  /**
+   * Usable targets sorted by priority, then weight descending; empty unless `found`. A CNAME
+   * probe's one target is the alias's target (port 0).
+   */
   targets: Target[];
+  /**
+   * A TXT probe's texts that may be evidence (`MS=`, `v=spf1`, `google-site-verification=`), each
+   * record's strings joined, at most {@link MOST_TEXTS} of {@link MOST_TEXT_LENGTH} characters: a
+   * domain's other TXT records are not kept.
+   */
+  texts?: string[];
   /** Why the lookup failed; only with `error`. */
   error?: string;
 }
@@ -39,3 +48,7 @@ export function sortTargets(targets: readonly Target[]): Target[] {
 export function errorResult(error: string): RecordResult {
   return { status: 'error', targets: [], error };
 }
+
+/** TXT records kept per answer: DNS is written by whoever owns the domain, so it is bounded. */
+export const MOST_TEXTS = 20;
+export const MOST_TEXT_LENGTH = 512;

@@ -21,8 +21,16 @@ export interface Summary {
   unknown: number;
   /** Consumer mail providers (not in the counts above). */
   consumer: number;
-  /** Domains whose MX shows a Microsoft 365 tenant ("Teams (likely)"). */
+  /** Microsoft 365 tenants by any evidence (MX, autodiscover, lyncdiscover, DKIM, TXT): "likely via Teams". */
   microsoft365Tenants: number;
+  /** Of those, the tenants whose MX is not Microsoft's (a third-party filter or a gateway). */
+  tenantsBehindOtherMx: number;
+  /** Google Workspace mail (its chat federates with neither Teams nor XMPP). */
+  googleWorkspace: number;
+  /** Matrix federation (a network of its own: not in "can federate" unless asked). */
+  matrixFederation: number;
+  /** Cisco Expressway edges (Jabber / Webex). */
+  ciscoEdge: number;
 }
 
 /** A research table with nothing counted yet. */
@@ -38,6 +46,10 @@ export function emptySummary(): Summary {
     unknown: 0,
     consumer: 0,
     microsoft365Tenants: 0,
+    tenantsBehindOtherMx: 0,
+    googleWorkspace: 0,
+    matrixFederation: 0,
+    ciscoEdge: 0,
   };
 }
 
@@ -57,7 +69,15 @@ export function countInto(summary: Summary, verdict: DomainVerdict): void {
   if (verdict.lync.hosting === 'microsoft-365') summary.microsoft365 += 1;
   if (verdict.lync.hosting === 'on-premises') summary.onPremises += 1;
   if (verdict.canFederate === null) summary.unknown += 1;
-  if (verdict.microsoft365.tenant === true) summary.microsoft365Tenants += 1;
+  const m365 = verdict.microsoft365;
+  if (m365.tenant === true) {
+    summary.microsoft365Tenants += 1;
+    // An ndjson line of an older run has no evidence list: its tenants were found by their MX.
+    if (m365.evidence && !m365.evidence.some((e) => e.signal === 'mx')) summary.tenantsBehindOtherMx += 1;
+  }
+  if (verdict.google?.workspace === true) summary.googleWorkspace += 1;
+  if (verdict.matrix?.federation === true) summary.matrixFederation += 1;
+  if (verdict.cisco?.edge === true) summary.ciscoEdge += 1;
 }
 
 /** Counts a set of verdicts into the research table. */

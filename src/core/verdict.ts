@@ -3,7 +3,8 @@ import { answerOf, type Answer } from './answer';
 import { isConsumerDomain } from './consumer';
 import { falsePositiveOf } from './false-positives';
 import { liveState } from './live';
-import { isMicrosoft365MailExchanger, isMicrosoftSipTarget } from './hosting';
+import { isMicrosoftSipTarget } from './hosting';
+import { googleOf, microsoft365Of, type GoogleSignals, type Microsoft365Signals } from './tenant-evidence';
 import { PROBES, type Capability, type ProbeId } from './probes';
 import type { RecordResult } from './records';
 
@@ -18,10 +19,21 @@ export interface DomainVerdict extends NormalisedDomain {
   lync: { federation: TriState; publicFacing: TriState; hosting: LyncHosting; live?: TriState };
   xmpp: { federation: TriState; clientAccess: TriState; live?: TriState };
   /**
-   * From the MX. Teams tenants in the same cloud federate by default even without
-   * `_sipfederationtls`, so a tenant is shown as "Teams (likely)": a signal, not part of `canFederate`.
+   * From the MX and the tenant evidence (autodiscover, lyncdiscover, DKIM, TXT). Teams tenants in
+   * the same cloud federate by default even without `_sipfederationtls`, so a tenant is shown as
+   * "likely via Teams": a signal, not part of `canFederate`.
    */
-  microsoft365: { tenant: TriState; teamsLikely: boolean };
+  microsoft365: Microsoft365Signals;
+  /** Google Workspace mail: its chat federates with neither Teams nor XMPP (shown, never counted). */
+  google: GoogleSignals;
+  /**
+   * Matrix federation (`_matrix-fed._tcp`, `_matrix._tcp`, and in the CLI and the collector the
+   * `.well-known/matrix/server` delegation): a different network from Lync/Teams and XMPP, so it
+   * counts in `canFederate` only when asked to (`--count matrix`).
+   */
+  matrix: { federation: TriState; server?: string };
+  /** A Cisco Expressway edge (Jabber / Webex): shown as a signal. */
+  cisco: { edge: TriState };
   /** A consumer mail provider: federation depends on each person's account, not on the domain. */
   consumer: boolean;
   canFederate: TriState;
@@ -87,10 +99,15 @@ function lyncHosting(result: RecordResult | undefined): LyncHosting {
   return result.targets.some((t) => isMicrosoftSipTarget(t.target)) ? 'microsoft-365' : 'on-premises';
 }
 
-function microsoft365Tenant(result: RecordResult | undefined): TriState {
-  if (result === undefined || result.status === 'error') return null;
-  if (result.status !== 'found') return false;
-  return result.targets.some((t) => isMicrosoft365MailExchanger(t.target));
+const GOOGLE_CHAT_NOTE = 'Google Workspace: Google Chat federates with neither Teams nor XMPP';
+
+/** The Matrix server a domain's records name, as "host:port" (the current record before the deprecated one). */
+function matrixServer(records: Partial<Record<ProbeId, RecordResult>>): string | undefined {
+  for (const id of ['_matrix-fed._tcp', '_matrix._tcp'] as const) {
+    const target = records[id]?.status === 'found' ? records[id]?.targets[0] : undefined;
+    if (target) return `${target.target}:${target.port}`;
+  }
+  return undefined;
 }
 
 /** Turns one domain's record results into its verdict. Pure: the same records always give the same verdict. */
@@ -102,7 +119,11 @@ export function buildVerdict(
   const records = countedRecords(domain.domain, asked, notes);
   const federation = capabilityOf('lync.federation', records);
   const xmppFederation = capabilityOf('xmpp.federation', records);
-  const tenant = microsoft365Tenant(records.MX);
+  const microsoft365 = microsoft365Of(records);
+  const google = googleOf(records);
+  const consumer = isConsumerDomain(domain.domain);
+  if (google.workspace === true && microsoft365.tenant !== true && !consumer) notes.push(GOOGLE_CHAT_NOTE);
+  const server = matrixServer(records);
   const verdict: DomainVerdict = {
     domain: domain.domain,
     displayDomain: domain.displayDomain,
@@ -116,8 +137,11 @@ export function buildVerdict(
       federation: xmppFederation,
       clientAccess: capabilityOf('xmpp.clientAccess', records),
     },
-    microsoft365: { tenant, teamsLikely: tenant === true },
-    consumer: isConsumerDomain(domain.domain),
+    microsoft365,
+    google,
+    matrix: { federation: capabilityOf('matrix.federation', records), ...(server ? { server } : {}) },
+    cisco: { edge: capabilityOf('cisco.edge', records) },
+    consumer,
     canFederate: anyOf(federation, xmppFederation),
     answer: 'unknown',
     notes,

@@ -1,4 +1,12 @@
-import { errorResult, sortTargets, type RecordResult, type Target } from '../core/records';
+import type { ProbeRecordType } from '../core/probes';
+import {
+  errorResult,
+  MOST_TEXT_LENGTH,
+  MOST_TEXTS,
+  sortTargets,
+  type RecordResult,
+  type Target,
+} from '../core/records';
 import { extendedErrors, sameDnsName, type Answer, type Packet } from './wire';
 
 /** How long an answer may be reused; `null` when it must not be cached (errors). */
@@ -45,6 +53,8 @@ function targetsOf(records: readonly Answer[]): Target[] {
         priority: priority ?? 0,
         weight: weight ?? 0,
       });
+    } else if (record.type === 'CNAME') {
+      targets.push({ target: record.data.replace(/\.$/, '').toLowerCase(), port: 0, priority: 0, weight: 0 });
     } else if (record.type === 'MX') {
       targets.push({
         target: record.data.exchange.replace(/\.$/, '').toLowerCase(),
@@ -57,13 +67,27 @@ function targetsOf(records: readonly Answer[]): Target[] {
   return targets;
 }
 
+/** TXT texts that can be evidence of a service: Microsoft 365 and Google verification, and SPF. */
+const EVIDENCE_TEXT = /^(?:ms=|v=spf1\b|google-site-verification=)/i;
+
+/** A TXT record's strings joined (RFC 7208 §3.3), as text; bytes that are not UTF-8 are replaced. */
+function textOf(record: Answer): string {
+  if (record.type !== 'TXT') return '';
+  const data = record.data as unknown as Buffer | string | (Buffer | string)[];
+  const parts = Array.isArray(data) ? data : [data];
+  return parts.map((part) => (typeof part === 'string' ? part : part.toString('utf8'))).join('');
+}
+
 /** The records a response holds for the question, CNAMEs followed; or why it holds none. */
 type OwnedRecords =
   | { kind: 'nxdomain' }
   | { kind: 'error'; error: string }
   | { kind: 'records'; records: Answer[]; cnameTtls: number[] };
 
-/** What every interpretation starts with: the rcode, then the CNAME chain, then the owner's records of `type`. */
+/**
+ * What every interpretation starts with: the rcode, then the CNAME chain, then the owner's records
+ * of `type`. A CNAME question is about the alias itself: its chain is not followed.
+ */
 function ownedRecords(packet: Packet & { rcode?: string }, qname: string, type: string): OwnedRecords {
   const rcode = packet.rcode ?? 'NOERROR';
   if (rcode === 'NXDOMAIN') return { kind: 'nxdomain' };
@@ -75,6 +99,10 @@ function ownedRecords(packet: Packet & { rcode?: string }, qname: string, type: 
     };
   }
   const answers = packet.answers ?? [];
+  if (type === 'CNAME') {
+    const records = answers.filter((a) => a.type === 'CNAME' && sameDnsName(a.name, qname)).slice(0, 1);
+    return { kind: 'records', records, cnameTtls: [] };
+  }
   const chain = followCnames(answers, qname);
   if (!chain) return { kind: 'error', error: 'CNAME loop or chain too long' };
   const records = answers.filter((a) => a.type === type && sameDnsName(a.name, chain.owner));
@@ -90,7 +118,7 @@ function ownedRecords(packet: Packet & { rcode?: string }, qname: string, type: 
 export function interpretAnswer(
   packet: Packet & { rcode?: string },
   qname: string,
-  type: 'SRV' | 'MX',
+  type: ProbeRecordType,
 ): InterpretedAnswer {
   const owned = ownedRecords(packet, qname, type);
   if (owned.kind === 'error') return { result: errorResult(owned.error), ttlSeconds: null };
@@ -99,6 +127,16 @@ export function interpretAnswer(
   }
   const { records, cnameTtls } = owned;
   const ttlSeconds = Math.min(...records.map((r) => ('ttl' in r ? (r.ttl ?? 0) : 0)), ...cnameTtls);
+  if (type === 'TXT') {
+    const texts = records
+      .map(textOf)
+      .filter((text) => EVIDENCE_TEXT.test(text.trim()))
+      .slice(0, MOST_TEXTS)
+      .map((text) => text.trim().slice(0, MOST_TEXT_LENGTH));
+    // Published TXT records that are none of the evidence: "none" of what this probe looks for.
+    if (texts.length === 0) return { result: { status: 'none', targets: [] }, ttlSeconds };
+    return { result: { status: 'found', targets: [], texts }, ttlSeconds };
+  }
   const all = targetsOf(records);
   const usable = all.filter((t) => t.target !== '' && t.target !== '.');
   if (usable.length === 0) return { result: { status: 'refused', targets: [] }, ttlSeconds };

@@ -1,6 +1,6 @@
 import type { NormalisedDomain } from '../core/address';
 import { DomainSet } from '../core/domain-set';
-import { PROBES, questionName, type Probe, type ProbeId } from '../core/probes';
+import { PROBES, questionName, type Probe, type ProbeId, type ProbeRecordType } from '../core/probes';
 import { QuestionPlan, type Profile } from '../core/question-plan';
 import { errorResult, type RecordResult } from '../core/records';
 import { buildVerdict, type DomainVerdict } from '../core/verdict';
@@ -29,6 +29,8 @@ export interface FederationLookupOptions {
   ratePerSecond?: number;
   /** How much to ask (see `question-plan.ts`): `standard` (everything chosen) by default. */
   profile?: Profile;
+  /** Whether the details include the informational records (true by default; the pane says false). */
+  informational?: boolean;
 }
 
 export interface LookupProgress {
@@ -70,11 +72,15 @@ export interface CheckOptions {
   window?: number;
   /** How many domains the source holds, when known before it is read (a streamed input): for progress. */
   total?: number;
+  /** Another plan for this check (a person's details asking everything, an export its columns). */
+  plan?: QuestionPlan;
 }
 
 interface Question {
   domain: DomainState;
   probe: Probe;
+  /** Set once asked: a question hurried to the front is also still in its old queue, and skipped there. */
+  taken?: boolean;
 }
 
 interface DomainState {
@@ -85,6 +91,8 @@ interface DomainState {
   waiting: number;
   answered: boolean;
   verdict?: DomainVerdict;
+  /** The detail questions of the current step, until asked: what {@link FederationLookup.hurry} moves. */
+  queuedDetails?: Question[];
 }
 
 interface SharedQuestion {
@@ -107,6 +115,8 @@ export class FederationLookup {
   private readonly client: DnsQuerier;
   private readonly cache: RecordCache;
   private readonly inFlight = new Map<string, SharedQuestion>();
+  /** The runs under way, each told by {@link hurry} which domains someone is looking at. */
+  private readonly hurryListeners = new Set<(domain: string) => void>();
   private readonly rate: RateLimiter | undefined;
 
   constructor(options: FederationLookupOptions) {
@@ -118,7 +128,7 @@ export class FederationLookup {
       throw new RangeError(`concurrency must be a whole number ≥ 1, not ${this.concurrency}`);
     }
     this.cache = options.cache ?? new RecordCache();
-    this.plan = new QuestionPlan(this.probes, options.profile);
+    this.plan = new QuestionPlan(this.probes, options.profile, { informational: options.informational });
     this.rate = options.ratePerSecond === undefined ? undefined : new RateLimiter(options.ratePerSecond);
   }
 
@@ -184,7 +194,7 @@ export class FederationLookup {
 
   private async ask(
     name: string,
-    type: 'SRV' | 'MX',
+    type: ProbeRecordType,
     signal: AbortSignal | undefined,
   ): Promise<RecordResult> {
     try {
@@ -214,13 +224,16 @@ export class FederationLookup {
     const keep = options.keep ?? true;
     const window = options.window ?? Number.POSITIVE_INFINITY;
     const refresh = options.refresh ?? false;
-    const plan = this.plan;
+    const plan = options.plan ?? this.plan;
     const seen = new DomainSet();
     const kept: DomainState[] = [];
     // A domain's later answer steps go first (its answer sooner), then new domains, then details.
     const followUps = new Fifo<Question>();
     const firsts = new Fifo<Question>();
     const details = new Fifo<Question>();
+    // Details someone is looking at (a person's details open, rows on screen): before everything else.
+    const hurried = new Fifo<Question>();
+    const states = new Map<string, DomainState>();
     const progress: LookupProgress = {
       domainsDone: 0,
       domainsAnswered: 0,
@@ -251,7 +264,9 @@ export class FederationLookup {
       state.step = step.index + 1;
       state.waiting = step.probes.length;
       const queue = step.phase === 'details' ? details : first ? firsts : followUps;
-      for (const probe of step.probes) queue.push({ domain: state, probe });
+      const questions = step.probes.map((probe) => ({ domain: state, probe }));
+      for (const question of questions) queue.push(question);
+      state.queuedDetails = step.phase === 'details' ? questions : undefined;
       progress.questionsTotal += step.probes.length;
       wakeAll();
       return true;
@@ -272,6 +287,7 @@ export class FederationLookup {
       if (keep) state.verdict = verdict;
       state.records = {};
       underWay -= 1;
+      states.delete(state.domain.domain);
       progress.domainsDone += 1;
       options.onVerdict?.(verdict);
     };
@@ -285,6 +301,7 @@ export class FederationLookup {
         answered: false,
       };
       if (keep) kept.push(state);
+      states.set(state.domain.domain, state);
       underWay += 1;
       progress.domainsTotal = Math.max(progress.domainsTotal, seen.size);
       if (!enqueue(state, true)) finish(state);
@@ -327,14 +344,15 @@ export class FederationLookup {
         if (failure) throw failure.error;
         if (signal?.aborted) throw signal.reason;
         const roomForMore = !sourceDone && underWay < window;
-        let question = followUps.shift() ?? firsts.shift();
+        let question = nextUntaken(hurried) ?? followUps.shift() ?? firsts.shift();
         if (!question && roomForMore) {
           await read();
           continue;
         }
         if (roomForMore && firsts.length < this.concurrency) void read();
-        question ??= details.shift();
+        question ??= nextUntaken(details);
         if (question) {
+          question.taken = true;
           asking += 1;
           return question;
         }
@@ -357,6 +375,13 @@ export class FederationLookup {
         }
       }
     };
+    const hurry = (domain: string): void => {
+      const queued = states.get(domain)?.queuedDetails;
+      if (!queued) return;
+      for (const question of queued) if (!question.taken) hurried.push(question);
+      wakeAll();
+    };
+    this.hurryListeners.add(hurry);
     const stopWaiting = signal ? onAbort(signal, wakeAll) : () => undefined;
     try {
       options.onProgress?.({ ...progress });
@@ -369,9 +394,18 @@ export class FederationLookup {
       throw error;
     } finally {
       stopWaiting();
+      this.hurryListeners.delete(hurry);
     }
     if (signal?.aborted) throw signal.reason;
     return keep ? kept.map((state) => state.verdict as DomainVerdict) : [];
+  }
+
+  /**
+   * Asks a domain's waiting details before any other question, in every check under way: for a
+   * person whose details are open, or rows on screen, while the rest of the details wait.
+   */
+  hurry(domains: Iterable<string>): void {
+    for (const domain of domains) for (const listener of this.hurryListeners) listener(domain);
   }
 
   /** One domain's verdict. */
@@ -379,6 +413,12 @@ export class FederationLookup {
     const [verdict] = await this.checkDomains([domain], options);
     return verdict as DomainVerdict;
   }
+}
+
+/** The next question of a queue not already asked through another queue. */
+function nextUntaken(queue: Fifo<Question>): Question | undefined {
+  for (let question = queue.shift(); question; question = queue.shift()) if (!question.taken) return question;
+  return undefined;
 }
 
 /** Records keyed in catalogue order, so every output lists them the same way. */

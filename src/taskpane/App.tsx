@@ -102,6 +102,16 @@ export function App({ services }: { services: PaneServices }): ReactElement {
     return () => clearTimeout(warm);
   }, [services]);
 
+  /** While details are coming, those of the people on screen (or opened) are asked first. */
+  const hurry = useCallback(
+    (domains: string[]) =>
+      void services.lookup().then(
+        (lookup) => lookup.hurry(domains),
+        () => undefined,
+      ),
+    [services],
+  );
+
   /** Checks domains, says when it starts and ends, then hands the verdicts to sharing. */
   const checkAndOffer = useCallback(
     async (
@@ -317,7 +327,11 @@ export function App({ services }: { services: PaneServices }): ReactElement {
               verdicts={verdicts}
               directory={directory.findings}
               checking={checking}
-              onOpen={(row, index) => setDetails({ row, index })}
+              onOpen={(row, index) => {
+                if (row.parsed.ok) hurry([row.parsed.domain]);
+                setDetails({ row, index });
+              }}
+              onVisibleDomains={hurry}
             />
           </div>
         </>

@@ -18,5 +18,11 @@ export function createBrowserLookup(config: PaneConfig): FederationLookup {
   // Whatever is still waiting to be written goes out when the pane is hidden or closed.
   globalThis.addEventListener?.('pagehide', () => store.flush());
   globalThis.document?.addEventListener('visibilitychange', () => store.flush());
-  return new FederationLookup({ client, cache: new RecordCache({ store, maxTtlSeconds: 86_400 }) });
+  // Informational records (client access, Matrix, Cisco) wait for a person's details, an export or
+  // "Thorough check": the answers need none of them.
+  return new FederationLookup({
+    client,
+    cache: new RecordCache({ store, maxTtlSeconds: 86_400 }),
+    informational: false,
+  });
 }

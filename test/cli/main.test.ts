@@ -83,7 +83,10 @@ describe('who-can-federate check', () => {
         'canFederate',
       ]),
     );
-    expect(Object.keys(contoso.records as object)).toEqual(PROBES.map((p) => p.id));
+    // contoso.test federates: no tenant evidence is asked of it (it cannot change the answer).
+    expect(Object.keys(contoso.records as object)).toEqual(
+      PROBES.filter((p) => p.tier !== 2).map((p) => p.id),
+    );
     expect(contoso).toMatchObject({
       canFederate: true,
       answer: 'yes',
@@ -127,9 +130,13 @@ describe('who-can-federate check', () => {
       unknown: 1,
       consumer: 0,
       microsoft365Tenants: 1,
+      tenantsBehindOtherMx: 0,
+      googleWorkspace: 0,
+      matrixFederation: 0,
+      ciscoEdge: 0,
     });
     expect(run.stderr).toMatch(/list\.txt:6: skipped/);
-    expect(run.stderr).toMatch(/1 of 35 lookups failed.*"unknown" \(not "no"\)/s);
+    expect(run.stderr).toMatch(/1 of \d+ lookups failed.*"unknown" \(not "no"\)/s);
     // every question asked once, although contoso.test appears twice
     expect(doh.queries.filter((q) => q.name === '_sipfederationtls._tcp.contoso.test')).toHaveLength(1);
   });
@@ -145,12 +152,19 @@ describe('who-can-federate check', () => {
     const lines = run.stdout.slice(1).trimEnd().split('\r\n');
     expect(lines).toHaveLength(3);
     // The answer, in the pane's words, is the last column (appended: the columns before keep their places).
-    expect(lines[0]).toMatch(/,Notes,Answer$/);
-    expect(lines[1]).toMatch(/,yes$/);
-    expect(lines[1]).toMatch(
+    expect(lines[0]).toMatch(
+      /,Notes,Answer,Microsoft 365 cloud,Tenant domain,Microsoft 365 evidence,Google Workspace,Matrix federation,Matrix server,Cisco edge$/,
+    );
+    // Rows stream in the order the domains are answered.
+    const contoso = lines.find((line) => line.startsWith('contoso.test,')) ?? '';
+    const jabber = lines.find((line) => line.startsWith('jabber.test,')) ?? '';
+    expect(contoso).toMatch(
+      /,yes,commercial,,mx: [^;,]+; sip-federation: sipfed\.online\.lync\.com,no,no,,no$/,
+    );
+    expect(contoso).toMatch(
       /^contoso\.test,contoso\.test,yes,yes,Microsoft 365,yes,no,no,yes,no,found,sipfed\.online\.lync\.com:5061,/,
     );
-    expect(lines[2]).toMatch(/^jabber\.test,jabber\.test,yes,no,,no,yes,yes,no,no,/);
+    expect(jabber).toMatch(/^jabber\.test,jabber\.test,yes,no,,no,yes,yes,no,no,/);
     expect(run.stderr).toMatch(/<stdin>:2: skipped "=cmd\|calc.test"/);
   });
 
@@ -229,7 +243,8 @@ describe('who-can-federate check', () => {
     });
     expect(run.code).toBe(3);
     expect(JSON.parse(run.stdout).domains[0].canFederate).toBeNull();
-    expect(run.stderr).toMatch(/7 of 7 lookups failed/);
+    // The plan goes on past failures (an answer stays open): every record of the standard plan, failed.
+    expect(run.stderr).toMatch(/14 of 14 lookups failed/);
     expect(run.stderr).toContain('→ check the network and the resolver (--doh URL or --dns address)');
     expect(run.stderr).toContain('no lookup succeeded');
   });

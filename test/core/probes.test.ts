@@ -10,15 +10,28 @@ describe('the probe catalogue', () => {
       '_xmpp-client._tcp',
       '_xmpps-client._tcp',
       'MX',
+      'TXT',
+      'autodiscover',
+      'selector1._domainkey',
+      'lyncdiscover',
+      '_matrix-fed._tcp',
+      '_matrix._tcp',
+      '_collab-edge._tls',
     ]);
     for (const probe of PROBES) expect(probe.meaning.length).toBeGreaterThan(10);
   });
 
-  it('marks exactly the records that decide canFederate', () => {
-    expect(PROBES.filter((p) => p.decidesCanFederate).map((p) => p.id)).toEqual([
-      '_sipfederationtls._tcp',
-      '_xmpp-server._tcp',
-      '_xmpps-server._tcp',
+  it('puts each record in its tier: the answer, tenant evidence, information', () => {
+    const tier = (n: number) => PROBES.filter((p) => p.tier === n).map((p) => p.id);
+    expect(tier(1)).toEqual(['_sipfederationtls._tcp', '_xmpp-server._tcp', '_xmpps-server._tcp', 'MX']);
+    expect(tier(2)).toEqual(['TXT', 'autodiscover', 'selector1._domainkey', 'lyncdiscover']);
+    expect(tier(3)).toEqual([
+      '_sip._tls',
+      '_xmpp-client._tcp',
+      '_xmpps-client._tcp',
+      '_matrix-fed._tcp',
+      '_matrix._tcp',
+      '_collab-edge._tls',
     ]);
   });
 

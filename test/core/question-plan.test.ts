@@ -44,7 +44,14 @@ function walk(
 
 const standard = new QuestionPlan();
 const quick = new QuestionPlan(undefined, 'quick');
-const DETAILS_ALL = 'details: _sip._tls _xmpp-client._tcp _xmpps-client._tcp';
+const INFO = '_sip._tls _xmpp-client._tcp _xmpps-client._tcp _matrix-fed._tcp _matrix._tcp _collab-edge._tls';
+const DETAILS_ALL = `details: ${INFO}`;
+const EVIDENCE = [
+  'answer: TXT',
+  'answer: autodiscover',
+  'answer: selector1._domainkey',
+  'answer: lyncdiscover',
+];
 const M365_MX = found('contoso-test.mail.protection.outlook.com', 25);
 
 describe('the question plan', () => {
@@ -55,7 +62,7 @@ describe('the question plan', () => {
     });
     expect(walked.steps).toEqual([
       'answer: _sipfederationtls._tcp MX',
-      'details: _xmpp-server._tcp _xmpps-server._tcp _sip._tls _xmpp-client._tcp _xmpps-client._tcp',
+      `details: _xmpp-server._tcp _xmpps-server._tcp ${INFO}`,
     ]);
     expect(walked).toMatchObject({ answerAfter: 1, answer: 'yes' });
   });
@@ -65,7 +72,7 @@ describe('the question plan', () => {
     expect(walked.steps).toEqual([
       'answer: _sipfederationtls._tcp MX',
       'answer: _xmpp-server._tcp',
-      'details: _xmpps-server._tcp _sip._tls _xmpp-client._tcp _xmpps-client._tcp',
+      `details: _xmpps-server._tcp ${INFO}`,
     ]);
     expect(walked).toMatchObject({ answerAfter: 2, answer: 'yes' });
   });
@@ -94,10 +101,51 @@ describe('the question plan', () => {
     expect(walked).toMatchObject({ answerAfter: 3, answer: 'likely' });
   });
 
-  it('no: every answer record says no, refused ones included', () => {
+  it('no: every answer record says no, refused ones included, and so does every piece of tenant evidence', () => {
     const walked = walk(standard, 'closed.test', { '_sipfederationtls._tcp': refused, MX: refused });
-    expect(walked).toMatchObject({ answerAfter: 3, answer: 'no' });
-    expect(walked.steps[3]).toBe(DETAILS_ALL);
+    expect(walked.steps.slice(3, 7)).toEqual(EVIDENCE);
+    expect(walked).toMatchObject({ answerAfter: 7, answer: 'no' });
+    expect(walked.steps[7]).toBe(DETAILS_ALL);
+  });
+
+  it('likely via Teams behind another MX: the evidence stops at the first signal', () => {
+    const walked = walk(standard, 'filtered.test', {
+      MX: found('mx1.proofpoint.example', 25),
+      autodiscover: found('autodiscover.outlook.com', 0),
+    });
+    expect(walked.steps.slice(3, 5)).toEqual(['answer: TXT', 'answer: autodiscover']);
+    expect(walked).toMatchObject({ answerAfter: 5, answer: 'likely' });
+    expect(walked.steps[5]).toBe(DETAILS_ALL);
+  });
+
+  it('asks no tenant evidence where the answer is already known (yes, likely, depends)', () => {
+    for (const [name, published] of [
+      ['contoso.test', { '_sipfederationtls._tcp': found('sipfed.online.lync.com') }],
+      ['tenant.test', { MX: M365_MX }],
+      ['gmail.com', {}],
+    ] as const) {
+      expect(walk(standard, name, published).steps.some((step) => EVIDENCE.includes(step))).toBe(false);
+    }
+  });
+
+  it('thorough asks every piece of evidence of every domain, in one step', () => {
+    const walked = walk(new QuestionPlan(undefined, 'thorough'), 'contoso.test', {
+      '_sipfederationtls._tcp': found('sipfed.online.lync.com'),
+    });
+    expect(walked.steps).toEqual([
+      'answer: _sipfederationtls._tcp MX',
+      'answer: TXT autodiscover selector1._domainkey lyncdiscover',
+      `details: _xmpp-server._tcp _xmpps-server._tcp ${INFO}`,
+    ]);
+  });
+
+  it('leaves the informational records out of the details where asked to (the pane)', () => {
+    const pane = new QuestionPlan(undefined, 'standard', { informational: false });
+    const walked = walk(pane, 'contoso.test', { '_sipfederationtls._tcp': found('sipfed.online.lync.com') });
+    expect(walked.steps).toEqual([
+      'answer: _sipfederationtls._tcp MX',
+      'details: _xmpp-server._tcp _xmpps-server._tcp',
+    ]);
   });
 
   it('depends: a consumer provider follows the same plan (its records may still say yes)', () => {
@@ -107,7 +155,7 @@ describe('the question plan', () => {
 
   it('unknown: a failed lookup never ends the plan early', () => {
     const walked = walk(standard, 'broken.test', { '_sipfederationtls._tcp': failed, MX: failed });
-    expect(walked).toMatchObject({ answerAfter: 3, answer: 'unknown' });
+    expect(walked).toMatchObject({ answerAfter: 7, answer: 'unknown' });
     const rescued = walk(standard, 'broken.test', {
       '_sipfederationtls._tcp': failed,
       '_xmpp-server._tcp': found('xmpp.broken.test', 5269),
@@ -129,7 +177,7 @@ describe('the question plan', () => {
     ).toEqual(['answer: _sipfederationtls._tcp MX']);
     expect(walk(quick, 'nothing.test', {}).steps).toHaveLength(3);
     expect(quick.mostAsked).toBe(4);
-    expect(standard.mostAsked).toBe(7);
+    expect(standard.mostAsked).toBe(14);
   });
 
   it('keeps to the records chosen, passing over steps they leave empty', () => {

@@ -24,6 +24,10 @@ describe('summarise', () => {
       verdict('gmail.com', { '_xmpp-server._tcp': found('xmpp-server.l.google.com') }),
     ]);
     expect(summary).toEqual({
+      tenantsBehindOtherMx: 0,
+      googleWorkspace: 0,
+      matrixFederation: 0,
+      ciscoEdge: 0,
       domains: 6,
       lyncFederation: 2,
       xmppFederation: 2,

@@ -101,7 +101,12 @@ describe('buildVerdict', () => {
       ...allNone(),
       MX: found('contoso-test.mail.protection.outlook.com', 25),
     });
-    expect(verdict.microsoft365).toEqual({ tenant: true, teamsLikely: true });
+    expect(verdict.microsoft365).toEqual({
+      tenant: true,
+      teamsLikely: true,
+      cloud: 'commercial',
+      evidence: [{ signal: 'mx', record: 'MX', value: 'contoso-test.mail.protection.outlook.com' }],
+    });
     expect(verdict.canFederate).toBe(false);
     expect(buildVerdict(domain, { ...allNone(), MX: error }).microsoft365.tenant).toBeNull();
     expect(buildVerdict(domain, { ...allNone(), MX: found('mx.contoso.test', 25) }).microsoft365.tenant).toBe(

@@ -1,3 +1,4 @@
+import { CLASSIC_PROBE_IDS, selectProbes } from '../../src/core/probes';
 import { createSecureServer, constants as h2, type ServerHttp2Stream } from 'node:http2';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { Readable } from 'node:stream';
@@ -88,7 +89,7 @@ test('GOAWAY every 100 streams and refused streams lose no answer over 2,100 que
       fetch: createNodeFetch({ ca: certificate.cert }),
       timeoutMs: 5000,
     });
-    const lookup = new FederationLookup({ client, concurrency: 64 });
+    const lookup = new FederationLookup({ client, concurrency: 64, probes: selectProbes(CLASSIC_PROBE_IDS) });
     const verdicts = await lookup.checkDomains(domains);
     const failed = verdicts.flatMap((v) => Object.values(v.records).filter((r) => r.status === 'error'));
     expect(failed).toEqual([]);
@@ -131,7 +132,8 @@ test('a POST-only resolver answers all 7 records at concurrency 64 (questions in
   const doh = await startDohServer({ zone, postOnly: true, latencyMs: 20 });
   try {
     const client = new DohClient({ endpoints: [doh.url], fetch: createNodeFetch() });
-    const lookup = new FederationLookup({ client, concurrency: 64 });
+    const probes = selectProbes(CLASSIC_PROBE_IDS);
+    const lookup = new FederationLookup({ client, concurrency: 64, probes });
     const [verdict] = await lookup.checkDomains(domains);
     expect(Object.values(verdict?.records ?? {}).filter((r) => r.status === 'error')).toEqual([]);
     expect(Object.keys(verdict?.records ?? {})).toHaveLength(7);

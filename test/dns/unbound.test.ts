@@ -25,7 +25,7 @@ run("against Debian's Unbound (its own HTTP/2 DoH, a local zone)", () => {
     await unbound?.close();
   });
 
-  test('2,100 questions at 64 in flight: every answer matches the zone, none lost', async () => {
+  test('300 domains, every record of the standard plan, at 64 in flight: every answer matches the zone, none lost', async () => {
     const client = new DohClient({ endpoints: [unbound.url], fetch: createNodeFetch({ ca }) });
     const lookup = new FederationLookup({ client, concurrency: 64 });
     const verdicts = await lookup.checkDomains(domains);

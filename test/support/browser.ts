@@ -16,7 +16,7 @@ const OFFICE_JS_DIST = join(projectRoot(), 'node_modules', '@microsoft', 'office
  * Microsoft's Office.js CDN, played on 127.0.0.1 over HTTPS from the local `@microsoft/office-js`
  * package: `/lib/1/hosted/<file>` is `dist/<file>`.
  */
-async function startOfficeCdn(certificate: { cert: string; key: string }) {
+export async function startOfficeCdn(certificate: { cert: string; key: string }) {
   const requests: string[] = [];
   const server = createServer(certificate, (request, response) => {
     const path = new URL(request.url ?? '/', 'https://cdn').pathname;
@@ -71,21 +71,26 @@ export interface PaneBrowser {
  * interception would do the same, but pauses every request, which costs milliseconds each: too slow
  * for thousands of DNS questions.)
  */
+/** Chromium's flags for the pane: headless, no network but loopback (and the Office.js stand-in on `cdnPort`). */
+export function chromiumArgs(cdnPort: number): string[] {
+  return [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    `--host-rules=MAP ${OFFICE_CDN_HOST} 127.0.0.1:${cdnPort}, MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1`,
+  ];
+}
+
 export async function startPaneBrowser(): Promise<PaneBrowser> {
   const cdn = await startOfficeCdn(await loopbackCertificate());
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      `--host-rules=MAP ${OFFICE_CDN_HOST} 127.0.0.1:${cdn.port}, MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1`,
-    ],
+    args: chromiumArgs(cdn.port),
   });
   return {
     browser,

@@ -12,6 +12,8 @@ export async function buildPane(options: {
   mode: 'development' | 'production';
   env: Record<string, string>;
   outputPath: string;
+  /** Modules swapped for others (absolute paths), e.g. a benchmark's older plan: `{ [module]: replacement }`. */
+  replace?: Record<string, string>;
 }): Promise<void> {
   const saved = { ...process.env };
   Object.assign(process.env, options.env);
@@ -25,8 +27,16 @@ export async function buildPane(options: {
       { WEBPACK_BUILD: true, outputPath: options.outputPath },
       { mode: options.mode },
     );
+    const replacements = Object.entries(options.replace ?? {}).map(
+      ([module, replacement]) =>
+        new webpack.NormalModuleReplacementPlugin(
+          new RegExp(`${module.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}(\\.js|\\.ts)?$`),
+          replacement,
+        ),
+    );
     const compiler = webpack({
       ...config,
+      plugins: [...(config.plugins ?? []), ...replacements],
       mode: options.mode,
       context: ROOT,
       devtool: false,

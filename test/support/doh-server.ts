@@ -24,6 +24,8 @@ export interface NameFixture {
   MX?: { exchange: string; preference?: number }[];
   A?: string[];
   AAAA?: string[];
+  /** TXT records, each one string (split into 255-byte strings on the wire, as long SPF records are). */
+  TXT?: string[];
   /** The name is an alias: the server answers with the CNAME and then the target's records, as a resolver does. */
   CNAME?: string;
   ttl?: number;
@@ -153,6 +155,16 @@ export function answerFromZone(zone: Zone, query: Packet, negativeTtl = 60): Pac
     } else if (type === 'A' || type === 'AAAA') {
       for (const address of fixture[type] ?? [])
         answers.push({ type, name: owner, ttl, class: 'IN', data: address });
+    } else if (type === 'TXT') {
+      for (const text of fixture.TXT ?? []) {
+        const bytes = Buffer.from(text);
+        const strings: Buffer[] = [];
+        for (let at = 0; at < bytes.length || strings.length === 0; at += 255)
+          strings.push(bytes.subarray(at, at + 255));
+        answers.push({ type: 'TXT', name: owner, ttl, class: 'IN', data: strings });
+      }
+    } else if (type === 'CNAME' && fixture.CNAME !== undefined) {
+      answers.push({ type: 'CNAME', name: owner, ttl, class: 'IN', data: fixture.CNAME });
     }
     const hasOwn = answers.some((a) => a.type === type);
     return hasOwn ? { ...base, answers } : { ...base, answers, authorities: [SOA(owner, negativeTtl)] };

@@ -1,6 +1,9 @@
 import { parseDomain, type NormalisedDomain } from '../../src/core/address';
 import { failedLookups, type DomainVerdict } from '../../src/core/verdict';
+import { PROBES } from '../../src/core/probes';
 import type { Zone } from './doh-server';
+
+const PROBE_PREFIXES = PROBES.map((p) => p.prefix).filter((prefix) => prefix !== '');
 import type { FixtureContact, FixtureMailbox } from './graph-server';
 
 /** What the zone says of domain number i: a third Lync-federated, a fifth XMPP, a quarter Microsoft 365 tenants. */
@@ -37,7 +40,8 @@ export function countLost(verdicts: readonly DomainVerdict[], expectedCount: num
       errors > 0 ||
       verdict.lync.federation !== want.lync ||
       verdict.xmpp.federation !== want.xmpp ||
-      verdict.microsoft365.tenant !== want.tenant
+      // A SIP federation record on Microsoft's edge is tenant evidence too.
+      verdict.microsoft365.tenant !== (want.tenant || want.lync)
     ) {
       bad += 1;
     }
@@ -68,4 +72,61 @@ export function generatedMailbox(contacts: number, domains: number, prefix = '')
       },
     ],
   };
+}
+
+/** What kind of domain number i is in {@link realisticZone}: the mix issue 16 measured on. */
+export type DomainKind = 'sip' | 'microsoft365' | 'xmpp' | 'consumer' | 'failing' | 'nothing';
+
+/** Per 100 domains: 20 with SIP federation, 25 Microsoft 365 MX without SIP, 5 XMPP, 5 consumer, 2 failing. */
+export function kindOf(i: number): DomainKind {
+  const r = i % 100;
+  if (r < 20) return 'sip';
+  if (r < 45) return 'microsoft365';
+  if (r < 50) return 'xmpp';
+  if (r < 55) return 'consumer';
+  if (r < 57) return 'failing';
+  return 'nothing';
+}
+
+/**
+ * A zone with a realistic mix ({@link kindOf}), and a mailbox of `contacts` people over its
+ * `count` domains. Consumer domains are real consumer providers' names (from the list the pane
+ * uses), with no records; failing ones answer SERVFAIL to every question.
+ */
+export function realisticZone(
+  count: number,
+  contacts: number,
+  consumerNames: readonly string[],
+): { zone: Zone; domains: string[]; mailbox: FixtureMailbox } {
+  const zone: Zone = {};
+  const domains: string[] = [];
+  let consumer = 0;
+  for (let i = 0; i < count; i += 1) {
+    const kind = kindOf(i);
+    const name = kind === 'consumer' ? (consumerNames[consumer++] as string) : `r${i}.mix.test`;
+    domains.push(name);
+    if (kind === 'sip') {
+      zone[`_sipfederationtls._tcp.${name}`] = { SRV: [{ target: 'sipfed.online.lync.com', port: 5061 }] };
+      zone[`_sip._tls.${name}`] = { SRV: [{ target: 'sipdir.online.lync.com', port: 443 }] };
+      zone[name] = { MX: [{ exchange: `r${i}.mail.protection.outlook.com`, preference: 0 }] };
+    } else if (kind === 'microsoft365') {
+      zone[name] = { MX: [{ exchange: `r${i}.mail.protection.outlook.com`, preference: 0 }] };
+    } else if (kind === 'xmpp') {
+      zone[`_xmpp-server._tcp.${name}`] = { SRV: [{ target: `xmpp.${name}`, port: 5269 }] };
+      zone[`_xmpp-client._tcp.${name}`] = { SRV: [{ target: `xmpp.${name}`, port: 5222 }] };
+      zone[name] = { MX: [{ exchange: `mx.${name}`, preference: 10 }] };
+    } else if (kind === 'failing') {
+      for (const prefix of ['', ...PROBE_PREFIXES])
+        zone[prefix ? `${prefix}.${name}` : name] = { rcode: 'SERVFAIL' };
+    } else if (kind === 'nothing') {
+      zone[name] = { MX: [{ exchange: `mx.${name}`, preference: 10 }] };
+    }
+  }
+  const person = (i: number): FixtureContact => ({
+    id: `m${i}`,
+    displayName: `Person ${String(i).padStart(5, '0')}`,
+    emailAddresses: [{ address: `person${i}@${domains[i % count]}` }],
+  });
+  const all = Array.from({ length: contacts }, (_, i) => person(i));
+  return { zone, domains, mailbox: { contacts: all, folders: [] } };
 }

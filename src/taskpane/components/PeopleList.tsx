@@ -5,6 +5,7 @@ import {
   useCallback,
   useImperativeHandle,
   useRef,
+  useEffect,
   useState,
   type KeyboardEvent,
   type ReactElement,
@@ -93,8 +94,10 @@ export const PeopleList = forwardRef<
     directory?: ReadonlyMap<string, DirectoryFinding>;
     checking: boolean;
     onOpen: (row: PersonRow, index: number) => void;
+    /** Told the domains of the rows on screen as they change, so their details can be asked first. */
+    onVisibleDomains?: (domains: string[]) => void;
   }
->(function PeopleList({ rows, verdicts, directory, checking, onOpen }, ref): ReactElement {
+>(function PeopleList({ rows, verdicts, directory, checking, onOpen, onVisibleDomains }, ref): ReactElement {
   const styles = useStyles();
   const scroller = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState(0);
@@ -137,8 +140,20 @@ export const PeopleList = forwardRef<
     event.preventDefault();
   };
 
-  if (rows.length === 0) return <Body1Strong className={styles.empty}>Nobody matches.</Body1Strong>;
   const items = virtualizer.getVirtualItems();
+  const firstShown = items[0]?.index ?? 0;
+  const lastShown = items[items.length - 1]?.index ?? -1;
+  useEffect(() => {
+    if (!checking || !onVisibleDomains || lastShown < 0) return;
+    const domains = new Set<string>();
+    for (let index = firstShown; index <= lastShown; index += 1) {
+      const parsed = rows[index]?.parsed;
+      if (parsed?.ok) domains.add(parsed.domain);
+    }
+    onVisibleDomains([...domains]);
+  }, [checking, firstShown, lastShown, rows, onVisibleDomains]);
+
+  if (rows.length === 0) return <Body1Strong className={styles.empty}>Nobody matches.</Body1Strong>;
   // The list's Tab stop is its active row; scrolled out of the page, the list itself stands in.
   const activeRendered = items.some((item) => item.index === activeIndex);
   return (

@@ -1,0 +1,41 @@
+/**
+ * The pane's plan before the question plan, for the pane benchmark's side-by-side run only (swapped
+ * in for `src/core/question-plan.ts` by webpack): every domain's three federation records first, in
+ * one step, then its four others, so 7 questions for every domain whatever the answers say.
+ */
+import type { NormalisedDomain } from '../src/core/address';
+import { PROBES, type Probe, type ProbeId } from '../src/core/probes';
+import type { RecordResult } from '../src/core/records';
+import type { PlannedStep, Profile } from '../src/core/question-plan';
+
+export type { Phase, PlannedStep, Profile } from '../src/core/question-plan';
+export const PROFILES: readonly Profile[] = ['quick', 'standard'];
+
+const DECIDING: readonly ProbeId[] = ['_sipfederationtls._tcp', '_xmpp-server._tcp', '_xmpps-server._tcp'];
+
+export class QuestionPlan {
+  constructor(
+    readonly probes: readonly Probe[] = PROBES,
+    readonly profile: Profile = 'standard',
+  ) {}
+
+  next(
+    _domain: NormalisedDomain,
+    records: Partial<Record<ProbeId, RecordResult>>,
+    from = 0,
+  ): PlannedStep | undefined {
+    const steps = [
+      this.probes.filter((p) => DECIDING.includes(p.id)),
+      this.probes.filter((p) => !DECIDING.includes(p.id)),
+    ];
+    for (let index = from; index < steps.length; index += 1) {
+      const probes = (steps[index] ?? []).filter((p) => records[p.id] === undefined);
+      if (probes.length > 0) return { index, probes, phase: index === 0 ? 'answer' : 'details' };
+    }
+    return undefined;
+  }
+
+  get mostAsked(): number {
+    return this.probes.length;
+  }
+}
