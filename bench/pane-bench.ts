@@ -22,7 +22,7 @@ import { startPaneBrowser } from '../test/support/browser';
 import { buildPane } from '../test/support/build-pane';
 import { loopbackCertificate } from '../test/support/certificates';
 import { startDohServer, type DohServer, type Zone } from '../test/support/doh-server';
-import { kindOf, realisticZone, type DomainKind } from '../test/support/generated-zone';
+import { kindOf, realisticZone, zoneRecord, type DomainKind } from '../test/support/generated-zone';
 import { startGraphServer } from '../test/support/graph-server';
 import { projectRoot } from '../test/support/project-root';
 import { serveFolder } from '../test/support/static-server';
@@ -169,7 +169,7 @@ function bareUrls(doh: DohServer, questions: readonly string[], tag: string): st
 
 /** The questions of the answer phase: the plan walked over the zone's own records, domain by domain. */
 function answerQuestions(zone: Zone, domains: readonly string[]): Set<string> {
-  const plan = new QuestionPlan();
+  const plan = new QuestionPlan(PROBES, 'standard', { informational: false });
   const answer = new Set<string>();
   for (const name of domains) {
     const parsed = parseDomain(name);
@@ -179,12 +179,7 @@ function answerQuestions(zone: Zone, domains: readonly string[]): Set<string> {
       for (const probe of step.probes) {
         const question = questionName(probe, parsed.domain);
         if (step.phase === 'answer') answer.add(`${probe.type} ${question}`);
-        const fixture = zone[question];
-        records[probe.id] = fixture?.rcode
-          ? { status: 'error', targets: [], error: fixture.rcode }
-          : fixture?.[probe.type]?.length
-            ? { status: 'found', targets: [{ target: 'x', port: 1, priority: 0, weight: 0 }] }
-            : { status: 'none', targets: [] };
+        records[probe.id] = zoneRecord(zone, probe, parsed.domain);
       }
     }
   }

@@ -294,6 +294,7 @@ async function main(): Promise<void> {
   const mb = (value: number | undefined): string => (value === undefined ? 'n/a' : value.toFixed(0));
   const header = [
     'domains',
+    'questions',
     'wall s',
     'questions/s',
     'CPU ms/domain',
@@ -320,7 +321,7 @@ async function main(): Promise<void> {
   });
   process.stdout.write(
     `Scale: who-can-federate check --dns (UDP, ${CONCURRENCY} in flight) --format ndjson --output FILE, ` +
-      `the standard plan (${(rows[rows.length - 1]?.questions ?? 0) / (rows[rows.length - 1]?.domains ?? 1)} questions a domain on this zone), against Debian's Unbound (auth-zone on 127.0.0.1, one thread), ` +
+      `the standard plan (${((rows[rows.length - 1]?.questions ?? 0) / (rows[rows.length - 1]?.domains ?? 1)).toFixed(1)} questions a domain on this zone), against Debian's Unbound (auth-zone on 127.0.0.1, one thread), ` +
       `beside dnsperf on the same questions at the same concurrency. Peak RSS from ${TIME ? '/usr/bin/time -v' : 'n/a (no /usr/bin/time)'}.\n\n` +
       `${table([header, ...body])}\n`,
   );

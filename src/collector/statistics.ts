@@ -29,6 +29,9 @@ export function publishedStats(counts: StatsCounts, threshold: number): Publishe
       lyncEdgeAnswering: percent(counts.lyncEdgeAnswering, counts.lyncFederation),
       xmppEdgeAnswering: percent(counts.xmppEdgeAnswering, counts.xmppFederation),
       verified: percent(counts.verified, counts.domains),
+      microsoft365Tenants: percent(counts.microsoft365Tenants, counts.domains),
+      matrixFederation: percent(counts.matrixFederation, counts.domains),
+      ciscoEdge: percent(counts.ciscoEdge, counts.domains),
     },
     threshold,
   };

@@ -72,8 +72,13 @@ export interface CheckOptions {
   window?: number;
   /** How many domains the source holds, when known before it is read (a streamed input): for progress. */
   total?: number;
-  /** Another plan for this check (a person's details asking everything, an export its columns). */
+  /** Another plan for this check. */
   plan?: QuestionPlan;
+  /**
+   * Ask the informational records too, whatever the lookup's default (a person's details opened,
+   * an export that needs its columns). What is cached is not asked again.
+   */
+  informational?: boolean;
 }
 
 interface Question {
@@ -112,6 +117,8 @@ export class FederationLookup {
   readonly probes: readonly Probe[];
   readonly concurrency: number;
   readonly plan: QuestionPlan;
+  /** The same plan with the informational records: for `CheckOptions.informational`. */
+  private readonly completePlan: QuestionPlan;
   private readonly client: DnsQuerier;
   private readonly cache: RecordCache;
   private readonly inFlight = new Map<string, SharedQuestion>();
@@ -129,6 +136,7 @@ export class FederationLookup {
     }
     this.cache = options.cache ?? new RecordCache();
     this.plan = new QuestionPlan(this.probes, options.profile, { informational: options.informational });
+    this.completePlan = new QuestionPlan(this.probes, options.profile);
     this.rate = options.ratePerSecond === undefined ? undefined : new RateLimiter(options.ratePerSecond);
   }
 
@@ -224,7 +232,7 @@ export class FederationLookup {
     const keep = options.keep ?? true;
     const window = options.window ?? Number.POSITIVE_INFINITY;
     const refresh = options.refresh ?? false;
-    const plan = options.plan ?? this.plan;
+    const plan = options.plan ?? (options.informational ? this.completePlan : this.plan);
     const seen = new DomainSet();
     const kept: DomainState[] = [];
     // A domain's later answer steps go first (its answer sooner), then new domains, then details.

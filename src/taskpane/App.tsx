@@ -180,37 +180,47 @@ export function App({ services }: { services: PaneServices }): ReactElement {
       { intent: 'success', timeout: 8000 },
     );
   };
-  /** Exports at once, or, while details are still coming, once they are in: never a half-known row. */
+  /**
+   * Exports once every detail its columns need is in: after the check under way, then the client
+   * access records the check left for later (asked now for the exported rows only). Never a
+   * half-known row.
+   */
   const exportNow = (): void => {
-    const detailsLeft = federation.progress?.detailsLeft ?? 0;
-    if (!checking) {
-      saveNow();
-      return;
-    }
-    dispatchToast(
-      <Toast>
-        <ToastTitle>
-          Finishing details for {count(Math.max(detailsLeft, 1))} domain{detailsLeft === 1 ? '' : 's'}… the
-          file is saved when they are in.
-        </ToastTitle>
-      </Toast>,
-      { intent: 'info', timeout: 6000 },
-    );
-    // After the check's last render, so the file has every detail (or the stop is known).
-    void federation.settled().then(() =>
-      requestAnimationFrame(() => {
-        if (!latest.current.stopped) {
-          saveNow();
-          return;
-        }
+    const finishing = (domains: number): void =>
+      dispatchToast(
+        <Toast>
+          <ToastTitle>
+            Finishing details for {count(domains)} domain{domains === 1 ? '' : 's'}… the file is saved when
+            they are in.
+          </ToastTitle>
+        </Toast>,
+        { intent: 'info', timeout: 6000 },
+      );
+    if (checking) finishing(Math.max(federation.progress?.detailsLeft ?? 0, 1));
+    void (async () => {
+      await federation.settled();
+      // After the check's last render, so what is on screen (or the stop) is known.
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+      if (latest.current.stopped) {
         dispatchToast(
           <Toast>
             <ToastTitle>Not exported: the check was stopped before every detail was in.</ToastTitle>
           </Toast>,
           { intent: 'warning', timeout: 8000 },
         );
-      }),
-    );
+        return;
+      }
+      const missing = domainsOf(latest.current.shown).filter((d) => {
+        const verdict = latest.current.verdicts.get(d.domain);
+        return verdict !== undefined && verdict.records['_xmpp-client._tcp'] === undefined;
+      });
+      if (missing.length > 0) {
+        if (!checking) finishing(missing.length);
+        await federation.complete(missing);
+        await new Promise((resolve) => requestAnimationFrame(resolve));
+      }
+      saveNow();
+    })();
   };
   const cancel = (): void => {
     people.cancel();
@@ -328,7 +338,11 @@ export function App({ services }: { services: PaneServices }): ReactElement {
               directory={directory.findings}
               checking={checking}
               onOpen={(row, index) => {
-                if (row.parsed.ok) hurry([row.parsed.domain]);
+                if (row.parsed.ok) {
+                  hurry([row.parsed.domain]);
+                  // The records the answers did not need (client access, Matrix, Cisco): asked now.
+                  void federation.complete([row.parsed]).catch(() => undefined);
+                }
                 setDetails({ row, index });
               }}
               onVisibleDomains={hurry}

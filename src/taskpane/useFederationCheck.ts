@@ -40,6 +40,12 @@ export interface FederationCheck {
   cancel(): void;
   /** Resolves when the check under way (if any) has ended, every detail in, or was stopped. */
   settled(): Promise<void>;
+  /**
+   * Asks the informational records (client access, Matrix, Cisco…) of these domains, which the
+   * pane's check leaves out, beside any check under way; each verdict replaces the one on screen.
+   * For a person's details and an export. Resolves when they are in.
+   */
+  complete(domains: readonly NormalisedDomain[]): Promise<void>;
 }
 
 /** Runs the lookup for the pane, drawing verdicts as they arrive (partial ones first) and progress. */
@@ -50,6 +56,8 @@ export function useFederationCheck(services: PaneServices): FederationCheck {
   const current = useRef<ReadonlyMap<string, DomainVerdict>>(verdicts);
   const abort = useRef<AbortController | undefined>(undefined);
   const running = useRef<Promise<unknown>>(Promise.resolve());
+  /** Verdicts {@link FederationCheck.complete} filled in: a check under way does not draw over them. */
+  const completed = useRef(new Map<string, DomainVerdict>());
 
   useEffect(() => () => abort.current?.abort(), []);
 
@@ -72,8 +80,15 @@ export function useFederationCheck(services: PaneServices): FederationCheck {
         note(verdict);
         complete += 1;
       };
+      if (options.refresh) completed.current.clear();
       const flush = (): void => {
-        current.current = new Map(collected);
+        const drawn = new Map(collected);
+        for (const [domain, verdict] of completed.current) {
+          const ours = drawn.get(domain);
+          if (!ours || Object.keys(ours.records).length <= Object.keys(verdict.records).length)
+            drawn.set(domain, verdict);
+        }
+        current.current = drawn;
         setVerdicts(current.current);
         state.done = answered.size;
         state.detailsLeft = answered.size - complete;
@@ -118,5 +133,22 @@ export function useFederationCheck(services: PaneServices): FederationCheck {
 
   const settled = useCallback(() => running.current.then(() => undefined), []);
 
-  return { verdicts, progress, stopped, run, cancel, settled };
+  const complete = useCallback(
+    async (domains: readonly NormalisedDomain[]) => {
+      if (domains.length === 0) return;
+      const lookup = await services.lookup();
+      const fresh: DomainVerdict[] = [];
+      await lookup.checkDomains(domains, { informational: true, onVerdict: (v) => fresh.push(v) });
+      const merged = new Map(current.current);
+      for (const verdict of fresh) {
+        merged.set(verdict.domain, verdict);
+        completed.current.set(verdict.domain, verdict);
+      }
+      current.current = merged;
+      setVerdicts(merged);
+    },
+    [services],
+  );
+
+  return { verdicts, progress, stopped, run, cancel, settled, complete };
 }

@@ -194,7 +194,7 @@ describe.each(storeKinds())('public endpoints ($name)', (kind) => {
     expect(response.text).toMatch(/Also XMPP federation<\/span><span class="n">1 · 5.9%<\/span>/);
     // The share is read once, as text: the bars are for the eye only.
     expect(response.text).not.toMatch(/aria-label="[^"]*%/);
-    expect(response.text.match(/<svg [^>]*aria-hidden="true"/g)?.length).toBe(8);
+    expect(response.text.match(/<svg [^>]*aria-hidden="true"/g)?.length).toBe(11);
     expect(response.text).toContain('at least 3 different people');
     expect(response.text).toContain('<form method="get" action="/">');
   });

@@ -83,7 +83,15 @@ describe.each(storeKinds())('$name store', (kind) => {
     for (const day of days)
       await t.store.addReport(['lync.test', 'both.test', 'gone.test', 'onprem.test'], day);
     for (const day of days.slice(0, 2)) await t.store.addReport(['rare.test'], day);
-    await t.store.saveCheck('lync.test', present({ lyncLive: true, verified: true }), 1);
+    await t.store.saveCheck(
+      'lync.test',
+      present({
+        lyncLive: true,
+        verified: true,
+        records: ['_sipfederationtls._tcp', '_matrix-fed._tcp', '_collab-edge._tls'],
+      }),
+      1,
+    );
     await t.store.saveCheck(
       'both.test',
       present({
@@ -118,6 +126,9 @@ describe.each(storeKinds())('$name store', (kind) => {
       lyncEdgeAnswering: 1,
       xmppEdgeAnswering: 1,
       verified: 2,
+      microsoft365Tenants: 3,
+      matrixFederation: 1,
+      ciscoEdge: 1,
       asOf: Date.UTC(2026, 10, 30, 13),
     });
     expect((await t.store.stats(2)).domains).toBe(4);

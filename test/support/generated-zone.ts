@@ -1,6 +1,7 @@
 import { parseDomain, type NormalisedDomain } from '../../src/core/address';
 import { failedLookups, type DomainVerdict } from '../../src/core/verdict';
-import { PROBES } from '../../src/core/probes';
+import { PROBES, questionName, type Probe } from '../../src/core/probes';
+import type { RecordResult } from '../../src/core/records';
 import type { Zone } from './doh-server';
 
 const PROBE_PREFIXES = PROBES.map((p) => p.prefix).filter((prefix) => prefix !== '');
@@ -129,4 +130,21 @@ export function realisticZone(
   });
   const all = Array.from({ length: contacts }, (_, i) => person(i));
   return { zone, domains, mailbox: { contacts: all, folders: [] } };
+}
+
+/** What a zone answers to one probe of a domain, as the lookup reads it (no CNAME chains): for tests that walk the plan. */
+export function zoneRecord(zone: Zone, probe: Probe, domain: string): RecordResult {
+  const fixture = zone[questionName(probe, domain)];
+  if (fixture?.rcode) return { status: 'error', targets: [], error: fixture.rcode };
+  const targets =
+    probe.type === 'SRV'
+      ? (fixture?.SRV ?? []).map((r) => ({ target: r.target, port: r.port, priority: 0, weight: 0 }))
+      : probe.type === 'MX'
+        ? (fixture?.MX ?? []).map((r) => ({ target: r.exchange, port: 25, priority: 0, weight: 0 }))
+        : probe.type === 'CNAME' && fixture?.CNAME
+          ? [{ target: fixture.CNAME, port: 0, priority: 0, weight: 0 }]
+          : [];
+  if (probe.type === 'TXT' && (fixture?.TXT?.length ?? 0) > 0)
+    return { status: 'found', targets: [], texts: fixture?.TXT ?? [] };
+  return targets.length > 0 ? { status: 'found', targets } : { status: 'none', targets: [] };
 }

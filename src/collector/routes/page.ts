@@ -95,6 +95,13 @@ export function statsPage(stats: PublishedStats, listed?: ListedAnswer): string 
             ['Teams / Skype for Business / Lync federation', stats.lyncFederation, p.lyncFederation],
             ['XMPP federation', stats.xmppFederation, p.xmppFederation],
             ['XMPP client access', stats.xmppClientAccess, p.xmppClientAccess],
+            [
+              'Microsoft 365 tenants (reachable from Teams by default)',
+              stats.microsoft365Tenants,
+              p.microsoft365Tenants,
+            ],
+            ['Also on Matrix (a network of its own)', stats.matrixFederation, p.matrixFederation],
+            ['Cisco Jabber / Webex edge', stats.ciscoEdge, p.ciscoEdge],
           ]),
           stats.lyncFederation > 0
             ? group(`Of the ${number(stats.lyncFederation)} Lync-federated domains`, [

@@ -146,6 +146,10 @@ export function numberedPlaceholders(sql: string): string {
 /** The stats query. Parameters: threshold. */
 export function statsSql(): string {
   const yes = (column: string): string => `SUM(CASE WHEN ${column} = TRUE THEN 1 ELSE 0 END)`;
+  // `records` is the JSON array of the SRV records found, each name quoted. LIKE with `_` escaped
+  // (it is LIKE's one-character wildcard) reads the same in SQLite and PostgreSQL.
+  const hasRecord = (...ids: string[]): string =>
+    `SUM(CASE WHEN ${ids.map((id) => `records LIKE '%"${id.replace(/_/g, '!_')}"%' ESCAPE '!'`).join(' OR ')} THEN 1 ELSE 0 END)`;
   return `
     SELECT COUNT(*) AS domains,
       ${yes('lync_federation')} AS lync_federation,
@@ -157,6 +161,9 @@ export function statsSql(): string {
       SUM(CASE WHEN lync_federation = TRUE AND lync_live = TRUE THEN 1 ELSE 0 END) AS lync_edge_answering,
       SUM(CASE WHEN xmpp_federation = TRUE AND xmpp_live = TRUE THEN 1 ELSE 0 END) AS xmpp_edge_answering,
       ${yes('verified')} AS verified,
+      ${yes('microsoft365_tenant')} AS microsoft365_tenants,
+      ${hasRecord('_matrix-fed._tcp', '_matrix._tcp')} AS matrix_federation,
+      ${hasRecord('_collab-edge._tls')} AS cisco_edge,
       MAX(checked_at) AS as_of
     FROM domains WHERE ${PUBLISHED}`;
 }
@@ -172,6 +179,9 @@ export interface StatsRow {
   lync_edge_answering: number | string | null;
   xmpp_edge_answering: number | string | null;
   verified: number | string | null;
+  microsoft365_tenants: number | string | null;
+  matrix_federation: number | string | null;
+  cisco_edge: number | string | null;
   as_of: number | string | null;
 }
 
@@ -188,6 +198,9 @@ export function statsOf(row: StatsRow): StatsCounts {
     lyncEdgeAnswering: n(row.lync_edge_answering),
     xmppEdgeAnswering: n(row.xmpp_edge_answering),
     verified: n(row.verified),
+    microsoft365Tenants: n(row.microsoft365_tenants),
+    matrixFederation: n(row.matrix_federation),
+    ciscoEdge: n(row.cisco_edge),
     asOf: row.as_of === null ? null : Number(row.as_of),
   };
 }

@@ -61,6 +61,9 @@ export type PublishedCounts = Pick<
   | 'xmppClientAccess'
   | 'microsoft365'
   | 'onPremises'
+  | 'microsoft365Tenants'
+  | 'matrixFederation'
+  | 'ciscoEdge'
 >;
 
 /** The research table over the published domains, and what the live checks add. */

@@ -21,6 +21,7 @@ import type { ReactElement } from 'react';
 import type { PersonRow } from '../../contacts/contact';
 import { answerSentence } from '../../core/answer';
 import { PROBES } from '../../core/probes';
+import type { Cloud, Evidence } from '../../core/tenant-evidence';
 import type { DomainVerdict } from '../../core/verdict';
 import { directoryWords, type DirectoryFinding } from '../../share/directory-lookup';
 import { lookupProblem, ROW_ANSWER_LABELS } from '../present';
@@ -51,7 +52,44 @@ const RECORD_WORDS: Record<string, string> = {
   '_xmpp-client._tcp': 'XMPP sign-in',
   '_xmpps-client._tcp': 'XMPP sign-in (direct TLS)',
   MX: 'Mail servers',
+  TXT: 'Domain verification and SPF',
+  autodiscover: 'Outlook setup (autodiscover)',
+  'selector1._domainkey': 'Microsoft 365 mail signing (DKIM)',
+  lyncdiscover: 'Teams / Skype for Business sign-in discovery',
+  '_matrix-fed._tcp': 'Matrix federation',
+  '_matrix._tcp': 'Matrix federation (older record)',
+  '_collab-edge._tls': 'Cisco Jabber / Webex edge',
 };
+
+/** Why a domain looks like a Microsoft 365 tenant, one line per signal, for people. */
+const EVIDENCE_WORDS: Record<Evidence['signal'], string> = {
+  mx: 'Their mail goes to Microsoft 365',
+  'sip-federation': 'Their federation goes through Microsoft 365',
+  autodiscover: 'Outlook is set up for Exchange Online',
+  lyncdiscover: 'Teams and Skype sign-in points at Microsoft 365',
+  dkim: 'Microsoft 365 signs their mail',
+  'ms-verification': 'The domain is verified in a Microsoft 365 tenant',
+  spf: 'Microsoft 365 may send their mail',
+  'google-mx': 'Their mail goes to Google',
+  'google-spf': 'Google may send their mail',
+  'google-site-verification': 'The domain is verified with Google',
+};
+
+const CLOUD_WORDS: Record<Cloud, string> = {
+  commercial: 'Microsoft 365',
+  'gcc-high': 'Microsoft 365 US Government (GCC High)',
+  dod: 'Microsoft 365 US Government (DoD)',
+  '21vianet': 'Microsoft 365 operated by 21Vianet (China)',
+};
+
+/** A record's value as a person reads it: hosts (with the port for services), or the texts that matter. */
+function recordValue(
+  targets: readonly { target: string; port: number }[],
+  texts?: readonly string[],
+): string {
+  if (texts && texts.length > 0) return texts.join(' · ');
+  return targets.map((t) => (t.port === 0 ? t.target : `${t.target}:${t.port}`)).join(', ');
+}
 
 const STATUS_WORD = {
   found: { text: 'Published', color: 'success' },
@@ -118,6 +156,38 @@ export function DomainDetails({
                 {verdict.notes.map((note) => (
                   <Caption1 key={note}>{note}</Caption1>
                 ))}
+                {verdict.microsoft365.evidence.length > 0 && (
+                  <div className={styles.section} data-testid="evidence">
+                    <Body1Strong>
+                      Why we think they use{' '}
+                      {verdict.microsoft365.cloud ? CLOUD_WORDS[verdict.microsoft365.cloud] : 'Microsoft 365'}
+                    </Body1Strong>
+                    <ul className={styles.records}>
+                      {verdict.microsoft365.evidence.map((e) => (
+                        <li key={`${e.signal} ${e.value}`} className={styles.record}>
+                          <Body1>{EVIDENCE_WORDS[e.signal]}</Body1>
+                          <Caption1 className={styles.value}>
+                            {e.record}: {e.value}
+                          </Caption1>
+                        </li>
+                      ))}
+                    </ul>
+                    {verdict.microsoft365.tenantDomain && (
+                      <Caption1 className={styles.secondary}>
+                        Their tenant: {verdict.microsoft365.tenantDomain}
+                      </Caption1>
+                    )}
+                  </div>
+                )}
+                {verdict.matrix.federation === true && (
+                  <Caption1 data-testid="matrix">
+                    Also on Matrix{verdict.matrix.server ? ` (${verdict.matrix.server})` : ''}: a different
+                    network from Teams and XMPP, reached from a Matrix app.
+                  </Caption1>
+                )}
+                {verdict.cisco.edge === true && (
+                  <Caption1 data-testid="cisco">They run Cisco Jabber or Webex with an edge server.</Caption1>
+                )}
                 <Accordion collapsible multiple defaultOpenItems={['records']}>
                   <AccordionItem value="records">
                     <AccordionHeader size="small">What the DNS records say</AccordionHeader>
@@ -137,9 +207,9 @@ export function DomainDetails({
                               >
                                 {status.text}
                               </Badge>
-                              {record.targets.length > 0 && (
+                              {(record.targets.length > 0 || (record.texts?.length ?? 0) > 0) && (
                                 <Caption1 className={styles.value}>
-                                  {record.targets.map((t) => `${t.target}:${t.port}`).join(', ')}
+                                  {recordValue(record.targets, record.texts)}
                                 </Caption1>
                               )}
                               <Caption1 className={styles.value}>{probe.id}</Caption1>
