@@ -214,6 +214,7 @@ async function liveCheck(
     resolver: client,
     policy: new AddressPolicy(command.livePolicy),
     concurrency: Math.min(16, command.concurrency),
+    matrix: true,
   });
   const servers =
     !command.quiet && io.stderr.isTTY ? new ProgressBar(io.stderr, Date.now, 100, 'servers') : undefined;

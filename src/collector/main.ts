@@ -34,7 +34,12 @@ export async function main(env: Record<string, string | undefined> = process.env
     store,
     lookup,
     live: config.liveChecks
-      ? new LiveChecker({ resolver: client, concurrency: 16, policy: new AddressPolicy(config.livePolicy) })
+      ? new LiveChecker({
+          resolver: client,
+          concurrency: 16,
+          policy: new AddressPolicy(config.livePolicy),
+          matrix: true,
+        })
       : undefined,
     perMinute: config.verifyPerMinute,
     absentExpiryChecks: config.queue.absentExpiryChecks,

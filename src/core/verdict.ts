@@ -31,7 +31,7 @@ export interface DomainVerdict extends NormalisedDomain {
    * `.well-known/matrix/server` delegation): a different network from Lync/Teams and XMPP, so it
    * counts in `canFederate` only when asked to (`--count matrix`).
    */
-  matrix: { federation: TriState; server?: string };
+  matrix: { federation: TriState; server?: string; via?: 'well-known' };
   /** A Cisco Expressway edge (Jabber / Webex): shown as a signal. */
   cisco: { edge: TriState };
   /** A consumer mail provider: federation depends on each person's account, not on the domain. */

@@ -16,6 +16,7 @@ import { ProbeEnded, tcpConnectTo, type ConnectFunction } from './connect';
 import { Deadline, DeadlineExceeded, withDeadline } from './deadline';
 import { tlsHandshake, withNameMatch, type Certificate } from './tls-probe';
 import { xmppGreeting, type XmppGreeting } from './xmpp-probe';
+import { matrixWellKnown, type MatrixWellKnownOptions } from './matrix-well-known';
 
 export interface LiveCheckerOptions {
   /** The DNS client the lookup used: target hosts are resolved over the same resolvers. */
@@ -30,6 +31,11 @@ export interface LiveCheckerOptions {
   timeoutMs?: number;
   /** Time allowed for all of one domain's targets (default three connections' worth). */
   domainBudgetMs?: number;
+  /**
+   * Also fetch each domain's Matrix delegation (`https://<domain>/.well-known/matrix/server`) under
+   * the same policy; its port and TLS trust are for tests only.
+   */
+  matrix?: boolean | Pick<MatrixWellKnownOptions, 'port' | 'tls' | 'timeoutMs'>;
 }
 
 export interface LiveProgress {
@@ -108,6 +114,7 @@ export class LiveChecker {
   private readonly limiter: Limiter;
   private readonly timeoutMs: number;
   private readonly domainBudgetMs: number;
+  private readonly matrix: Pick<MatrixWellKnownOptions, 'port' | 'tls' | 'timeoutMs'> | undefined;
 
   constructor(options: LiveCheckerOptions) {
     this.resolver = options.resolver;
@@ -116,6 +123,26 @@ export class LiveChecker {
     this.limiter = new Limiter(options.concurrency ?? 16);
     this.timeoutMs = options.timeoutMs ?? 4000;
     this.domainBudgetMs = options.domainBudgetMs ?? 3 * this.timeoutMs;
+    this.matrix = options.matrix === true ? {} : options.matrix || undefined;
+  }
+
+  /** A domain's Matrix delegation, when asked for: it names the server over the SRV records (spec §2.1). */
+  private async matrixDelegation(verdict: DomainVerdict, signal?: AbortSignal): Promise<void> {
+    if (!this.matrix || verdict.consumer) return;
+    const delegation = await this.limiter.run(
+      () =>
+        matrixWellKnown(
+          verdict.domain,
+          { resolver: this.resolver, policy: this.policy, connect: this.connect, ...this.matrix },
+          signal,
+        ),
+      signal,
+    );
+    if (delegation.status === 'found') {
+      verdict.matrix = { federation: true, server: delegation.server, via: 'well-known' };
+    } else if (delegation.status === 'blocked') {
+      verdict.notes.push(`Matrix delegation not fetched: ${delegation.detail}`);
+    }
   }
 
   /** The verdicts again, each found target with its `live` result and the verdicts' live tri-states. */
@@ -147,7 +174,7 @@ export class LiveChecker {
         options.onProgress?.({ ...progress });
       }),
     );
-    return verdicts.map((verdict, i) => {
+    const checkedVerdicts = verdicts.map((verdict, i) => {
       const checked = buildVerdict(
         { domain: verdict.domain, displayDomain: verdict.displayDomain },
         copies[i] ?? {},
@@ -161,6 +188,8 @@ export class LiveChecker {
       }
       return checked;
     });
+    await Promise.all(checkedVerdicts.map((verdict) => this.matrixDelegation(verdict, options.signal)));
+    return checkedVerdicts;
   }
 
   /** One domain's targets to check, in record then priority order, within the bounds. */

@@ -9,7 +9,7 @@ export interface TestCertificate {
  * A throw-away certificate for 127.0.0.1 and localhost, made in the test run (never committed), so
  * that TLS servers on loopback can be trusted by passing `ca: cert`.
  */
-export async function loopbackCertificate(): Promise<TestCertificate> {
+export async function loopbackCertificate(names: readonly string[] = []): Promise<TestCertificate> {
   const pems = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
     keySize: 2048,
     algorithm: 'sha256',
@@ -21,6 +21,7 @@ export async function loopbackCertificate(): Promise<TestCertificate> {
         name: 'subjectAltName',
         altNames: [
           { type: 2, value: 'localhost' },
+          ...names.map((value) => ({ type: 2 as const, value })),
           { type: 7, ip: '127.0.0.1' },
         ],
       },
