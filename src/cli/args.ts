@@ -98,8 +98,8 @@ Options:
                      servers, and the Matrix delegation of each domain
                      (https://DOMAIN/.well-known/matrix/server, a bounded GET
                      with the certificate checked); nothing more is sent.
-                     Off by default, because it opens connections to other
-                     organisations' servers.
+                     Off by default, because it
+                     opens connections to other organisations' servers.
                      Only public addresses on the services' own ports are
                      contacted (SIP 5061, 443; XMPP 5222, 5223, 5269, 5270,
                      443); at most 10 servers per record and 20 per domain.
