@@ -4,7 +4,7 @@
  * one step, then its four others, so 7 questions for every domain whatever the answers say.
  */
 import type { NormalisedDomain } from '../src/core/address';
-import { PROBES, type Probe, type ProbeId } from '../src/core/probes';
+import { CLASSIC_PROBE_IDS, PROBES, type Probe, type ProbeId } from '../src/core/probes';
 import type { RecordResult } from '../src/core/records';
 import type { PlannedStep, Profile } from '../src/core/question-plan';
 
@@ -24,18 +24,21 @@ export class QuestionPlan {
     records: Partial<Record<ProbeId, RecordResult>>,
     from = 0,
   ): PlannedStep | undefined {
+    // The seven records there were then, whatever the catalogue holds now.
+    const classic = this.probes.filter((p) => CLASSIC_PROBE_IDS.includes(p.id));
     const steps = [
-      this.probes.filter((p) => DECIDING.includes(p.id)),
-      this.probes.filter((p) => !DECIDING.includes(p.id)),
+      classic.filter((p) => DECIDING.includes(p.id)),
+      classic.filter((p) => !DECIDING.includes(p.id)),
     ];
     for (let index = from; index < steps.length; index += 1) {
       const probes = (steps[index] ?? []).filter((p) => records[p.id] === undefined);
-      if (probes.length > 0) return { index, probes, phase: index === 0 ? 'answer' : 'details' };
+      if (probes.length > 0)
+        return { index, probes, phase: index === 0 ? 'answer' : 'details', evidence: false };
     }
     return undefined;
   }
 
   get mostAsked(): number {
-    return this.probes.length;
+    return CLASSIC_PROBE_IDS.length;
   }
 }

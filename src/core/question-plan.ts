@@ -25,6 +25,8 @@ export const PROFILES: readonly Profile[] = ['quick', 'standard', 'thorough'];
 interface Step {
   probes: readonly ProbeId[];
   phase: Phase;
+  /** Tenant evidence waits until every domain has its first round trip out (see the lookup's queues). */
+  evidence?: boolean;
   /** Whether the step is still needed, given the verdict of the records in so far. */
   needed: (soFar: DomainVerdict) => boolean;
 }
@@ -39,20 +41,32 @@ const noAnswerYet = (soFar: DomainVerdict): boolean =>
   soFar.canFederate !== true && !soFar.consumer && soFar.microsoft365.tenant !== true;
 
 /**
- * Tenant evidence, one record a step, cheapest and most telling first: the apex TXT (Microsoft 365
- * verification and SPF in one answer), autodiscover, the DKIM selector (which also names the
- * tenant), lyncdiscover. Each is asked only while no signal has been found.
+ * Tenant evidence, one record a step, each asked only while no signal has been found. The two that
+ * nearly every Exchange Online tenant publishes decide the answer: the apex TXT (Microsoft 365
+ * verification and SPF in one answer) and autodiscover. The DKIM selector (which also names the
+ * tenant) and lyncdiscover come with the details: they rarely find a tenant the first two missed,
+ * and asking them before every answer would cost the pane a question a domain.
  */
-const EVIDENCE_STEPS: readonly Step[] = (
-  ['TXT', 'autodiscover', 'selector1._domainkey', 'lyncdiscover'] as const
-).map((id) => ({ probes: [id], phase: 'answer' as const, needed: noAnswerYet }));
+const answerEvidence = (id: ProbeId): Step => ({
+  probes: [id],
+  phase: 'answer',
+  evidence: true,
+  needed: noAnswerYet,
+});
+const detailEvidence = (id: ProbeId): Step => ({
+  probes: [id],
+  phase: 'details',
+  evidence: true,
+  needed: noAnswerYet,
+});
+const EVIDENCE_IDS: readonly ProbeId[] = ['TXT', 'autodiscover', 'selector1._domainkey', 'lyncdiscover'];
 /**
  * The answer in as few questions as the records allow:
  * 1. `_sipfederationtls._tcp` and `MX`: a SIP federation record means yes; a Microsoft 365 MX shows
  *    "likely via Teams" at once (XMPP could still make it a yes, so phase 2 still runs);
  * 2. `_xmpp-server._tcp`, where SIP federation was not found;
  * 3. `_xmpps-server._tcp` (XEP-0368 direct TLS), where neither was found;
- * 4. then (not in `quick`) the tenant evidence, where the answer is still "no" or "unknown".
+ * 4. then (not in `quick`) the apex TXT and autodiscover, where the answer is still "no" or "unknown".
  * A failed lookup never ends the plan early: it leaves the answer open, so the next records are asked.
  */
 const ANSWER_STEPS: readonly Step[] = [
@@ -67,6 +81,8 @@ export interface PlannedStep {
   index: number;
   probes: readonly Probe[];
   phase: Phase;
+  /** Tenant evidence: asked after every domain's first round trip (the records that decide most answers). */
+  evidence: boolean;
 }
 
 /**
@@ -89,21 +105,19 @@ export class QuestionPlan {
     options: { informational?: boolean } = {},
   ) {
     this.chosen = new Set(probes.map((p) => p.id));
-    const evidence =
+    const evidence: Step[] =
       profile === 'quick'
         ? []
         : profile === 'thorough'
-          ? [
-              {
-                probes: EVIDENCE_STEPS.flatMap((step) => step.probes),
-                phase: 'answer' as const,
-                needed: always,
-              },
-            ]
-          : EVIDENCE_STEPS;
-    const answer = [...ANSWER_STEPS, ...evidence]
-      .map((step) => ({ ...step, probes: step.probes.filter((id) => this.chosen.has(id)) }))
-      .filter((step) => step.probes.length > 0);
+          ? [{ probes: EVIDENCE_IDS, phase: 'answer', evidence: true, needed: always }]
+          : [answerEvidence('TXT'), answerEvidence('autodiscover')];
+    const laterEvidence =
+      profile === 'standard' ? [detailEvidence('selector1._domainkey'), detailEvidence('lyncdiscover')] : [];
+    const keepChosen = (steps: readonly Step[]): Step[] =>
+      steps
+        .map((step) => ({ ...step, probes: step.probes.filter((id) => this.chosen.has(id)) }))
+        .filter((step) => step.probes.length > 0);
+    const answer = keepChosen([...ANSWER_STEPS, ...evidence]);
     // The details step asks whatever is chosen and not yet asked (answer records passed over included),
     // except tenant evidence, which was asked where it could matter.
     const informational = options.informational ?? true;
@@ -112,7 +126,7 @@ export class QuestionPlan {
       phase: 'details',
       needed: always,
     };
-    this.steps = profile === 'quick' ? answer : [...answer, details];
+    this.steps = profile === 'quick' ? answer : [...answer, ...keepChosen([...laterEvidence, details])];
   }
 
   /**
@@ -133,7 +147,12 @@ export class QuestionPlan {
         soFar ??= buildVerdict(domain, records);
         if (!step.needed(soFar)) continue;
       }
-      return { index, phase: step.phase, probes: PROBES.filter((p) => ask.includes(p.id)) };
+      return {
+        index,
+        phase: step.phase,
+        evidence: step.evidence ?? false,
+        probes: PROBES.filter((p) => ask.includes(p.id)),
+      };
     }
     return undefined;
   }

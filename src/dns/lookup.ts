@@ -239,6 +239,8 @@ export class FederationLookup {
     const followUps = new Fifo<Question>();
     const firsts = new Fifo<Question>();
     const details = new Fifo<Question>();
+    // Tenant evidence decides few answers: after every domain's first round trip, before details.
+    const evidence = new Fifo<Question>();
     // Details someone is looking at (a person's details open, rows on screen): before everything else.
     const hurried = new Fifo<Question>();
     const states = new Map<string, DomainState>();
@@ -271,7 +273,8 @@ export class FederationLookup {
       if (step.phase === 'details' && !state.answered) answer(state, step.probes);
       state.step = step.index + 1;
       state.waiting = step.probes.length;
-      const queue = step.phase === 'details' ? details : first ? firsts : followUps;
+      const queue =
+        step.phase === 'details' ? details : step.evidence ? evidence : first ? firsts : followUps;
       const questions = step.probes.map((probe) => ({ domain: state, probe }));
       for (const question of questions) queue.push(question);
       state.queuedDetails = step.phase === 'details' ? questions : undefined;
@@ -358,7 +361,7 @@ export class FederationLookup {
           continue;
         }
         if (roomForMore && firsts.length < this.concurrency) void read();
-        question ??= nextUntaken(details);
+        question ??= evidence.shift() ?? nextUntaken(details);
         if (question) {
           question.taken = true;
           asking += 1;

@@ -218,6 +218,17 @@ describe('FederationLookup mechanics', () => {
     }
   });
 
+  it('asks tenant evidence only once every domain has had its first round trip', async () => {
+    const names = Array.from({ length: 20 }, (_, i) => domain(`e${i}.test`));
+    const client = new DohClient({ endpoints: [doh.url], timeoutMs: 300, retries: 1, backoffMs: 10 });
+    await new FederationLookup({ client, concurrency: 4 }).checkDomains(names);
+    const kinds = doh.queries.map((q) => q.type);
+    const firstEvidence = kinds.findIndex((type) => type === 'TXT' || type === 'CNAME');
+    const sipAndMx = doh.queries.filter((q) => q.type === 'MX' || q.name.startsWith('_sipfederationtls.'));
+    expect(sipAndMx).toHaveLength(40);
+    expect(doh.queries.slice(0, firstEvidence).filter((q) => sipAndMx.includes(q))).toHaveLength(40);
+  });
+
   it('asks no XMPP record to decide a domain that SIP federation already decided', async () => {
     await lookup({ concurrency: 2 }).checkDomains([domain('contoso.test')], {});
     const order = doh.queries.map((q) => q.name);
