@@ -26,6 +26,8 @@ export interface CheckCommand {
   profile: Profile;
   /** At most this many answers kept in the record cache (`--cache-size`). */
   cacheSize: number;
+  /** `--count matrix`: Matrix federation counts in `canFederate`. */
+  countMatrix: boolean;
   quiet: boolean;
   /** Contact the servers behind the records found (`--live`). */
   live: boolean;
@@ -89,6 +91,9 @@ Options:
   --profile NAME     quick: only the records that decide each answer (SIP
                      federation and MX, then XMPP where still open; 2-4
                      questions a domain); standard (default): every record
+  --count matrix     count Matrix federation in "can federate" (default: shown
+                     but not counted: Matrix is a network of its own, which
+                     Teams and XMPP users cannot reach through it)
   --cache-size N     answers kept in memory, the oldest dropped first (default
                      ${DEFAULT_CLI_CACHE_ENTRIES.toLocaleString('en')}; 0 keeps none)
   --quiet            no progress bar
@@ -134,6 +139,12 @@ function positiveInteger(flag: string, value: string | undefined, fallback: numb
   return number;
 }
 
+function countOf(value: string | undefined): boolean {
+  if (value === undefined) return false;
+  if (value.trim().toLowerCase() === 'matrix') return true;
+  throw new UsageError(`--count takes "matrix" (count Matrix federation in "can federate"), not "${value}"`);
+}
+
 function profileOf(value: string | undefined): Profile {
   if (value === undefined) return 'standard';
   const profile = PROFILES.find((p) => p === value.trim().toLowerCase());
@@ -175,6 +186,7 @@ export function parseCommandLine(
         rate: { type: 'string' },
         profile: { type: 'string' },
         'cache-size': { type: 'string' },
+        count: { type: 'string' },
         timeout: { type: 'string' },
         records: { type: 'string' },
         quiet: { type: 'boolean', default: false },
@@ -296,6 +308,7 @@ export function parseCommandLine(
     timeoutMs: positiveInteger('--timeout', values.timeout, 4000),
     rate: values.rate === undefined ? undefined : positiveInteger('--rate', values.rate, 1),
     profile: profileOf(values.profile),
+    countMatrix: countOf(values.count),
     cacheSize:
       values['cache-size'] === '0'
         ? 0

@@ -17,6 +17,7 @@ import { formatCohorts, formatSummary, formatTable } from './format-table';
 import { fileSink, resumeResults, stdoutSink } from './results-file';
 import { shardOf } from './shard';
 import { RunTally } from './tally';
+import { countingMatrix } from '../core/count-matrix';
 import { InputReader } from './input';
 import type { NormalisedDomain } from '../core/address';
 import { RecordCache } from '../dns/record-cache';
@@ -138,7 +139,10 @@ async function check(command: CheckCommand, io: CliIo): Promise<number> {
   const sink = command.output ? fileSink(command.output, command.resume) : stdoutSink(io.stdout);
   try {
     if (streaming && format === 'csv' && !(resumed && !resumed.empty)) sink.write(csvStart(probes, false));
-    const emit = (verdict: DomainVerdict): void => {
+    const counted = (verdict: DomainVerdict): DomainVerdict =>
+      command.countMatrix ? countingMatrix(verdict) : verdict;
+    const emit = (found: DomainVerdict): void => {
+      const verdict = counted(found);
       tally.add(verdict);
       sink.write(
         format === 'ndjson' ? `${JSON.stringify(verdict)}\n` : csvRow(csvCells(verdict, probes, false)),
@@ -160,6 +164,7 @@ async function check(command: CheckCommand, io: CliIo): Promise<number> {
     }
     if (!streaming) {
       if (command.live) verdicts = await liveCheck(command, client, verdicts, io);
+      verdicts = verdicts.map(counted);
       for (const verdict of verdicts) tally.add(verdict);
       if (format === 'json' && verdicts.length > LARGE_JSON_RUN && !largeJsonSaid) sayLargeJson();
       if (format === 'json') sink.write(formatJson(verdicts, input.invalid, tally.summary()));

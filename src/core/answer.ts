@@ -61,7 +61,9 @@ export function answerSentence(verdict: DomainVerdict): string {
           ? 'Teams, Skype for Business or Lync, and over XMPP'
           : lync
             ? 'Teams, Skype for Business or Lync'
-            : 'XMPP (Jabber)';
+            : xmpp
+              ? 'XMPP (Jabber)'
+              : 'a Matrix app'; // only with `--count matrix`
       const where =
         lync && verdict.lync.hosting === 'microsoft-365'
           ? ' It uses Microsoft 365.'
