@@ -28,6 +28,7 @@ import { useDirectory } from './useDirectory';
 import { useFederationCheck } from './useFederationCheck';
 import { usePeopleSource } from './usePeopleSource';
 import { useSharing } from './useSharing';
+import { useRememberedSwitch } from './useRememberedSwitch';
 import { VISUALLY_HIDDEN } from './components/visually-hidden';
 
 const useStyles = makeStyles({
@@ -80,6 +81,7 @@ export function App({ services }: { services: PaneServices }): ReactElement {
   const federation = useFederationCheck(services);
   const sharing = useSharing(services);
   const directory = useDirectory(services);
+  const thorough = useRememberedSwitch(services.settings, 'thoroughCheck');
   const [filter, setFilter] = useState<Filter>('all');
   const [sort, setSort] = useState<SortKey>('list');
   const [query, setQuery] = useState('');
@@ -120,7 +122,7 @@ export function App({ services }: { services: PaneServices }): ReactElement {
       options?: { merge?: boolean; refresh?: boolean },
     ) => {
       setAnnouncement(`Checking ${count(domains.length)} domains…`);
-      const done = await federation.run(domains, options);
+      const done = await federation.run(domains, { ...options, informational: thorough.isOn() });
       if (!done) {
         setAnnouncement('Stopped.');
         return;
@@ -129,7 +131,7 @@ export function App({ services }: { services: PaneServices }): ReactElement {
       setAnnouncement(`Done — ${count(counts.yes + counts.likely)} of ${count(counts.all)} can federate.`);
       sharing.offer(done.values());
     },
-    [federation, sharing],
+    [federation, sharing, thorough],
   );
 
   const check = useCallback(
@@ -367,6 +369,7 @@ export function App({ services }: { services: PaneServices }): ReactElement {
             directory={directory}
             verdicts={() => verdicts.values()}
             onDirectoryEnabled={() => directory.lookUp(domainsOf(rows).map((d) => d.domain))}
+            thorough={thorough}
           />
         )}
       </Suspense>

@@ -35,7 +35,7 @@ export interface FederationCheck {
    */
   run(
     domains: readonly NormalisedDomain[],
-    options?: { merge?: boolean; refresh?: boolean },
+    options?: { merge?: boolean; refresh?: boolean; informational?: boolean },
   ): Promise<ReadonlyMap<string, DomainVerdict> | undefined>;
   cancel(): void;
   /** Resolves when the check under way (if any) has ended, every detail in, or was stopped. */
@@ -62,7 +62,10 @@ export function useFederationCheck(services: PaneServices): FederationCheck {
   useEffect(() => () => abort.current?.abort(), []);
 
   const run = useCallback(
-    async (domains: readonly NormalisedDomain[], options: { merge?: boolean; refresh?: boolean } = {}) => {
+    async (
+      domains: readonly NormalisedDomain[],
+      options: { merge?: boolean; refresh?: boolean; informational?: boolean } = {},
+    ) => {
       abort.current?.abort();
       const controller = new AbortController();
       abort.current = controller;
@@ -104,6 +107,7 @@ export function useFederationCheck(services: PaneServices): FederationCheck {
         const check = lookup.checkDomains(domains, {
           signal: controller.signal,
           refresh: options.refresh,
+          informational: options.informational,
           onPartial: note,
           onVerdict: noteComplete,
         });

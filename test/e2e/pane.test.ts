@@ -660,6 +660,34 @@ describe('the task pane in Chromium', () => {
     }
   });
 
+  it('asks the informational records of everyone only with "Thorough check" on, and remembers the choice', async () => {
+    const { context } = await chromium.newContext();
+    const page = await context.newPage();
+    await page.goto(`${site.url}taskpane.html`);
+    const askedFor = async (run: () => Promise<void>): Promise<string[]> => {
+      const before = doh.queries.length;
+      await run();
+      await waitUntilChecked(page);
+      return doh.queries.slice(before).map((q) => q.name);
+    };
+    const first = await askedFor(() => page.getByRole('button', { name: 'Check my contacts' }).click());
+    expect(first.some((name) => name.startsWith('_xmpp-client._tcp.'))).toBe(false);
+    await openSettings(page);
+    await page.getByRole('switch', { name: 'Thorough check' }).click();
+    expect(await page.getByRole('switch', { name: 'Thorough check' }).isChecked()).toBe(true);
+    await closeSettings(page);
+    const thorough = await askedFor(async () => {
+      await page.getByRole('button', { name: 'More actions' }).click();
+      await page.getByRole('menuitem', { name: /Check everyone again/ }).click();
+    });
+    for (const prefix of ['_xmpp-client._tcp.', '_sip._tls.', '_matrix-fed._tcp.', '_collab-edge._tls.'])
+      expect(thorough).toContain(`${prefix}contoso.test`);
+    await page.reload();
+    await openSettings(page);
+    expect(await page.getByRole('switch', { name: 'Thorough check' }).isChecked()).toBe(true);
+    await context.close();
+  });
+
   it('handles 10,000 contacts over 2,000 domains, by keyboard alone, to a downloaded CSV of the view', async () => {
     const DOMAINS = 2000;
     const { zone } = benchZone(DOMAINS);

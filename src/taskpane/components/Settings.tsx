@@ -5,8 +5,10 @@ import type { Sharing } from '../useSharing';
 import { DirectorySetting } from './DirectorySetting';
 import { SettingsDrawer } from './SettingsDrawer';
 import { SharingSetting } from './SharingSetting';
+import { ThoroughSetting } from './ThoroughSetting';
+import type { RememberedSwitch } from '../useRememberedSwitch';
 
-/** The settings drawer with the community directory's two settings: one chunk, loaded when first opened. */
+/** The settings drawer ("Thorough check", the community directory's two settings): one chunk, loaded when first opened. */
 export function Settings({
   open,
   onClose,
@@ -14,6 +16,7 @@ export function Settings({
   directory,
   verdicts,
   onDirectoryEnabled,
+  thorough,
 }: {
   open: boolean;
   onClose: () => void;
@@ -21,11 +24,13 @@ export function Settings({
   directory: CommunityDirectory;
   verdicts: () => Iterable<DomainVerdict>;
   onDirectoryEnabled: () => void;
+  thorough: RememberedSwitch;
 }): ReactElement {
   return (
     <SettingsDrawer
       open={open}
       onClose={onClose}
+      checking={<ThoroughSetting thorough={thorough} />}
       community={
         sharing.available || directory.available ? (
           <>

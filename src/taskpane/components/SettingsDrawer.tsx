@@ -24,9 +24,12 @@ export function SettingsDrawer({
   open,
   onClose,
   community,
+  checking,
 }: {
   open: boolean;
   onClose: () => void;
+  /** How much each check asks ("Thorough check"). */
+  checking: ReactNode;
   /** The community directory's settings (sharing, looking up), when this copy has a directory. */
   community: ReactNode;
 }): ReactElement {
@@ -53,6 +56,12 @@ export function SettingsDrawer({
         </DrawerHeaderTitle>
       </DrawerHeader>
       <DrawerBody className={styles.body}>
+        <section className={styles.section} aria-labelledby="checking-title">
+          <Subtitle2 as="h2" id="checking-title">
+            Checking
+          </Subtitle2>
+          {checking}
+        </section>
         {community && (
           <section className={styles.section} aria-labelledby="community-title">
             <Subtitle2 as="h2" id="community-title">
