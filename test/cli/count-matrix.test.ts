@@ -15,9 +15,7 @@ afterAll(async () => {
   await doh.close();
 });
 
-async function check(
-  extra: string[],
-): Promise<{
+async function check(extra: string[]): Promise<{
   code: number;
   document: { domains: Record<string, unknown>[]; summary: Record<string, number> };
   stderr: string;
