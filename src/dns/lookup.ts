@@ -75,10 +75,10 @@ export interface CheckOptions {
   /** Another plan for this check. */
   plan?: QuestionPlan;
   /**
-   * Ask the informational records too, whatever the lookup's default (a person's details opened,
-   * an export that needs its columns). What is cached is not asked again.
+   * Ask the informational records too, whatever the lookup's default: all of them (a person's
+   * details opened), or only these (an export's client-access column). What is cached is not asked again.
    */
-  informational?: boolean;
+  informational?: boolean | readonly ProbeId[];
 }
 
 interface Question {
@@ -232,7 +232,7 @@ export class FederationLookup {
     const keep = options.keep ?? true;
     const window = options.window ?? Number.POSITIVE_INFINITY;
     const refresh = options.refresh ?? false;
-    const plan = options.plan ?? (options.informational ? this.completePlan : this.plan);
+    const plan = options.plan ?? this.planFor(options.informational);
     const seen = new DomainSet();
     const kept: DomainState[] = [];
     // A domain's later answer steps go first (its answer sooner), then new domains, then details.
@@ -409,6 +409,14 @@ export class FederationLookup {
     }
     if (signal?.aborted) throw signal.reason;
     return keep ? kept.map((state) => state.verdict as DomainVerdict) : [];
+  }
+
+  /** The plan for `CheckOptions.informational`: the lookup's own, with all, or with some informational records. */
+  private planFor(informational: CheckOptions['informational']): QuestionPlan {
+    if (informational === true) return this.completePlan;
+    if (!informational || informational.length === 0) return this.plan;
+    const probes = this.probes.filter((p) => p.tier !== 3 || informational.includes(p.id));
+    return new QuestionPlan(probes, this.plan.profile);
   }
 
   /**

@@ -14,6 +14,7 @@ import {
 } from '@fluentui/react-components';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type ReactElement } from 'react';
 import type { PersonRow } from '../contacts/contact';
+import type { DomainVerdict } from '../core/verdict';
 import { uniqueDomains, type NormalisedDomain } from '../core/address';
 import { CheckStatus } from './components/CheckStatus';
 import { PeopleList, type PeopleListHandle } from './components/PeopleList';
@@ -166,17 +167,18 @@ export function App({ services }: { services: PaneServices }): ReactElement {
     void checkAndOffer(unknown, rows, { merge: true });
   };
   const refresh = (): void => void checkAndOffer(domainsOf(rows), rows, { refresh: true });
-  // What an export that waited for the details writes: the rows and verdicts on screen by then.
-  const latest = useRef({ shown, verdicts, stopped: federation.stopped });
-  latest.current = { shown, verdicts, stopped: federation.stopped };
-  const saveNow = (): void => {
-    const fileName = exportFileName(filter);
-    const { shown: rowsNow, verdicts: verdictsNow } = latest.current;
+  // What an export that waited for the details writes: the rows of the view as it then is.
+  const latest = useRef({ rows, filter, query, sort });
+  latest.current = { rows, filter, query, sort };
+  const saveNow = (verdictsNow: ReadonlyMap<string, DomainVerdict>): void => {
+    const view = latest.current;
+    const rowsNow = filterRows(view.rows, verdictsNow, view.filter, view.query, view.sort);
+    const fileName = exportFileName(view.filter);
     download(fileName, exportCsv(rowsNow, verdictsNow));
     dispatchToast(
       <Toast>
         <ToastTitle>
-          Saved {count(rowsNow.length)} {FILTER_NOUNS[filter]} to {fileName}
+          Saved {count(rowsNow.length)} {FILTER_NOUNS[view.filter]} to {fileName}
         </ToastTitle>
       </Toast>,
       { intent: 'success', timeout: 8000 },
@@ -200,10 +202,8 @@ export function App({ services }: { services: PaneServices }): ReactElement {
       );
     if (checking) finishing(Math.max(federation.progress?.detailsLeft ?? 0, 1));
     void (async () => {
-      await federation.settled();
-      // After the check's last render, so what is on screen (or the stop) is known.
-      await new Promise((resolve) => requestAnimationFrame(resolve));
-      if (latest.current.stopped) {
+      const { stopped: wasStopped, verdicts: afterCheck } = await federation.settled();
+      if (wasStopped) {
         dispatchToast(
           <Toast>
             <ToastTitle>Not exported: the check was stopped before every detail was in.</ToastTitle>
@@ -212,16 +212,19 @@ export function App({ services }: { services: PaneServices }): ReactElement {
         );
         return;
       }
-      const missing = domainsOf(latest.current.shown).filter((d) => {
-        const verdict = latest.current.verdicts.get(d.domain);
+      const view = latest.current;
+      const inView = filterRows(view.rows, afterCheck, view.filter, view.query, view.sort);
+      const missing = domainsOf(inView).filter((d) => {
+        const verdict = afterCheck.get(d.domain);
         return verdict !== undefined && verdict.records['_xmpp-client._tcp'] === undefined;
       });
-      if (missing.length > 0) {
-        if (!checking) finishing(missing.length);
-        await federation.complete(missing);
-        await new Promise((resolve) => requestAnimationFrame(resolve));
+      if (missing.length === 0) {
+        saveNow(afterCheck);
+        return;
       }
-      saveNow();
+      if (!checking) finishing(missing.length);
+      // Only what the file's columns need: client access (the rest waits for a person's details).
+      saveNow(await federation.complete(missing, ['_xmpp-client._tcp', '_xmpps-client._tcp']));
     })();
   };
   const cancel = (): void => {

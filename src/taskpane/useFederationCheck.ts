@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { NormalisedDomain } from '../core/address';
+import type { ProbeId } from '../core/probes';
 import type { DomainVerdict } from '../core/verdict';
 import type { PaneServices } from './services';
 
@@ -38,14 +39,20 @@ export interface FederationCheck {
     options?: { merge?: boolean; refresh?: boolean; informational?: boolean },
   ): Promise<ReadonlyMap<string, DomainVerdict> | undefined>;
   cancel(): void;
-  /** Resolves when the check under way (if any) has ended, every detail in, or was stopped. */
-  settled(): Promise<void>;
+  /**
+   * Resolves when the check under way (if any) has ended, every detail in, or was stopped, with
+   * the verdicts as they then are (not waiting for a render).
+   */
+  settled(): Promise<{ stopped: boolean; verdicts: ReadonlyMap<string, DomainVerdict> }>;
   /**
    * Asks the informational records (client access, Matrix, Cisco…) of these domains, which the
    * pane's check leaves out, beside any check under way; each verdict replaces the one on screen.
    * For a person's details and an export. Resolves when they are in.
    */
-  complete(domains: readonly NormalisedDomain[]): Promise<void>;
+  complete(
+    domains: readonly NormalisedDomain[],
+    records?: readonly ProbeId[],
+  ): Promise<ReadonlyMap<string, DomainVerdict>>;
 }
 
 /** Runs the lookup for the pane, drawing verdicts as they arrive (partial ones first) and progress. */
@@ -55,7 +62,8 @@ export function useFederationCheck(services: PaneServices): FederationCheck {
   const [stopped, setStopped] = useState<CheckProgress | undefined>();
   const current = useRef<ReadonlyMap<string, DomainVerdict>>(verdicts);
   const abort = useRef<AbortController | undefined>(undefined);
-  const running = useRef<Promise<unknown>>(Promise.resolve());
+  /** The check under way: resolves once it has ended (its last verdicts drawn), with whether it was stopped. */
+  const running = useRef<Promise<{ stopped: boolean }>>(Promise.resolve({ stopped: false }));
   /** Verdicts {@link FederationCheck.complete} filled in: a check under way does not draw over them. */
   const completed = useRef(new Map<string, DomainVerdict>());
 
@@ -102,6 +110,9 @@ export function useFederationCheck(services: PaneServices): FederationCheck {
       setStopped(undefined);
       flush();
       const timer = setInterval(flush, flushInterval(domains.length));
+      let ended: (outcome: { stopped: boolean }) => void = () => undefined;
+      running.current = new Promise((resolve) => (ended = resolve));
+      let wasStopped = false;
       try {
         const lookup = await services.lookup();
         const check = lookup.checkDomains(domains, {
@@ -111,15 +122,16 @@ export function useFederationCheck(services: PaneServices): FederationCheck {
           onPartial: note,
           onVerdict: noteComplete,
         });
-        running.current = check.catch(() => undefined);
         await check;
       } catch (error) {
         if (!controller.signal.aborted) throw error;
+        wasStopped = true;
         setStopped({ done: answered.size, total: state.total, detailsLeft: 0, waitingFor: [] });
         return undefined;
       } finally {
         clearInterval(timer);
         flush();
+        ended({ stopped: wasStopped });
         if (abort.current === controller) {
           setProgress(undefined);
           abort.current = undefined;
@@ -135,14 +147,17 @@ export function useFederationCheck(services: PaneServices): FederationCheck {
     [],
   );
 
-  const settled = useCallback(() => running.current.then(() => undefined), []);
+  const settled = useCallback(
+    () => running.current.then((outcome) => ({ ...outcome, verdicts: current.current })),
+    [],
+  );
 
   const complete = useCallback(
-    async (domains: readonly NormalisedDomain[]) => {
-      if (domains.length === 0) return;
+    async (domains: readonly NormalisedDomain[], records?: readonly ProbeId[]) => {
+      if (domains.length === 0) return current.current;
       const lookup = await services.lookup();
       const fresh: DomainVerdict[] = [];
-      await lookup.checkDomains(domains, { informational: true, onVerdict: (v) => fresh.push(v) });
+      await lookup.checkDomains(domains, { informational: records ?? true, onVerdict: (v) => fresh.push(v) });
       const merged = new Map(current.current);
       for (const verdict of fresh) {
         merged.set(verdict.domain, verdict);
@@ -150,6 +165,7 @@ export function useFederationCheck(services: PaneServices): FederationCheck {
       }
       current.current = merged;
       setVerdicts(merged);
+      return merged;
     },
     [services],
   );

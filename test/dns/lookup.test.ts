@@ -218,6 +218,21 @@ describe('FederationLookup mechanics', () => {
     }
   });
 
+  it('leaves the informational records out where asked, and asks only the ones named later', async () => {
+    const client = new DohClient({ endpoints: [doh.url], timeoutMs: 300, retries: 1, backoffMs: 10 });
+    const pane = new FederationLookup({ client, informational: false });
+    await pane.checkDomains([domain('contoso.test')]);
+    const named = (prefix: string) => doh.queries.filter((q) => q.name.startsWith(prefix)).length;
+    expect(named('_xmpp-client._tcp.')).toBe(0);
+    await pane.checkDomains([domain('contoso.test')], { informational: ['_xmpp-client._tcp'] });
+    expect(named('_xmpp-client._tcp.')).toBe(1);
+    expect(named('_matrix-fed._tcp.')).toBe(0);
+    await pane.checkDomains([domain('contoso.test')], { informational: true });
+    expect(named('_matrix-fed._tcp.')).toBe(1);
+    // Nothing asked twice: the cache answers what is known.
+    expect(named('_xmpp-client._tcp.')).toBe(1);
+  });
+
   it('asks tenant evidence only once every domain has had its first round trip', async () => {
     const names = Array.from({ length: 20 }, (_, i) => domain(`e${i}.test`));
     const client = new DohClient({ endpoints: [doh.url], timeoutMs: 300, retries: 1, backoffMs: 10 });
