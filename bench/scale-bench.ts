@@ -30,7 +30,7 @@ import { failedLookups } from '../src/core/words';
 import { freeLoopbackPort } from '../test/support/free-port';
 import { expectedOf } from '../test/support/generated-zone';
 import { projectRoot } from '../test/support/project-root';
-import { UNBOUND } from '../test/support/unbound';
+import { UNBOUND, unboundStarted } from '../test/support/unbound';
 
 const DNSPERF = ['/usr/bin/dnsperf', '/usr/local/bin/dnsperf'].find((path) => existsSync(path));
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
@@ -114,22 +114,7 @@ async function startResolver(zoneFile: string): Promise<Resolver> {
       line(text);
   });
   const child = spawn(UNBOUND as string, ['-d', '-c', config], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let output = '';
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`unbound did not start:\n${output}`)), 120_000);
-    const check = setInterval(() => {
-      if (!output.includes('start of service')) return;
-      clearInterval(check);
-      clearTimeout(timer);
-      resolve();
-    }, 50);
-    child.once('exit', () => {
-      clearInterval(check);
-      clearTimeout(timer);
-      reject(new Error(`unbound exited:\n${output}`));
-    });
-  });
+  await unboundStarted(child, 120_000);
   return { port, close: () => child.kill('SIGTERM') };
 }
 

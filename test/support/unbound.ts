@@ -15,6 +15,29 @@ export interface UnboundServer {
   close(): Promise<void>;
 }
 
+/**
+ * Waits until a spawned Unbound (`-d`, its stderr piped) says "start of service"; rejects with its
+ * output when it exits first or takes longer than `timeoutMs` (a large zone takes a while to load).
+ */
+export function unboundStarted(child: ChildProcess, timeoutMs: number): Promise<void> {
+  let output = '';
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`unbound did not start:\n${output}`)), timeoutMs);
+    const check = setInterval(() => {
+      if (!output.includes('start of service')) return;
+      clearInterval(check);
+      clearTimeout(timer);
+      resolve();
+    }, 50);
+    child.once('exit', () => {
+      clearInterval(check);
+      clearTimeout(timer);
+      reject(new Error(`unbound exited:\n${output}`));
+    });
+  });
+}
+
 /** A zone's SRV and MX records as Unbound `local-data` lines. */
 function localData(zone: Zone): string[] {
   const lines: string[] = [];
@@ -63,23 +86,7 @@ export async function startUnbound(zone: Zone, certificate: TestCertificate): Pr
   const child: ChildProcess = spawn(UNBOUND, ['-d', '-c', join(dir, 'unbound.conf')], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  let output = '';
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`unbound did not start:\n${output}`)), 10_000);
-    const check = setInterval(() => {
-      if (output.includes('start of service')) {
-        clearInterval(check);
-        clearTimeout(timer);
-        resolve();
-      }
-    }, 50);
-    child.once('exit', () => {
-      clearInterval(check);
-      clearTimeout(timer);
-      reject(new Error(`unbound exited:\n${output}`));
-    });
-  });
+  await unboundStarted(child, 10_000);
   return {
     url: `https://127.0.0.1:${port}/dns-query`,
     close: () =>
