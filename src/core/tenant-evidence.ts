@@ -100,6 +100,16 @@ function matchesHost(host: string, suffix: string): boolean {
   return suffix.startsWith('.') ? host.endsWith(suffix) : host === suffix || host.endsWith(`.${suffix}`);
 }
 
+/**
+ * The Microsoft 365 cloud a host named by one of a domain's records points into (an MX exchange, a
+ * SIP federation target, an autodiscover/lyncdiscover/DKIM alias), or undefined for any other host.
+ */
+export function cloudOf(record: ProbeId, host: string): Cloud | undefined {
+  const rule = HOST_RULES[record];
+  const name = host.toLowerCase().replace(/\.$/, '');
+  return rule?.suffixes.find(([suffix]) => matchesHost(name, suffix))?.[1];
+}
+
 function spfOf(text: string): string[] {
   return /^v=spf1\b/i.test(text) ? text.toLowerCase().split(/\s+/) : [];
 }
@@ -118,10 +128,10 @@ export function microsoft365Of(records: Partial<Record<ProbeId, RecordResult>>):
     if (result?.status !== 'found') continue;
     for (const target of result.targets) {
       const host = target.target.toLowerCase().replace(/\.$/, '');
-      const match = rule.suffixes.find(([suffix]) => matchesHost(host, suffix));
-      if (!match) continue;
+      const cloud = cloudOf(record, host);
+      if (!cloud) continue;
       evidence.push({ signal: rule.signal, record, value: host });
-      clouds.push(match[1]);
+      clouds.push(cloud);
       if (rule.signal === 'dkim') {
         // selector1-contoso-com._domainkey.contoso.onmicrosoft.com → contoso.onmicrosoft.com
         const at = host.indexOf('._domainkey.');
