@@ -11,9 +11,11 @@ export type Phase = 'answer' | 'details';
 
 /**
  * How much to ask:
- * - `quick`: the federation records and the MX, and only those still needed: 2–4 questions a domain;
- * - `standard`: those, then tenant evidence where it can still change the answer (stopping at the
- *   first signal), then, as details, every other record chosen (the CLI's default: complete rows);
+ * - `quick`: the answer only: the federation records and the MX, and XMPP only where they leave the
+ *   answer open: 2–4 questions a domain;
+ * - `standard`: that answer first, then, as details, tenant evidence where it can still change a
+ *   "no" or an "unknown" (stopping at the first signal), then every other record chosen (the CLI's
+ *   default: complete rows);
  * - `thorough`: every record of every domain, tenant evidence too where the answer is already known
  *   (to study conflicting signals, or find every tenant's initial domain).
  */
@@ -27,33 +29,39 @@ interface Step {
   phase: Phase;
   /** Tenant evidence waits until every domain has its first round trip out (see the lookup's queues). */
   evidence?: boolean;
-  /** Whether the step is still needed, given the verdict of the records in so far. */
-  needed: (soFar: DomainVerdict) => boolean;
+  /** Whether the step is still needed, given the verdict of the records in so far (and those records). */
+  needed: (soFar: DomainVerdict, records: Partial<Record<ProbeId, RecordResult>>) => boolean;
 }
 
 const always = (): boolean => true;
-/** A SIP federation record already says yes; nothing XMPP can add changes the answer. */
-const noSipFederation = (soFar: DomainVerdict): boolean => soFar.lync.federation !== true;
-const noFederationYet = (soFar: DomainVerdict): boolean =>
-  soFar.lync.federation !== true && soFar.xmpp.federation !== true;
+/**
+ * The answer is still open: no SIP federation record (a yes) and no Microsoft 365 tenant (likely via
+ * Teams, at once: XMPP, which could make it a yes, comes with the details). A consumer provider stays
+ * open: some run XMPP for their users, and then the answer is yes.
+ */
+const answerOpen = (soFar: DomainVerdict): boolean =>
+  soFar.lync.federation !== true && soFar.microsoft365.tenant !== true;
+const answerOpenAfterXmpp = (soFar: DomainVerdict): boolean =>
+  answerOpen(soFar) && soFar.xmpp.federation !== true;
+/** Open, and a lookup of the first round trip failed: the answer is at best unknown so far. */
+const answerOpenAfterFailure = (
+  soFar: DomainVerdict,
+  records: Partial<Record<ProbeId, RecordResult>>,
+): boolean =>
+  answerOpen(soFar) &&
+  (records['_sipfederationtls._tcp']?.status === 'error' || records.MX?.status === 'error');
 /** Tenant evidence can only turn a "no" or an "unknown" into "likely via Teams". */
 const noAnswerYet = (soFar: DomainVerdict): boolean =>
   soFar.canFederate !== true && !soFar.consumer && soFar.microsoft365.tenant !== true;
 
 /**
- * Tenant evidence, one record a step, each asked only while no signal has been found. The two that
- * nearly every Exchange Online tenant publishes decide the answer: the apex TXT (Microsoft 365
- * verification and SPF in one answer) and autodiscover. The DKIM selector (which also names the
- * tenant) and lyncdiscover come with the details: they rarely find a tenant the first two missed,
- * and asking them before every answer would cost the pane a question a domain.
+ * Tenant evidence, one record a step, each asked only while no signal has been found: the first of
+ * the details, since it can still turn a "no" into "likely via Teams". The two that nearly every
+ * Exchange Online tenant publishes first: the apex TXT (Microsoft 365 verification and SPF in one
+ * answer) and autodiscover; then the DKIM selector (which also names the tenant) and lyncdiscover,
+ * which rarely find a tenant the first two missed.
  */
-const answerEvidence = (id: ProbeId): Step => ({
-  probes: [id],
-  phase: 'answer',
-  evidence: true,
-  needed: noAnswerYet,
-});
-const detailEvidence = (id: ProbeId): Step => ({
+const evidenceStep = (id: ProbeId): Step => ({
   probes: [id],
   phase: 'details',
   evidence: true,
@@ -62,17 +70,21 @@ const detailEvidence = (id: ProbeId): Step => ({
 const EVIDENCE_IDS: readonly ProbeId[] = ['TXT', 'autodiscover', 'selector1._domainkey', 'lyncdiscover'];
 /**
  * The answer in as few questions as the records allow:
- * 1. `_sipfederationtls._tcp` and `MX`: a SIP federation record means yes; a Microsoft 365 MX shows
- *    "likely via Teams" at once (XMPP could still make it a yes, so phase 2 still runs);
- * 2. `_xmpp-server._tcp`, where SIP federation was not found;
- * 3. `_xmpps-server._tcp` (XEP-0368 direct TLS), where neither was found;
- * 4. then (not in `quick`) the apex TXT and autodiscover, where the answer is still "no" or "unknown".
+ * 1. `_sipfederationtls._tcp` and `MX`: a SIP federation record means yes; a Microsoft 365 MX means
+ *    "likely via Teams" (XMPP, which could still make it a yes, comes with the details);
+ * 2. `_xmpp-server._tcp`, where the answer is still open;
+ * 3. `_xmpps-server._tcp` (XEP-0368 direct TLS), where it still is.
+ * Where a lookup of the first round trip failed, 2 and 3 are asked together: a failing resolver
+ * answers slowly (each failure is asked again after a back-off), and the domain's answer (unknown
+ * unless XMPP says yes) should not wait for two more rounds of that.
  * A failed lookup never ends the plan early: it leaves the answer open, so the next records are asked.
+ * A "no" or "unknown" shown then may still become "likely via Teams" with the tenant evidence.
  */
 const ANSWER_STEPS: readonly Step[] = [
   { probes: ['_sipfederationtls._tcp', 'MX'], phase: 'answer', needed: always },
-  { probes: ['_xmpp-server._tcp'], phase: 'answer', needed: noSipFederation },
-  { probes: ['_xmpps-server._tcp'], phase: 'answer', needed: noFederationYet },
+  { probes: ['_xmpp-server._tcp', '_xmpps-server._tcp'], phase: 'answer', needed: answerOpenAfterFailure },
+  { probes: ['_xmpp-server._tcp'], phase: 'answer', needed: answerOpen },
+  { probes: ['_xmpps-server._tcp'], phase: 'answer', needed: answerOpenAfterXmpp },
 ];
 
 /** The next records to ask of a domain, and in which phase; see {@link QuestionPlan.next}. */
@@ -81,7 +93,7 @@ export interface PlannedStep {
   index: number;
   probes: readonly Probe[];
   phase: Phase;
-  /** Tenant evidence: asked after every domain's first round trip (the records that decide most answers). */
+  /** Tenant evidence (it can still change the answer): asked before the other details. */
   evidence: boolean;
 }
 
@@ -106,18 +118,13 @@ export class QuestionPlan {
   ) {
     this.chosen = new Set(probes.map((p) => p.id));
     const evidence: Step[] =
-      profile === 'quick'
-        ? []
-        : profile === 'thorough'
-          ? [{ probes: EVIDENCE_IDS, phase: 'answer', evidence: true, needed: always }]
-          : [answerEvidence('TXT'), answerEvidence('autodiscover')];
-    const laterEvidence =
-      profile === 'standard' ? [detailEvidence('selector1._domainkey'), detailEvidence('lyncdiscover')] : [];
+      profile === 'thorough'
+        ? [{ probes: EVIDENCE_IDS, phase: 'details', evidence: true, needed: always }]
+        : EVIDENCE_IDS.map(evidenceStep);
     const keepChosen = (steps: readonly Step[]): Step[] =>
       steps
         .map((step) => ({ ...step, probes: step.probes.filter((id) => this.chosen.has(id)) }))
         .filter((step) => step.probes.length > 0);
-    const answer = keepChosen([...ANSWER_STEPS, ...evidence]);
     // The details step asks whatever is chosen and not yet asked (answer records passed over included),
     // except tenant evidence, which was asked where it could matter.
     const informational = options.informational ?? true;
@@ -126,7 +133,7 @@ export class QuestionPlan {
       phase: 'details',
       needed: always,
     };
-    this.steps = profile === 'quick' ? answer : [...answer, ...keepChosen([...laterEvidence, details])];
+    this.steps = keepChosen(profile === 'quick' ? ANSWER_STEPS : [...ANSWER_STEPS, ...evidence, details]);
   }
 
   /**
@@ -145,7 +152,7 @@ export class QuestionPlan {
       if (ask.length === 0) continue;
       if (step.needed !== always) {
         soFar ??= buildVerdict(domain, records);
-        if (!step.needed(soFar)) continue;
+        if (!step.needed(soFar, records)) continue;
       }
       return {
         index,

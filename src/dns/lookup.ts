@@ -86,6 +86,8 @@ interface Question {
   probe: Probe;
   /** Set once asked: a question hurried to the front is also still in its old queue, and skipped there. */
   taken?: boolean;
+  /** Moved behind every other detail ({@link FederationLookup.deferDetails}): skipped in its old queue. */
+  later?: boolean;
 }
 
 interface DomainState {
@@ -98,6 +100,10 @@ interface DomainState {
   verdict?: DomainVerdict;
   /** The detail questions of the current step, until asked: what {@link FederationLookup.hurry} moves. */
   queuedDetails?: Question[];
+  /** Whether those are tenant evidence (which can change the answer, so never deferred). */
+  queuedEvidence?: boolean;
+  /** Its details wait behind every other domain's ({@link FederationLookup.deferDetails}). */
+  later?: boolean;
 }
 
 interface SharedQuestion {
@@ -124,6 +130,8 @@ export class FederationLookup {
   private readonly inFlight = new Map<string, SharedQuestion>();
   /** The runs under way, each told by {@link hurry} which domains someone is looking at. */
   private readonly hurryListeners = new Set<(domain: string) => void>();
+  /** The runs under way, each told by {@link deferDetails} which domains' details can wait. */
+  private readonly deferListeners = new Set<(domain: string) => void>();
   private readonly rate: RateLimiter | undefined;
 
   constructor(options: FederationLookupOptions) {
@@ -239,10 +247,12 @@ export class FederationLookup {
     const followUps = new Fifo<Question>();
     const firsts = new Fifo<Question>();
     const details = new Fifo<Question>();
-    // Tenant evidence decides few answers: after every domain's first round trip, before details.
+    // Tenant evidence can still change an answer shown ("no" to "likely via Teams"): the first details.
     const evidence = new Fifo<Question>();
     // Details someone is looking at (a person's details open, rows on screen): before everything else.
     const hurried = new Fifo<Question>();
+    // Details that can wait (the community directory knows the domain): after every other question.
+    const deferred = new Fifo<Question>();
     const states = new Map<string, DomainState>();
     const progress: LookupProgress = {
       domainsDone: 0,
@@ -274,10 +284,19 @@ export class FederationLookup {
       state.step = step.index + 1;
       state.waiting = step.probes.length;
       const queue =
-        step.phase === 'details' ? details : step.evidence ? evidence : first ? firsts : followUps;
+        step.phase === 'answer'
+          ? first
+            ? firsts
+            : followUps
+          : step.evidence
+            ? evidence
+            : state.later
+              ? deferred
+              : details;
       const questions = step.probes.map((probe) => ({ domain: state, probe }));
       for (const question of questions) queue.push(question);
       state.queuedDetails = step.phase === 'details' ? questions : undefined;
+      state.queuedEvidence = step.evidence;
       progress.questionsTotal += step.probes.length;
       wakeAll();
       return true;
@@ -355,13 +374,13 @@ export class FederationLookup {
         if (failure) throw failure.error;
         if (signal?.aborted) throw signal.reason;
         const roomForMore = !sourceDone && underWay < window;
-        let question = nextUntaken(hurried) ?? followUps.shift() ?? firsts.shift();
+        let question = nextUntaken(hurried, true) ?? followUps.shift() ?? firsts.shift();
         if (!question && roomForMore) {
           await read();
           continue;
         }
         if (roomForMore && firsts.length < this.concurrency) void read();
-        question ??= evidence.shift() ?? nextUntaken(details);
+        question ??= nextUntaken(evidence) ?? nextUntaken(details) ?? nextUntaken(deferred, true);
         if (question) {
           question.taken = true;
           asking += 1;
@@ -392,7 +411,19 @@ export class FederationLookup {
       for (const question of queued) if (!question.taken) hurried.push(question);
       wakeAll();
     };
+    const defer = (domain: string): void => {
+      const state = states.get(domain);
+      if (!state || state.later) return;
+      state.later = true;
+      if (state.queuedEvidence || !state.queuedDetails) return;
+      for (const question of state.queuedDetails) {
+        if (question.taken) continue;
+        question.later = true;
+        deferred.push(question);
+      }
+    };
     this.hurryListeners.add(hurry);
+    this.deferListeners.add(defer);
     const stopWaiting = signal ? onAbort(signal, wakeAll) : () => undefined;
     try {
       options.onProgress?.({ ...progress });
@@ -406,6 +437,7 @@ export class FederationLookup {
     } finally {
       stopWaiting();
       this.hurryListeners.delete(hurry);
+      this.deferListeners.delete(defer);
     }
     if (signal?.aborted) throw signal.reason;
     return keep ? kept.map((state) => state.verdict as DomainVerdict) : [];
@@ -427,6 +459,15 @@ export class FederationLookup {
     for (const domain of domains) for (const listener of this.hurryListeners) listener(domain);
   }
 
+  /**
+   * Lets these domains' details wait behind every other question, in every check under way: the
+   * community directory already knows them. Their answers and tenant evidence (which can change an
+   * answer) are not delayed, and {@link hurry} still brings a domain's details forward.
+   */
+  deferDetails(domains: Iterable<string>): void {
+    for (const domain of domains) for (const listener of this.deferListeners) listener(domain);
+  }
+
   /** One domain's verdict. */
   async checkDomain(domain: NormalisedDomain, options: CheckOptions = {}): Promise<DomainVerdict> {
     const [verdict] = await this.checkDomains([domain], options);
@@ -434,9 +475,14 @@ export class FederationLookup {
   }
 }
 
-/** The next question of a queue not already asked through another queue. */
-function nextUntaken(queue: Fifo<Question>): Question | undefined {
-  for (let question = queue.shift(); question; question = queue.shift()) if (!question.taken) return question;
+/**
+ * The next question of a queue not already asked through another queue. A question moved behind
+ * the rest is skipped in its old queue, not in the deferred one nor when hurried (`evenLater`).
+ */
+function nextUntaken(queue: Fifo<Question>, evenLater = false): Question | undefined {
+  for (let question = queue.shift(); question; question = queue.shift()) {
+    if (!question.taken && (evenLater || !question.later)) return question;
+  }
   return undefined;
 }
 

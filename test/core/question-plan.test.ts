@@ -13,13 +13,13 @@ function domain(name: string): NormalisedDomain {
 
 /**
  * Walks a plan over a domain whose records are `published` (anything else: none), the way the lookup
- * does: returns each step asked, and the answer shown when the answer phase ended.
+ * does: returns each step asked, the answer shown when the answer phase ended, and the final answer.
  */
 function walk(
   plan: QuestionPlan,
   name: string,
   published: Records,
-): { steps: string[]; answerAfter: number; answer: string } {
+): { steps: string[]; answerAfter: number; answer: string; final: string } {
   const d = domain(name);
   const records: Partial<Record<ProbeId, RecordResult>> = {};
   const steps: string[] = [];
@@ -39,7 +39,7 @@ function walk(
     answerAfter = steps.length;
     answer = buildVerdict(d, records).answer;
   }
-  return { steps, answerAfter, answer };
+  return { steps, answerAfter, answer, final: buildVerdict(d, records).answer };
 }
 
 const standard = new QuestionPlan();
@@ -47,8 +47,8 @@ const quick = new QuestionPlan(undefined, 'quick');
 const INFO = '_sip._tls _xmpp-client._tcp _xmpps-client._tcp _matrix-fed._tcp _matrix._tcp _collab-edge._tls';
 const DETAILS_ALL = `details: ${INFO}`;
 const EVIDENCE = [
-  'answer: TXT',
-  'answer: autodiscover',
+  'details: TXT',
+  'details: autodiscover',
   'details: selector1._domainkey',
   'details: lyncdiscover',
 ];
@@ -88,34 +88,42 @@ describe('the question plan', () => {
     expect(walked).toMatchObject({ answerAfter: 3, answer: 'yes' });
   });
 
-  it('likely via Teams: shown after the first round trip, still asked for XMPP (which could make it a yes)', () => {
+  it('likely via Teams: decided in the first round trip; XMPP (which could make it a yes) comes with the details', () => {
     const d = domain('tenant.test');
     const records: Records = { '_sipfederationtls._tcp': none, MX: M365_MX };
     expect(buildVerdict(d, records).answer).toBe('likely');
     const walked = walk(standard, 'tenant.test', { MX: M365_MX });
+    expect(walked.steps).toEqual([
+      'answer: _sipfederationtls._tcp MX',
+      `details: _xmpp-server._tcp _xmpps-server._tcp ${INFO}`,
+    ]);
+    expect(walked).toMatchObject({ answerAfter: 1, answer: 'likely', final: 'likely' });
+    const xmppToo = walk(standard, 'tenant.test', {
+      MX: M365_MX,
+      '_xmpp-server._tcp': found('xmpp.tenant.test', 5269),
+    });
+    expect(xmppToo).toMatchObject({ answerAfter: 1, answer: 'likely', final: 'yes' });
+  });
+
+  it('no: the three answer steps say no, refused ones included; the tenant evidence leads the details', () => {
+    const walked = walk(standard, 'closed.test', { '_sipfederationtls._tcp': refused, MX: refused });
     expect(walked.steps.slice(0, 3)).toEqual([
       'answer: _sipfederationtls._tcp MX',
       'answer: _xmpp-server._tcp',
       'answer: _xmpps-server._tcp',
     ]);
-    expect(walked).toMatchObject({ answerAfter: 3, answer: 'likely' });
-  });
-
-  it('no: every answer record says no, refused ones included, and so does every piece of tenant evidence', () => {
-    const walked = walk(standard, 'closed.test', { '_sipfederationtls._tcp': refused, MX: refused });
-    // TXT and autodiscover decide the answer; DKIM and lyncdiscover come first among the details.
     expect(walked.steps.slice(3, 7)).toEqual(EVIDENCE);
-    expect(walked).toMatchObject({ answerAfter: 5, answer: 'no' });
+    expect(walked).toMatchObject({ answerAfter: 3, answer: 'no', final: 'no' });
     expect(walked.steps[7]).toBe(DETAILS_ALL);
   });
 
-  it('likely via Teams behind another MX: the evidence stops at the first signal', () => {
+  it('a "no" becomes likely via Teams behind another MX: the evidence stops at the first signal', () => {
     const walked = walk(standard, 'filtered.test', {
       MX: found('mx1.proofpoint.example', 25),
       autodiscover: found('autodiscover.outlook.com', 0),
     });
-    expect(walked.steps.slice(3, 5)).toEqual(['answer: TXT', 'answer: autodiscover']);
-    expect(walked).toMatchObject({ answerAfter: 5, answer: 'likely' });
+    expect(walked.steps.slice(3, 5)).toEqual(['details: TXT', 'details: autodiscover']);
+    expect(walked).toMatchObject({ answerAfter: 3, answer: 'no', final: 'likely' });
     expect(walked.steps[5]).toBe(DETAILS_ALL);
   });
 
@@ -135,7 +143,7 @@ describe('the question plan', () => {
     });
     expect(walked.steps).toEqual([
       'answer: _sipfederationtls._tcp MX',
-      'answer: TXT autodiscover selector1._domainkey lyncdiscover',
+      'details: TXT autodiscover selector1._domainkey lyncdiscover',
       `details: _xmpp-server._tcp _xmpps-server._tcp ${INFO}`,
     ]);
   });
@@ -156,7 +164,14 @@ describe('the question plan', () => {
 
   it('unknown: a failed lookup never ends the plan early', () => {
     const walked = walk(standard, 'broken.test', { '_sipfederationtls._tcp': failed, MX: failed });
-    expect(walked).toMatchObject({ answerAfter: 5, answer: 'unknown' });
+    // After a failure, both XMPP records at once: a failing resolver is slow (each failure is retried).
+    expect(walked.steps.slice(0, 2)).toEqual([
+      'answer: _sipfederationtls._tcp MX',
+      'answer: _xmpp-server._tcp _xmpps-server._tcp',
+    ]);
+    expect(walked).toMatchObject({ answerAfter: 2, answer: 'unknown' });
+    const mxFailed = walk(standard, 'broken.test', { MX: failed });
+    expect(mxFailed.steps[1]).toBe('answer: _xmpp-server._tcp _xmpps-server._tcp');
     const rescued = walk(standard, 'broken.test', {
       '_sipfederationtls._tcp': failed,
       '_xmpp-server._tcp': found('xmpp.broken.test', 5269),
@@ -177,6 +192,7 @@ describe('the question plan', () => {
       walk(quick, 'contoso.test', { '_sipfederationtls._tcp': found('sipfed.online.lync.com') }).steps,
     ).toEqual(['answer: _sipfederationtls._tcp MX']);
     expect(walk(quick, 'nothing.test', {}).steps).toHaveLength(3);
+    expect(walk(quick, 'tenant.test', { MX: M365_MX }).steps).toEqual(['answer: _sipfederationtls._tcp MX']);
     expect(quick.mostAsked).toBe(4);
     expect(standard.mostAsked).toBe(14);
   });

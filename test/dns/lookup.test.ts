@@ -233,15 +233,27 @@ describe('FederationLookup mechanics', () => {
     expect(named('_xmpp-client._tcp.')).toBe(1);
   });
 
-  it('asks tenant evidence only once every domain has had its first round trip', async () => {
+  it('asks tenant evidence once every domain has its answer, before the other details', async () => {
     const names = Array.from({ length: 20 }, (_, i) => domain(`e${i}.test`));
     const client = new DohClient({ endpoints: [doh.url], timeoutMs: 300, retries: 1, backoffMs: 10 });
     await new FederationLookup({ client, concurrency: 4 }).checkDomains(names);
-    const kinds = doh.queries.map((q) => q.type);
-    const firstEvidence = kinds.findIndex((type) => type === 'TXT' || type === 'CNAME');
-    const sipAndMx = doh.queries.filter((q) => q.type === 'MX' || q.name.startsWith('_sipfederationtls.'));
-    expect(sipAndMx).toHaveLength(40);
-    expect(doh.queries.slice(0, firstEvidence).filter((q) => sipAndMx.includes(q))).toHaveLength(40);
+    const isEvidence = (q: { type: string }): boolean => q.type === 'TXT' || q.type === 'CNAME';
+    const firstEvidence = doh.queries.findIndex(isEvidence);
+    const answerRecords = doh.queries.filter(
+      (q) => q.type === 'MX' || /^_(sipfederationtls|xmpp-server|xmpps-server)\._tcp\./.test(q.name),
+    );
+    expect(answerRecords).toHaveLength(20 * 4);
+    // As with the details, at most the idle workers (concurrency − 1) in each of the last two rounds.
+    const answersAfter = doh.queries.slice(firstEvidence).filter((q) => answerRecords.includes(q));
+    expect(answersAfter.length).toBeLessThanOrEqual(2 * 3);
+    // Each domain's first piece of evidence (the apex TXT) goes before its other details.
+    for (let i = 0; i < 20; i += 1) {
+      const own = doh.queries.filter((q) => q.name === `e${i}.test` || q.name.endsWith(`.e${i}.test`));
+      const txt = own.findIndex((q) => q.type === 'TXT');
+      const sipTls = own.findIndex((q) => q.name.startsWith('_sip._tls.'));
+      expect(txt).toBeGreaterThan(0);
+      expect(txt).toBeLessThan(sipTls);
+    }
   });
 
   it('asks no XMPP record to decide a domain that SIP federation already decided', async () => {
@@ -269,12 +281,8 @@ describe('FederationLookup mechanics', () => {
       '_xmpp-server._tcp',
       '_xmpps-server._tcp',
     ]);
-    expect(asked('tenant.test')).toEqual([
-      'MX',
-      '_sipfederationtls._tcp',
-      '_xmpp-server._tcp',
-      '_xmpps-server._tcp',
-    ]);
+    // A Microsoft 365 MX decides "likely via Teams" at once: quick asks no XMPP of it.
+    expect(asked('tenant.test')).toEqual(['MX', '_sipfederationtls._tcp']);
     expect(verdicts.map((v) => v.answer)).toEqual(['yes', 'yes', 'likely']);
     expect(verdicts[0]!.xmpp.clientAccess).toBeNull();
   });
@@ -322,6 +330,37 @@ describe('FederationLookup mechanics', () => {
     expect(next).toEqual(['_sip._tls.h7.test', '_xmpp-client._tcp.h7.test', '_xmpps-client._tcp.h7.test']);
     // Each still asked once.
     expect(doh.queries).toHaveLength(10 * CLASSIC.length);
+  });
+
+  it('lets the details of domains the directory knows wait behind the rest, unless someone looks', async () => {
+    const names = Array.from({ length: 6 }, (_, i) => domain(`g${i}.test`));
+    const shared = lookup({ concurrency: 1 });
+    let answered = 0;
+    let askedBeforeHurry = 0;
+    await shared.checkDomains(names, {
+      onPartial: () => {
+        answered += 1;
+        // Told at once, before any detail is asked: g0's and g1's details go last…
+        if (answered === 1) shared.deferDetails(['g0.test', 'g1.test']);
+        // …until someone opens g1.
+        if (answered === names.length) {
+          askedBeforeHurry = doh.queries.length;
+          shared.hurry(['g1.test']);
+        }
+      },
+    });
+    const asked = doh.queries.map((q) => q.name);
+    const details = (name: string) => [
+      `_sip._tls.${name}`,
+      `_xmpp-client._tcp.${name}`,
+      `_xmpps-client._tcp.${name}`,
+    ];
+    // Their answers were not delayed: every answer question went before the first detail.
+    expect(asked.slice(0, 6 * 4).every((name) => !name.startsWith('_sip._tls.'))).toBe(true);
+    expect(asked.slice(askedBeforeHurry, askedBeforeHurry + 3)).toEqual(details('g1.test'));
+    expect(asked.slice(-3)).toEqual(details('g0.test'));
+    expect(asked).toHaveLength(6 * CLASSIC.length);
+    expect(new Set(asked).size).toBe(asked.length);
   });
 
   it('reads domains from a stream a window at a time, each asked once', async () => {
