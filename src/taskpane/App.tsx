@@ -26,7 +26,7 @@ import { countByFilter, filterRows, FILTER_NOUNS, type Filter, type SortKey } fr
 import { count } from './present';
 import type { PaneServices } from './services';
 import { useDirectory } from './useDirectory';
-import { useFederationCheck } from './useFederationCheck';
+import { useFederationCheck, type RunOptions } from './useFederationCheck';
 import { usePeopleSource } from './usePeopleSource';
 import { useSharing } from './useSharing';
 import { useRememberedSwitch } from './useRememberedSwitch';
@@ -115,12 +115,24 @@ export function App({ services }: { services: PaneServices }): ReactElement {
     [services],
   );
 
+  /** The details of domains the community directory knows can wait behind the others'. */
+  const deferKnown = useCallback(
+    (findings: ReadonlyMap<string, unknown>) => {
+      if (findings.size === 0) return;
+      void services.lookup().then(
+        (lookup) => lookup.deferDetails(findings.keys()),
+        () => undefined,
+      );
+    },
+    [services],
+  );
+
   /** Checks domains, says when it starts and ends, then hands the verdicts to sharing. */
   const checkAndOffer = useCallback(
     async (
       domains: readonly NormalisedDomain[],
       people: readonly PersonRow[],
-      options?: { merge?: boolean; refresh?: boolean },
+      options?: Omit<RunOptions, 'informational'>,
     ) => {
       setAnnouncement(`Checking ${count(domains.length)} domains…`);
       const done = await federation.run(domains, { ...options, informational: thorough.isOn() });
@@ -139,12 +151,23 @@ export function App({ services }: { services: PaneServices }): ReactElement {
     async (people: PersonRow[]) => {
       setFilter('all');
       const domains = domainsOf(people);
-      await checkAndOffer(domains, people);
-      // After the DNS answers, never before: the directory can neither change nor delay them.
-      directory.lookUp(domains.map((d) => d.domain));
+      const names = domains.map((d) => d.domain);
+      // Once every DNS answer is on screen, never before: the directory can neither change nor delay
+      // them. What it knows lets those domains' details wait (see the effect below). Asked again at
+      // the end, in case the check was stopped first (a look-up already made is not repeated).
+      await checkAndOffer(domains, people, {
+        onAnswers: () => {
+          directory.lookUp(names);
+          deferKnown(knownDomains.current);
+        },
+      });
+      directory.lookUp(names);
     },
-    [checkAndOffer, directory],
+    [checkAndOffer, directory, deferKnown],
   );
+  const knownDomains = useRef(directory.findings);
+  knownDomains.current = directory.findings;
+  useEffect(() => deferKnown(directory.findings), [directory.findings, deferKnown]);
   const people = usePeopleSource(services, check);
   const { rows } = people;
 
@@ -342,6 +365,7 @@ export function App({ services }: { services: PaneServices }): ReactElement {
               verdicts={verdicts}
               directory={directory.findings}
               checking={checking}
+              stillChecking={federation.stillChecking}
               onOpen={(row, index) => {
                 if (row.parsed.ok) {
                   hurry([row.parsed.domain]);
@@ -361,6 +385,7 @@ export function App({ services }: { services: PaneServices }): ReactElement {
             row={detailsRow}
             verdict={detailsRow.parsed.ok ? verdicts.get(detailsRow.parsed.domain) : undefined}
             finding={detailsRow.parsed.ok ? directory.findings.get(detailsRow.parsed.domain) : undefined}
+            stillChecking={detailsRow.parsed.ok && federation.stillChecking.has(detailsRow.parsed.domain)}
             onClose={closeDetails}
           />
         )}

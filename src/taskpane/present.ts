@@ -24,6 +24,10 @@ export const ROW_ANSWER_HINTS: Record<RowAnswer, string> = {
   'not checked': 'Not checked: no email address, or the check was stopped first.',
 };
 
+/** The tooltip of a "No" whose Microsoft 365 evidence is still being asked. */
+export const NO_SO_FAR_HINT =
+  'No federation records. Still checking whether they use Microsoft 365, which would make it “Likely via Teams”.';
+
 /**
  * A row's answer: its domain's; "checking" while its domain is being asked; "not checked" when it
  * has no usable address or the check was stopped before its domain.

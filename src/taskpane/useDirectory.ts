@@ -17,7 +17,10 @@ export interface CommunityDirectory {
   findings: ReadonlyMap<string, DirectoryFinding>;
   enable(): Promise<void>;
   disable(): Promise<void>;
-  /** Looks the domains up (only while the setting is on); never touches the DNS results. */
+  /**
+   * Looks the domains up (only while the setting is on); never touches the DNS results. The same
+   * domains again are not asked again unless the last look-up failed.
+   */
   lookUp(domains: readonly string[]): void;
 }
 
@@ -29,10 +32,15 @@ export function useDirectory(services: PaneServices): CommunityDirectory {
   const [status, setStatus] = useState<DirectoryStatus>({ kind: 'idle' });
   const [findings, setFindings] = useState<ReadonlyMap<string, DirectoryFinding>>(new Map());
   const current = useRef<AbortController | undefined>(undefined);
+  /** The domains of the look-up under way or last done well: asking for them again is a no-op. */
+  const asked = useRef<string | undefined>(undefined);
 
   const lookUp = useCallback(
     (domains: readonly string[]) => {
       if (!isOn() || collectorUrl === '' || domains.length === 0) return;
+      const key = domains.join('\n');
+      if (asked.current === key) return;
+      asked.current = key;
       current.current?.abort();
       const controller = new AbortController();
       current.current = controller;
@@ -46,9 +54,12 @@ export function useDirectory(services: PaneServices): CommunityDirectory {
           if (controller.signal.aborted) return;
           setFindings(result.findings);
           setStatus({ kind: 'done', known: result.findings.size, failedBuckets: result.failedBuckets });
+          if (result.failedBuckets > 0) asked.current = undefined;
         },
         () => {
-          if (!controller.signal.aborted) setStatus({ kind: 'done', known: 0, failedBuckets: 1 });
+          if (controller.signal.aborted) return;
+          asked.current = undefined;
+          setStatus({ kind: 'done', known: 0, failedBuckets: 1 });
         },
       );
     },
@@ -57,6 +68,7 @@ export function useDirectory(services: PaneServices): CommunityDirectory {
 
   const disable = useCallback(async () => {
     current.current?.abort();
+    asked.current = undefined;
     setFindings(new Map());
     setStatus({ kind: 'idle' });
     await turnOff();

@@ -17,8 +17,13 @@ export interface CheckProgress {
   /** Domains with an answer from this check (the records that decide it are in): what the screen shows. */
   done: number;
   total: number;
-  /** Domains answered whose details (the records that cannot change the answer) are still coming. */
+  /** Domains answered whose details are still coming. */
   detailsLeft: number;
+  /**
+   * Of those, the ones answered "No" so far: their Microsoft 365 evidence, still coming, may yet
+   * make them "Likely via Teams".
+   */
+  noLeft: number;
   /** Near the end (at most 3 left), the domains still waited for, to name them. */
   waitingFor: string[];
 }
@@ -27,6 +32,8 @@ export interface FederationCheck {
   verdicts: ReadonlyMap<string, DomainVerdict>;
   /** Set while a check runs. */
   progress: CheckProgress | undefined;
+  /** Domains with an answer on screen whose details are still being asked: that answer may yet change. */
+  stillChecking: ReadonlySet<string>;
   /** Set when the last check was stopped before the end. */
   stopped: CheckProgress | undefined;
   /**
@@ -36,7 +43,7 @@ export interface FederationCheck {
    */
   run(
     domains: readonly NormalisedDomain[],
-    options?: { merge?: boolean; refresh?: boolean; informational?: boolean },
+    options?: RunOptions,
   ): Promise<ReadonlyMap<string, DomainVerdict> | undefined>;
   cancel(): void;
   /**
@@ -55,10 +62,22 @@ export interface FederationCheck {
   ): Promise<ReadonlyMap<string, DomainVerdict>>;
 }
 
+export interface RunOptions {
+  /** Keep the verdicts of other domains ("Retry unknown"). */
+  merge?: boolean;
+  /** Ignore cached answers, keeping the previous answers on screen until new ones replace them. */
+  refresh?: boolean;
+  /** Ask every domain's informational records too ("Thorough check"). */
+  informational?: boolean;
+  /** Called once, when every domain's answer is on screen (the details may still be coming). */
+  onAnswers?: () => void;
+}
+
 /** Runs the lookup for the pane, drawing verdicts as they arrive (partial ones first) and progress. */
 export function useFederationCheck(services: PaneServices): FederationCheck {
   const [verdicts, setVerdicts] = useState<ReadonlyMap<string, DomainVerdict>>(new Map());
   const [progress, setProgress] = useState<CheckProgress | undefined>();
+  const [stillChecking, setStillChecking] = useState<ReadonlySet<string>>(new Set());
   const [stopped, setStopped] = useState<CheckProgress | undefined>();
   const current = useRef<ReadonlyMap<string, DomainVerdict>>(verdicts);
   const abort = useRef<AbortController | undefined>(undefined);
@@ -70,10 +89,7 @@ export function useFederationCheck(services: PaneServices): FederationCheck {
   useEffect(() => () => abort.current?.abort(), []);
 
   const run = useCallback(
-    async (
-      domains: readonly NormalisedDomain[],
-      options: { merge?: boolean; refresh?: boolean; informational?: boolean } = {},
-    ) => {
+    async (domains: readonly NormalisedDomain[], options: RunOptions = {}) => {
       abort.current?.abort();
       const controller = new AbortController();
       abort.current = controller;
@@ -81,17 +97,18 @@ export function useFederationCheck(services: PaneServices): FederationCheck {
       const collected = new Map<string, DomainVerdict>(keep ? current.current : []);
       const asked = new Set(domains.map((d) => d.domain));
       const answered = new Set<string>();
-      let complete = 0;
-      const state: CheckProgress = { done: 0, total: asked.size, detailsLeft: 0, waitingFor: [] };
+      const complete = new Set<string>();
+      const state: CheckProgress = { done: 0, total: asked.size, detailsLeft: 0, noLeft: 0, waitingFor: [] };
       const note = (verdict: DomainVerdict): void => {
         collected.set(verdict.domain, verdict);
         answered.add(verdict.domain);
       };
       const noteComplete = (verdict: DomainVerdict): void => {
         note(verdict);
-        complete += 1;
+        complete.add(verdict.domain);
       };
       if (options.refresh) completed.current.clear();
+      let answersTold = false;
       const flush = (): void => {
         const drawn = new Map(collected);
         for (const [domain, verdict] of completed.current) {
@@ -102,10 +119,25 @@ export function useFederationCheck(services: PaneServices): FederationCheck {
         current.current = drawn;
         setVerdicts(current.current);
         state.done = answered.size;
-        state.detailsLeft = answered.size - complete;
+        state.detailsLeft = answered.size - complete.size;
+        const unsettled = new Set<string>();
+        let noLeft = 0;
+        for (const domain of answered) {
+          if (complete.has(domain) || completed.current.has(domain)) continue;
+          unsettled.add(domain);
+          if (drawn.get(domain)?.answer === 'no') noLeft += 1;
+        }
+        state.noLeft = noLeft;
         const left = state.total - state.done;
         state.waitingFor = left > 0 && left <= 3 ? [...asked].filter((domain) => !answered.has(domain)) : [];
-        if (abort.current === controller) setProgress({ ...state });
+        if (abort.current === controller) {
+          setProgress({ ...state });
+          setStillChecking(unsettled);
+        }
+        if (!answersTold && state.done === state.total && !controller.signal.aborted) {
+          answersTold = true;
+          options.onAnswers?.();
+        }
       };
       setStopped(undefined);
       flush();
@@ -126,7 +158,7 @@ export function useFederationCheck(services: PaneServices): FederationCheck {
       } catch (error) {
         if (!controller.signal.aborted) throw error;
         wasStopped = true;
-        setStopped({ done: answered.size, total: state.total, detailsLeft: 0, waitingFor: [] });
+        setStopped({ done: answered.size, total: state.total, detailsLeft: 0, noLeft: 0, waitingFor: [] });
         return undefined;
       } finally {
         clearInterval(timer);
@@ -134,6 +166,7 @@ export function useFederationCheck(services: PaneServices): FederationCheck {
         ended({ stopped: wasStopped });
         if (abort.current === controller) {
           setProgress(undefined);
+          setStillChecking(new Set());
           abort.current = undefined;
         }
       }
@@ -165,10 +198,16 @@ export function useFederationCheck(services: PaneServices): FederationCheck {
       }
       current.current = merged;
       setVerdicts(merged);
+      setStillChecking((before) => {
+        if (!fresh.some((verdict) => before.has(verdict.domain))) return before;
+        const after = new Set(before);
+        for (const verdict of fresh) after.delete(verdict.domain);
+        return after;
+      });
       return merged;
     },
     [services],
   );
 
-  return { verdicts, progress, stopped, run, cancel, settled, complete };
+  return { verdicts, progress, stillChecking, stopped, run, cancel, settled, complete };
 }

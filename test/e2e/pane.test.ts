@@ -660,6 +660,48 @@ describe('the task pane in Chromium', () => {
     }
   });
 
+  it('marks a "No" as still checking until its Microsoft 365 evidence is in, which makes it "Likely via Teams"', async () => {
+    const saved = { mailbox: graph.options.mailbox, zone: doh.options.zone };
+    // Mail through Proofpoint, no federation record: "No" on the records that decide answers; the
+    // autodiscover alias (held back here) shows the Microsoft 365 tenant behind it.
+    graph.options.mailbox = {
+      contacts: [{ id: 'h1', displayName: 'Hedy Lamarr', emailAddresses: [{ address: 'hedy@held.test' }] }],
+      folders: [],
+    };
+    doh.options.zone = {
+      'held.test': { MX: [{ exchange: 'mx1.held.test.pphosted.example', preference: 10 }] },
+      'autodiscover.held.test': { CNAME: 'autodiscover.outlook.com' },
+    };
+    let release: () => void = () => undefined;
+    const evidence = new Promise<void>((resolve) => (release = resolve));
+    doh.options.hold = (q) => (q.type === 'TXT' || q.type === 'CNAME' ? evidence : undefined);
+    try {
+      const { context } = await chromium.newContext({ viewport: PANE_350 });
+      const page = await context.newPage();
+      await page.goto(`${site.url}taskpane.html`);
+      await page.getByRole('button', { name: 'Check my contacts' }).click();
+      const row = page.getByRole('button', { name: /^Hedy Lamarr/ });
+      const badge = row.getByTestId('answer');
+      await page.locator('[data-still-checking]').waitFor();
+      expect(await row.getAttribute('data-answer')).toBe('no');
+      expect(await badge.getAttribute('title')).toContain('Still checking whether they use Microsoft 365');
+      expect(await row.textContent()).toContain('No, still checking');
+      expect(await page.getByTestId('progress').textContent()).toContain(
+        'Checking 1 “No” answer for Microsoft 365…',
+      );
+      release();
+      await waitUntilChecked(page);
+      expect(await row.getAttribute('data-answer')).toBe('likely');
+      expect(await page.locator('[data-still-checking]').count()).toBe(0);
+      await context.close();
+    } finally {
+      release();
+      doh.options.hold = undefined;
+      graph.options.mailbox = saved.mailbox;
+      doh.options.zone = saved.zone;
+    }
+  });
+
   it('asks the informational records of everyone only with "Thorough check" on, and remembers the choice', async () => {
     const { context } = await chromium.newContext();
     const page = await context.newPage();

@@ -61,6 +61,11 @@ export interface DohServerOptions {
   /** Negative-answer SOA minimum, in seconds. */
   negativeTtl?: number;
   /**
+   * Holds a question's answer until the promise returned settles (undefined: answer as usual): lets a
+   * test look at the pane while some answers are still coming.
+   */
+  hold?: (query: ReceivedQuery) => Promise<void> | undefined;
+  /**
    * Serve over TLS with this certificate: HTTP/2 and HTTP/1.1 chosen by ALPN, as public resolvers
    * do, or HTTP/1.1 only with `http1Only`.
    */
@@ -231,7 +236,8 @@ export async function startDohServer(options: DohServerOptions): Promise<DohServ
     }
     const question = query.questions?.[0];
     const name = norm(question?.name ?? '');
-    queries.push({ name, type: question?.type ?? '', method: request.method });
+    const received: ReceivedQuery = { name, type: question?.type ?? '', method: request.method };
+    queries.push(received);
     const fixture = options.zone[name];
     if (fixture?.hang) return; // never answer: the client's time-out must fire
     inFlight.now += 1;
@@ -239,6 +245,7 @@ export async function startDohServer(options: DohServerOptions): Promise<DohServ
     try {
       const delay = (options.latencyMs ?? 0) + (fixture?.delayMs ?? 0);
       if (delay > 0) await sleep(delay);
+      await options.hold?.(received);
       if (options.httpStatus !== undefined) {
         const headers: Record<string, string> = {};
         if (options.retryAfter !== undefined) headers['retry-after'] = options.retryAfter;

@@ -77,6 +77,18 @@ async function main(): Promise<void> {
         await shot('5-settings');
         await page.keyboard.press('Escape');
         await page.getByRole('dialog').waitFor({ state: 'detached' });
+        // Checked again with the Microsoft 365 evidence held back: each "No" says it is still checking.
+        let release: () => void = () => undefined;
+        const evidence = new Promise<void>((resolve) => (release = resolve));
+        doh.options.hold = (q) => (q.type === 'TXT' || q.type === 'CNAME' ? evidence : undefined);
+        await page.getByRole('button', { name: 'More actions' }).click();
+        await page.getByRole('menuitem', { name: /Check everyone again/ }).click();
+        await page.locator('[data-testid="progress"][data-phase="details"]').waitFor();
+        await page.locator('[data-still-checking]').first().waitFor();
+        await shot('7-no-still-checking');
+        release();
+        doh.options.hold = undefined;
+        await waitUntilChecked(page);
         // The DNS service unreachable: every lookup fails, and the pane says so once, at the top.
         doh.options.httpStatus = 403; // as a proxy that blocks the DNS service would
         await page.getByRole('button', { name: 'More actions' }).click();

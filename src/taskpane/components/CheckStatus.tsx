@@ -21,8 +21,9 @@ const useStyles = makeStyles({
 
 /**
  * What is happening now, in answers: "Loading contacts… 120 from 3 folders", "40 of 84 domains
- * answered", "Waiting for 1 slow domain: x.example…", then, quieter, "Finishing details for 12
- * domains…" (records that cannot change an answer). Not a live region (it changes many times a
+ * answered", "Waiting for 1 slow domain: x.example…", then, quieter, "Checking 30 “No” answers for
+ * Microsoft 365…" (evidence that may still make them "Likely via Teams") and "Finishing details for
+ * 12 domains…" (records that cannot change an answer). Not a live region (it changes many times a
  * second); the pane announces the start and the end instead.
  */
 export function CheckStatus({
@@ -49,11 +50,13 @@ export function CheckStatus({
   if (!loading && progress && progress.total > 0 && progress.done === progress.total) {
     // Every answer is on screen: what is left cannot change one, so it is said quietly.
     return (
-      <div className={styles.line} data-testid="progress" aria-label="Progress">
+      <div className={styles.line} data-testid="progress" data-phase="details" aria-label="Progress">
         <Caption1 className={mergeClasses(styles.grow, styles.secondary)}>
-          {progress.detailsLeft > 0
-            ? `Finishing details for ${count(progress.detailsLeft)} domain${progress.detailsLeft === 1 ? '' : 's'}…`
-            : 'Finishing…'}
+          {progress.noLeft > 0
+            ? `Checking ${count(progress.noLeft)} “No” answer${progress.noLeft === 1 ? '' : 's'} for Microsoft 365…`
+            : progress.detailsLeft > 0
+              ? `Finishing details for ${count(progress.detailsLeft)} domain${progress.detailsLeft === 1 ? '' : 's'}…`
+              : 'Finishing…'}
         </Caption1>
         <Button size="small" appearance="subtle" onClick={onCancel}>
           Cancel

@@ -14,6 +14,7 @@ import {
   DialogContent,
   DialogSurface,
   DialogTitle,
+  Spinner,
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
@@ -35,6 +36,7 @@ const useStyles = makeStyles({
   record: { listStyle: 'none', display: 'flex', flexDirection: 'column', gap: '2px' },
   value: { overflowWrap: 'anywhere', color: tokens.colorNeutralForeground2 },
   badge: { alignSelf: 'flex-start', whiteSpace: 'nowrap' },
+  stillChecking: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalXS },
   technical: {
     overflowWrap: 'anywhere',
     fontFamily: tokens.fontFamilyMonospace,
@@ -103,10 +105,13 @@ export function DomainDetails({
   row,
   verdict,
   finding,
+  stillChecking = false,
   onClose,
 }: {
   row: PersonRow | undefined;
   verdict: DomainVerdict | undefined;
+  /** The domain's details are still being asked: its answer may yet change. */
+  stillChecking?: boolean;
   /** What the community directory knows (when its setting is on). */
   finding?: DirectoryFinding;
   onClose: () => void;
@@ -147,6 +152,16 @@ export function DomainDetails({
                   {ROW_ANSWER_LABELS[verdict.answer]}
                 </Badge>
                 <Body1 data-testid="details-sentence">{answerSentence(verdict)}</Body1>
+                {stillChecking && (
+                  <div className={styles.stillChecking} data-testid="details-still-checking">
+                    <Spinner size="extra-tiny" />
+                    <Caption1 className={styles.secondary}>
+                      {verdict.answer === 'no'
+                        ? 'Still checking whether they use Microsoft 365…'
+                        : 'Still checking the other records…'}
+                    </Caption1>
+                  </div>
+                )}
                 {failures.length > 0 && <Body1>{lookupProblem(failures[0]?.error ?? '')}</Body1>}
                 {finding && (
                   <Caption1 data-testid="directory-finding">

@@ -13,8 +13,16 @@ import {
 import type { PersonRow } from '../../contacts/contact';
 import type { DomainVerdict } from '../../core/verdict';
 import { directoryWords, type DirectoryFinding } from '../../share/directory-lookup';
-import { answerFor, howWords, initials, ROW_ANSWER_HINTS, ROW_ANSWER_LABELS, rowNote } from '../present';
-import { ANSWER_BADGE } from './answer-style';
+import {
+  answerFor,
+  howWords,
+  initials,
+  NO_SO_FAR_HINT,
+  ROW_ANSWER_HINTS,
+  ROW_ANSWER_LABELS,
+  rowNote,
+} from '../present';
+import { ANSWER_BADGE, NO_SO_FAR_ICON } from './answer-style';
 import { VISUALLY_HIDDEN } from './visually-hidden';
 
 const ROW_HEIGHT = 64;
@@ -93,11 +101,16 @@ export const PeopleList = forwardRef<
     /** What the community directory knows, when its setting is on. */
     directory?: ReadonlyMap<string, DirectoryFinding>;
     checking: boolean;
+    /** Domains whose details are still coming: a "No" among them may yet become "Likely via Teams". */
+    stillChecking?: ReadonlySet<string>;
     onOpen: (row: PersonRow, index: number) => void;
     /** Told the domains of the rows on screen as they change, so their details can be asked first. */
     onVisibleDomains?: (domains: string[]) => void;
   }
->(function PeopleList({ rows, verdicts, directory, checking, onOpen, onVisibleDomains }, ref): ReactElement {
+>(function PeopleList(
+  { rows, verdicts, directory, checking, stillChecking, onOpen, onVisibleDomains },
+  ref,
+): ReactElement {
   const styles = useStyles();
   const scroller = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState(0);
@@ -186,6 +199,9 @@ export const PeopleList = forwardRef<
           ].filter((part) => part.text !== '');
           const second = parts.map((part) => part.text).join(' · ');
           const badge = ANSWER_BADGE[answer];
+          // A "No" shown while the Microsoft 365 evidence is still asked says so (an hourglass, not a
+          // spinner: four spinners in view cost a software-rendered pane 17 % of a core, taken from the lookups).
+          const noSoFar = answer === 'no' && row.parsed.ok && stillChecking?.has(row.parsed.domain) === true;
           return (
             <div key={row.key} role="listitem" aria-setsize={rows.length} aria-posinset={item.index + 1}>
               <button
@@ -210,11 +226,13 @@ export const PeopleList = forwardRef<
                   className={styles.answer}
                   appearance="tint"
                   color={badge.color}
-                  icon={badge.icon}
-                  title={ROW_ANSWER_HINTS[answer]}
+                  icon={noSoFar ? NO_SO_FAR_ICON : badge.icon}
+                  title={noSoFar ? NO_SO_FAR_HINT : ROW_ANSWER_HINTS[answer]}
                   data-testid="answer"
+                  data-still-checking={noSoFar || undefined}
                 >
                   {ROW_ANSWER_LABELS[answer]}
+                  {noSoFar && <span className={styles.visuallyHidden}>, still checking</span>}
                 </Badge>
                 <Caption1
                   className={mergeClasses(styles.line, styles.secondary, styles.second)}

@@ -4,6 +4,7 @@ import {
   CheckmarkCircle16Filled,
   Circle16Regular,
   DismissCircle16Regular,
+  HourglassHalf16Regular,
   PeopleTeam16Filled,
   PersonQuestionMark16Regular,
   Warning16Filled,
@@ -28,6 +29,9 @@ export const ANSWER_BADGE: Record<
   checking: { color: 'informative', icon: <ArrowSync16Regular /> },
   'not checked': { color: 'subtle', icon: <Circle16Regular /> },
 };
+
+/** The icon of a "No" whose Microsoft 365 evidence is still being asked: still, not animated. */
+export const NO_SO_FAR_ICON = <HourglassHalf16Regular />;
 
 /** The summary bar's colour per answer. */
 export const ANSWER_FILL: Record<'yes' | 'likely' | 'depends' | 'no' | 'unknown', string> = {
