@@ -10,6 +10,8 @@ import { loopbackCertificate } from './certificates';
 export interface BarePage {
   /** Evaluates an expression in the page (awaiting a promise) and returns its JSON value. */
   evaluate<T>(expression: string): Promise<T>;
+  /** Any DevTools method in the page's session (`Profiler.start`…), for a look inside a timed run. */
+  send<T>(method: string, params?: object): Promise<T>;
 }
 
 export interface BareChromium {
@@ -88,13 +90,14 @@ export async function startBareChromium(): Promise<BareChromium> {
         if (ready) break;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
-      return { evaluate };
+      return { evaluate, send: (method, params) => send(method, params ?? {}, sessionId) };
     },
     async close() {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));
       await cdn.close();
-      rmSync(profile, { recursive: true, force: true });
+      // Its helper processes can still be writing to the profile for a moment after it exits.
+      rmSync(profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
     },
   };
 }
