@@ -686,9 +686,7 @@ describe('the task pane in Chromium', () => {
       expect(await row.getAttribute('data-answer')).toBe('no');
       expect(await badge.getAttribute('title')).toContain('Still checking whether they use Microsoft 365');
       expect(await row.textContent()).toContain('No, still checking');
-      expect(await page.getByTestId('progress').textContent()).toContain(
-        'Checking 1 “No” answer for Microsoft 365…',
-      );
+      expect(await page.getByTestId('progress').textContent()).toContain('Still checking 1 “No” answer…');
       release();
       await waitUntilChecked(page);
       expect(await row.getAttribute('data-answer')).toBe('likely');

@@ -21,8 +21,8 @@ const useStyles = makeStyles({
 
 /**
  * What is happening now, in answers: "Loading contacts… 120 from 3 folders", "40 of 84 domains
- * answered", "Waiting for 1 slow domain: x.example…", then, quieter, "Checking 30 “No” answers for
- * Microsoft 365…" (evidence that may still make them "Likely via Teams") and "Finishing details for
+ * answered", "Waiting for 1 slow domain: x.example…", then, quieter, "Still checking 30 “No”
+ * answers…" (Microsoft 365 evidence that may still make them "Likely via Teams") and "Finishing details for
  * 12 domains…" (records that cannot change an answer). Not a live region (it changes many times a
  * second); the pane announces the start and the end instead.
  */
@@ -51,9 +51,16 @@ export function CheckStatus({
     // Every answer is on screen: what is left cannot change one, so it is said quietly.
     return (
       <div className={styles.line} data-testid="progress" data-phase="details" aria-label="Progress">
-        <Caption1 className={mergeClasses(styles.grow, styles.secondary)}>
+        <Caption1
+          className={mergeClasses(styles.grow, styles.secondary)}
+          title={
+            progress.noLeft > 0
+              ? 'Checking whether they use Microsoft 365, which would make them “Likely via Teams”.'
+              : undefined
+          }
+        >
           {progress.noLeft > 0
-            ? `Checking ${count(progress.noLeft)} “No” answer${progress.noLeft === 1 ? '' : 's'} for Microsoft 365…`
+            ? `Still checking ${count(progress.noLeft)} “No” answer${progress.noLeft === 1 ? '' : 's'}…`
             : progress.detailsLeft > 0
               ? `Finishing details for ${count(progress.detailsLeft)} domain${progress.detailsLeft === 1 ? '' : 's'}…`
               : 'Finishing…'}
