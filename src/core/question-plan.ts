@@ -35,12 +35,12 @@ interface Step {
 
 const always = (): boolean => true;
 /**
- * The answer is still open: no SIP federation record (a yes) and no Microsoft 365 tenant (likely via
- * Teams, at once: XMPP, which could make it a yes, comes with the details). A consumer provider stays
- * open: some run XMPP for their users, and then the answer is yes.
+ * The answer is still open: no SIP federation record (a yes), no Microsoft 365 tenant (likely via
+ * Teams) and not a consumer provider (depends on the account). XMPP, which could still make either of
+ * the last two a yes, comes with the details.
  */
 const answerOpen = (soFar: DomainVerdict): boolean =>
-  soFar.lync.federation !== true && soFar.microsoft365.tenant !== true;
+  soFar.lync.federation !== true && soFar.microsoft365.tenant !== true && !soFar.consumer;
 const answerOpenAfterXmpp = (soFar: DomainVerdict): boolean =>
   answerOpen(soFar) && soFar.xmpp.federation !== true;
 /** Open, and a lookup of the first round trip failed: the answer is at best unknown so far. */

@@ -157,9 +157,10 @@ describe('the question plan', () => {
     ]);
   });
 
-  it('depends: a consumer provider follows the same plan (its records may still say yes)', () => {
+  it('depends: a consumer provider is decided by its name at once; its XMPP records come with the details', () => {
     const walked = walk(standard, 'gmail.com', {});
-    expect(walked).toMatchObject({ answerAfter: 3, answer: 'depends' });
+    expect(walked).toMatchObject({ answerAfter: 1, answer: 'depends' });
+    expect(walked.steps[1]).toBe(`details: _xmpp-server._tcp _xmpps-server._tcp ${INFO}`);
   });
 
   it('unknown: a failed lookup never ends the plan early', () => {
