@@ -36,7 +36,8 @@ export async function startBareChromium(): Promise<BareChromium> {
       `--user-data-dir=${profile}`,
       'about:blank',
     ],
-    { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'] },
+    // A process group of its own, so that closing ends its helper processes too.
+    { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'], detached: true },
   );
   const toBrowser = child.stdio[3] as Writable;
   const fromBrowser = child.stdio[4] as Readable;
@@ -93,10 +94,23 @@ export async function startBareChromium(): Promise<BareChromium> {
       return { evaluate, send: (method, params) => send(method, params ?? {}, sessionId) };
     },
     async close() {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
+      const exited = new Promise((resolve) =>
+        child.exitCode !== null || child.signalCode !== null
+          ? resolve(undefined)
+          : child.once('exit', resolve),
+      );
+      // Closed as a person would (the pane flushes its storage on the way out), then its whole group.
+      await Promise.race([send('Browser.close'), new Promise((resolve) => setTimeout(resolve, 5000))]).catch(
+        () => undefined,
+      );
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // The group has already gone: nothing left to end.
+      }
+      await exited;
       await cdn.close();
-      // Its helper processes can still be writing to the profile for a moment after it exits.
       rmSync(profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
     },
   };
