@@ -27,7 +27,7 @@ export const PROFILES: readonly Profile[] = ['quick', 'standard', 'thorough'];
 interface Step {
   probes: readonly ProbeId[];
   phase: Phase;
-  /** Tenant evidence waits until every domain has its first round trip out (see the lookup's queues). */
+  /** Tenant evidence: the first of the details, ahead of the rest (see the lookup's queues). */
   evidence?: boolean;
   /** Whether the step is still needed, given the verdict of the records in so far (and those records). */
   needed: (soFar: DomainVerdict, records: Partial<Record<ProbeId, RecordResult>>) => boolean;

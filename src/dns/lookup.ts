@@ -50,8 +50,9 @@ export interface LookupProgress {
 export interface CheckOptions {
   signal?: AbortSignal;
   /**
-   * Called once a domain's `canFederate` is settled (its deciding records are in), before its other
-   * records are: lets a screen show the answer that matters early. `pending` lists what is still asked.
+   * Called once a domain's answer records are in (the plan's answer phase), before its other records
+   * are: lets a screen show the answer early. `pending` lists what is still asked; tenant evidence
+   * among it may still turn a "no" into "likely via Teams".
    */
   onPartial?: (verdict: DomainVerdict, pending: ProbeId[]) => void;
   /** Called with each complete verdict, as it completes. */

@@ -48,7 +48,8 @@ export function CheckStatus({
     );
   }
   if (!loading && progress && progress.total > 0 && progress.done === progress.total) {
-    // Every answer is on screen: what is left cannot change one, so it is said quietly.
+    // Every answer is on screen: what is left is said quietly, first the "No" answers that Microsoft 365
+    // evidence may still change, then the details that cannot change any.
     return (
       <div className={styles.line} data-testid="progress" data-phase="details" aria-label="Progress">
         <Caption1
