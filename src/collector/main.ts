@@ -62,14 +62,6 @@ export async function main(env: Record<string, string | undefined> = process.env
       'WCF_LIVE_ALLOW_PRIVATE=true: live checks may contact loopback and private addresses. Reports are anonymous, so anyone can aim them at this network: use it only for tests and private deployments.',
     );
   }
-  await app.listen({ port: config.port, host: config.host });
-  verifier.start();
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  logger.info(
-    `collector listening on http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port} (${store.kind}${store.kind === 'sqlite' ? ` ${config.sqliteFile}` : ''}, K=${config.threshold})`,
-  );
-
   // Housekeeping every hour: report keys older than two days go; a small SQLite file is rewritten
   // in key order, so no page keeps the order in which its rows were written.
   const maintenance = setInterval(() => {
@@ -107,8 +99,18 @@ export async function main(env: Record<string, string | undefined> = process.env
       process.exit(0);
     })();
   };
+  // Installed before the collector says it listens: a supervisor may stop it the moment it does.
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+
+  await app.listen({ port: config.port, host: config.host });
+  if (closing) return;
+  verifier.start();
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info(
+    `collector listening on http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port} (${store.kind}${store.kind === 'sqlite' ? ` ${config.sqliteFile}` : ''}, K=${config.threshold})`,
+  );
 }
 
 if (require.main === module) {

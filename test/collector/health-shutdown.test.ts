@@ -100,3 +100,25 @@ test('SIGTERM exits within 10 s whatever slow clients are attached', async () =>
   expect(code).toBe(0);
   for (const socket of slow) socket.destroy();
 }, 20_000);
+
+test('SIGTERM the moment it says it listens still stops cleanly (its handlers are in place first)', async () => {
+  // A supervisor may stop the collector as soon as it announces itself. Before the handlers were
+  // installed ahead of that line, about half of these died of the signal itself (exit code null).
+  const codes = await Promise.all(
+    Array.from({ length: 6 }, async (_, i) => {
+      const collector = await startCollectorProcess({
+        WCF_COLLECTOR_DB: join(dir, `early-${i}.sqlite`),
+        WCF_DOH_URLS: doh.url,
+        WCF_LIVE_CHECKS: 'false',
+      });
+      collector.child.kill('SIGTERM');
+      const code = await collector.exited;
+      return { code, output: collector.output() };
+    }),
+  );
+  for (const { code, output } of codes) {
+    expect(code).toBe(0);
+    expect(output).toMatch(/SIGTERM: finishing requests in progress/);
+    expect(output).toMatch(/"stopped"/);
+  }
+}, 30_000);
