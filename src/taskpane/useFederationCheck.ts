@@ -2,16 +2,8 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { NormalisedDomain } from '../core/address';
 import type { ProbeId } from '../core/probes';
 import type { DomainVerdict } from '../core/verdict';
+import { flushInterval, scheduleDraws } from './draw-schedule';
 import type { PaneServices } from './services';
-
-/**
- * How often collected verdicts are drawn: often enough to look live, rarely enough that redrawing
- * (filters and counts over every row) does not compete with the answers themselves. Grows with the
- * number of domains: 150 ms for a message's people, 650 ms for 2,000 domains, at most a second.
- */
-export function flushInterval(domains: number): number {
-  return Math.min(1000, 150 + Math.floor(domains / 4));
-}
 
 export interface CheckProgress {
   /** Domains with an answer from this check (the records that decide it are in): what the screen shows. */
@@ -102,6 +94,8 @@ export function useFederationCheck(services: PaneServices): FederationCheck {
       const note = (verdict: DomainVerdict): void => {
         collected.set(verdict.domain, verdict);
         answered.add(verdict.domain);
+        // The last answer is drawn at once, not at the interval's next tick.
+        if (answered.size === state.total) draws.now();
       };
       const noteComplete = (verdict: DomainVerdict): void => {
         note(verdict);
@@ -141,7 +135,7 @@ export function useFederationCheck(services: PaneServices): FederationCheck {
       };
       setStopped(undefined);
       flush();
-      const timer = setInterval(flush, flushInterval(domains.length));
+      const draws = scheduleDraws(flush, flushInterval(domains.length));
       let ended: (outcome: { stopped: boolean }) => void = () => undefined;
       running.current = new Promise((resolve) => (ended = resolve));
       let wasStopped = false;
@@ -161,7 +155,7 @@ export function useFederationCheck(services: PaneServices): FederationCheck {
         setStopped({ done: answered.size, total: state.total, detailsLeft: 0, noLeft: 0, waitingFor: [] });
         return undefined;
       } finally {
-        clearInterval(timer);
+        draws.stop();
         flush();
         ended({ stopped: wasStopped });
         if (abort.current === controller) {
