@@ -286,7 +286,11 @@ describe('the task pane in Chromium', () => {
     expect(await active()).toBe('1');
     await page.keyboard.press('Tab');
     expect(await active()).toBeNull();
-    await page.keyboard.press('Shift+Tab');
+    // Back in from the control before the list, onto the row last used. (Not by Shift+Tab from
+    // past the list: nothing follows it in this page, so where that lands is Fluent's focus
+    // manager's choice, its body or one of its placeholders, not the pane's.)
+    await page.getByRole('button', { name: 'More actions' }).focus();
+    await page.keyboard.press('Tab');
     expect(await active()).toBe('1');
     // Focus comes back to the row when its dialog closes.
     await page.keyboard.press('Enter');
