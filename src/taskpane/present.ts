@@ -28,6 +28,10 @@ export const ROW_ANSWER_HINTS: Record<RowAnswer, string> = {
 export const NO_SO_FAR_HINT =
   'No federation records. Still checking whether they use Microsoft 365, which would make it “Likely via Teams”.';
 
+/** The tooltip of a "No" whose Microsoft 365 evidence never came because the check was stopped. */
+export const NO_UNFINISHED_HINT =
+  'No federation records. The check was stopped before it could see whether they use Microsoft 365, which would make it “Likely via Teams”. Check again to finish.';
+
 /**
  * A row's answer: its domain's; "checking" while its domain is being asked; "not checked" when it
  * has no usable address or the check was stopped before its domain.

@@ -26,6 +26,11 @@ export interface FederationCheck {
   progress: CheckProgress | undefined;
   /** Domains with an answer on screen whose details are still being asked: that answer may yet change. */
   stillChecking: ReadonlySet<string>;
+  /**
+   * After a stopped check, the domains answered "No" whose Microsoft 365 evidence never came: not a
+   * final "No". Emptied by the next check, and domain by domain as {@link complete} fills them in.
+   */
+  unfinished: ReadonlySet<string>;
   /** Set when the last check was stopped before the end. */
   stopped: CheckProgress | undefined;
   /**
@@ -70,6 +75,7 @@ export function useFederationCheck(services: PaneServices): FederationCheck {
   const [verdicts, setVerdicts] = useState<ReadonlyMap<string, DomainVerdict>>(new Map());
   const [progress, setProgress] = useState<CheckProgress | undefined>();
   const [stillChecking, setStillChecking] = useState<ReadonlySet<string>>(new Set());
+  const [unfinished, setUnfinished] = useState<ReadonlySet<string>>(new Set());
   const [stopped, setStopped] = useState<CheckProgress | undefined>();
   const current = useRef<ReadonlyMap<string, DomainVerdict>>(verdicts);
   const abort = useRef<AbortController | undefined>(undefined);
@@ -103,6 +109,8 @@ export function useFederationCheck(services: PaneServices): FederationCheck {
       };
       if (options.refresh) completed.current.clear();
       let answersTold = false;
+      /** Answered "No", evidence still to come: kept when the check is stopped. */
+      const unsettledNo = new Set<string>();
       const flush = (): void => {
         const drawn = new Map(collected);
         for (const [domain, verdict] of completed.current) {
@@ -115,13 +123,13 @@ export function useFederationCheck(services: PaneServices): FederationCheck {
         state.done = answered.size;
         state.detailsLeft = answered.size - complete.size;
         const unsettled = new Set<string>();
-        let noLeft = 0;
+        unsettledNo.clear();
         for (const domain of answered) {
           if (complete.has(domain) || completed.current.has(domain)) continue;
           unsettled.add(domain);
-          if (drawn.get(domain)?.answer === 'no') noLeft += 1;
+          if (drawn.get(domain)?.answer === 'no') unsettledNo.add(domain);
         }
-        state.noLeft = noLeft;
+        state.noLeft = unsettledNo.size;
         const left = state.total - state.done;
         state.waitingFor = left > 0 && left <= 3 ? [...asked].filter((domain) => !answered.has(domain)) : [];
         if (abort.current === controller) {
@@ -134,6 +142,7 @@ export function useFederationCheck(services: PaneServices): FederationCheck {
         }
       };
       setStopped(undefined);
+      setUnfinished(new Set());
       flush();
       const draws = scheduleDraws(flush, flushInterval(domains.length));
       let ended: (outcome: { stopped: boolean }) => void = () => undefined;
@@ -152,13 +161,23 @@ export function useFederationCheck(services: PaneServices): FederationCheck {
       } catch (error) {
         if (!controller.signal.aborted) throw error;
         wasStopped = true;
-        setStopped({ done: answered.size, total: state.total, detailsLeft: 0, noLeft: 0, waitingFor: [] });
         return undefined;
       } finally {
         draws.stop();
         flush();
         ended({ stopped: wasStopped });
+        // Stopped by the person (not replaced by a newer check): say what is missing.
         if (abort.current === controller) {
+          if (wasStopped) {
+            setStopped({
+              done: answered.size,
+              total: state.total,
+              detailsLeft: 0,
+              noLeft: unsettledNo.size,
+              waitingFor: [],
+            });
+            setUnfinished(new Set(unsettledNo));
+          }
           setProgress(undefined);
           setStillChecking(new Set());
           abort.current = undefined;
@@ -192,16 +211,18 @@ export function useFederationCheck(services: PaneServices): FederationCheck {
       }
       current.current = merged;
       setVerdicts(merged);
-      setStillChecking((before) => {
+      const settle = (before: ReadonlySet<string>): ReadonlySet<string> => {
         if (!fresh.some((verdict) => before.has(verdict.domain))) return before;
         const after = new Set(before);
         for (const verdict of fresh) after.delete(verdict.domain);
         return after;
-      });
+      };
+      setStillChecking(settle);
+      setUnfinished(settle);
       return merged;
     },
     [services],
   );
 
-  return { verdicts, progress, stillChecking, stopped, run, cancel, settled, complete };
+  return { verdicts, progress, stillChecking, unfinished, stopped, run, cancel, settled, complete };
 }

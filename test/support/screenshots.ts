@@ -86,8 +86,15 @@ async function main(): Promise<void> {
         await page.locator('[data-testid="progress"][data-phase="details"]').waitFor();
         await page.locator('[data-still-checking]').first().waitFor();
         await shot('7-no-still-checking');
+        // Stopped there: those "No" answers keep a mark, and the line above the list says why.
+        await page.getByRole('button', { name: 'Cancel' }).click();
+        await page.getByTestId('stopped').waitFor();
+        await page.locator('[data-unfinished]').first().waitFor();
+        await shot('8-stopped-not-final');
         release();
         doh.options.hold = undefined;
+        await page.getByRole('button', { name: 'More actions' }).click();
+        await page.getByRole('menuitem', { name: /Check everyone again/ }).click();
         await waitUntilChecked(page);
         // The DNS service unreachable: every lookup fails, and the pane says so once, at the top.
         doh.options.httpStatus = 403; // as a proxy that blocks the DNS service would

@@ -42,8 +42,11 @@ export function CheckStatus({
   if (!loading && !progress && stopped) {
     return (
       <Caption1 className={styles.secondary} data-testid="stopped">
-        Stopped: {count(stopped.done)} of {count(stopped.total)} domains have an answer; the rest show as “Not
-        checked”.
+        {stopped.done < stopped.total
+          ? `Stopped: ${count(stopped.done)} of ${count(stopped.total)} domains have an answer; the rest show as “Not checked”.`
+          : 'Stopped: every domain has an answer, but not every detail is in.'}
+        {stopped.noLeft > 0 &&
+          ` ${count(stopped.noLeft)} “No” ${stopped.noLeft === 1 ? 'answer is' : 'answers are'} not final (marked with an hourglass): check again to finish.`}
       </Caption1>
     );
   }

@@ -18,6 +18,7 @@ import {
   howWords,
   initials,
   NO_SO_FAR_HINT,
+  NO_UNFINISHED_HINT,
   ROW_ANSWER_HINTS,
   ROW_ANSWER_LABELS,
   rowNote,
@@ -103,12 +104,14 @@ export const PeopleList = forwardRef<
     checking: boolean;
     /** Domains whose details are still coming: a "No" among them may yet become "Likely via Teams". */
     stillChecking?: ReadonlySet<string>;
+    /** After a stopped check, domains whose "No" is not final (their Microsoft 365 evidence never came). */
+    unfinished?: ReadonlySet<string>;
     onOpen: (row: PersonRow, index: number) => void;
     /** Told the domains of the rows on screen as they change, so their details can be asked first. */
     onVisibleDomains?: (domains: string[]) => void;
   }
 >(function PeopleList(
-  { rows, verdicts, directory, checking, stillChecking, onOpen, onVisibleDomains },
+  { rows, verdicts, directory, checking, stillChecking, unfinished, onOpen, onVisibleDomains },
   ref,
 ): ReactElement {
   const styles = useStyles();
@@ -201,7 +204,17 @@ export const PeopleList = forwardRef<
           const badge = ANSWER_BADGE[answer];
           // A "No" shown while the Microsoft 365 evidence is still asked says so (an hourglass, not a
           // spinner: four spinners in view cost a software-rendered pane 17 % of a core, taken from the lookups).
-          const noSoFar = answer === 'no' && row.parsed.ok && stillChecking?.has(row.parsed.domain) === true;
+          // After a stopped check the same mark stays on the "No" answers that were not finished.
+          const key = row.parsed.ok ? row.parsed.domain : undefined;
+          const noMark =
+            answer !== 'no' || key === undefined
+              ? undefined
+              : stillChecking?.has(key)
+                ? ('checking' as const)
+                : unfinished?.has(key)
+                  ? ('stopped' as const)
+                  : undefined;
+          const noSoFar = noMark !== undefined;
           return (
             <div key={row.key} role="listitem" aria-setsize={rows.length} aria-posinset={item.index + 1}>
               <button
@@ -227,12 +240,23 @@ export const PeopleList = forwardRef<
                   appearance="tint"
                   color={badge.color}
                   icon={noSoFar ? NO_SO_FAR_ICON : badge.icon}
-                  title={noSoFar ? NO_SO_FAR_HINT : ROW_ANSWER_HINTS[answer]}
+                  title={
+                    noMark === 'checking'
+                      ? NO_SO_FAR_HINT
+                      : noMark === 'stopped'
+                        ? NO_UNFINISHED_HINT
+                        : ROW_ANSWER_HINTS[answer]
+                  }
                   data-testid="answer"
-                  data-still-checking={noSoFar || undefined}
+                  data-still-checking={noMark === 'checking' || undefined}
+                  data-unfinished={noMark === 'stopped' || undefined}
                 >
                   {ROW_ANSWER_LABELS[answer]}
-                  {noSoFar && <span className={styles.visuallyHidden}>, still checking</span>}
+                  {noMark && (
+                    <span className={styles.visuallyHidden}>
+                      {noMark === 'checking' ? ', still checking' : ', not fully checked'}
+                    </span>
+                  )}
                 </Badge>
                 <Caption1
                   className={mergeClasses(styles.line, styles.secondary, styles.second)}
