@@ -5,6 +5,7 @@ import {
   MessageBarBody,
   MessageBarTitle,
   Toast,
+  ToastBody,
   ToastTitle,
   Toaster,
   makeStyles,
@@ -99,6 +100,7 @@ export function App({ services }: { services: PaneServices }): ReactElement {
   // sign-in pop-up must open within the click's user activation).
   useEffect(() => {
     const warm = setTimeout(() => {
+      // Only a head start: a failure here is met again, and shown, when a check asks for them.
       void services.lookup().catch(() => undefined);
       void services.tokens().catch(() => undefined);
     }, 200);
@@ -371,7 +373,16 @@ export function App({ services }: { services: PaneServices }): ReactElement {
                 if (row.parsed.ok) {
                   hurry([row.parsed.domain]);
                   // The records the answers did not need (client access, Matrix, Cisco): asked now.
-                  void federation.complete([row.parsed]).catch(() => undefined);
+                  const domain = row.parsed.displayDomain;
+                  void federation.complete([row.parsed]).catch((error: unknown) =>
+                    dispatchToast(
+                      <Toast>
+                        <ToastTitle>Couldn't finish checking {domain}</ToastTitle>
+                        <ToastBody>{error instanceof Error ? error.message : String(error)}</ToastBody>
+                      </Toast>,
+                      { intent: 'warning', timeout: 8000 },
+                    ),
+                  );
                 }
                 setDetails({ row, index });
               }}
