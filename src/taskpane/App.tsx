@@ -397,12 +397,7 @@ export function App({ services }: { services: PaneServices }): ReactElement {
             row={detailsRow}
             verdict={detailsRow.parsed.ok ? verdicts.get(detailsRow.parsed.domain) : undefined}
             finding={detailsRow.parsed.ok ? directory.findings.get(detailsRow.parsed.domain) : undefined}
-            stillChecking={
-              detailsRow.parsed.ok &&
-              // Opening a person finishes an unfinished "No" too: its evidence is being asked.
-              (federation.stillChecking.has(detailsRow.parsed.domain) ||
-                federation.unfinished.has(detailsRow.parsed.domain))
-            }
+            stillChecking={detailsRow.parsed.ok && federation.stillChecking.has(detailsRow.parsed.domain)}
             onClose={closeDetails}
           />
         )}

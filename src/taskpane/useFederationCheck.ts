@@ -76,6 +76,9 @@ export function useFederationCheck(services: PaneServices): FederationCheck {
   const [progress, setProgress] = useState<CheckProgress | undefined>();
   const [stillChecking, setStillChecking] = useState<ReadonlySet<string>>(new Set());
   const [unfinished, setUnfinished] = useState<ReadonlySet<string>>(new Set());
+  /** The same, for callbacks that must not be remade on every change. */
+  const unfinishedNow = useRef(unfinished);
+  unfinishedNow.current = unfinished;
   const [stopped, setStopped] = useState<CheckProgress | undefined>();
   const current = useRef<ReadonlyMap<string, DomainVerdict>>(verdicts);
   const abort = useRef<AbortController | undefined>(undefined);
@@ -201,9 +204,28 @@ export function useFederationCheck(services: PaneServices): FederationCheck {
   const complete = useCallback(
     async (domains: readonly NormalisedDomain[], records?: readonly ProbeId[]) => {
       if (domains.length === 0) return current.current;
-      const lookup = await services.lookup();
+      // An unfinished "No" being finished is being checked again: it says so until this ends, and
+      // goes back to "not final" (not "still checking" for ever) if it fails.
+      const resumed = domains.map((d) => d.domain).filter((domain) => unfinishedNow.current.has(domain));
+      const without =
+        (gone: readonly string[]) =>
+        (before: ReadonlySet<string>): ReadonlySet<string> => {
+          if (!gone.some((domain) => before.has(domain))) return before;
+          const after = new Set(before);
+          for (const domain of gone) after.delete(domain);
+          return after;
+        };
+      if (resumed.length > 0) setStillChecking((before) => new Set([...before, ...resumed]));
       const fresh: DomainVerdict[] = [];
-      await lookup.checkDomains(domains, { informational: records ?? true, onVerdict: (v) => fresh.push(v) });
+      try {
+        const lookup = await services.lookup();
+        await lookup.checkDomains(domains, {
+          informational: records ?? true,
+          onVerdict: (v) => fresh.push(v),
+        });
+      } finally {
+        setStillChecking(without(resumed));
+      }
       const merged = new Map(current.current);
       for (const verdict of fresh) {
         merged.set(verdict.domain, verdict);
@@ -211,14 +233,9 @@ export function useFederationCheck(services: PaneServices): FederationCheck {
       }
       current.current = merged;
       setVerdicts(merged);
-      const settle = (before: ReadonlySet<string>): ReadonlySet<string> => {
-        if (!fresh.some((verdict) => before.has(verdict.domain))) return before;
-        const after = new Set(before);
-        for (const verdict of fresh) after.delete(verdict.domain);
-        return after;
-      };
-      setStillChecking(settle);
-      setUnfinished(settle);
+      const settled = fresh.map((verdict) => verdict.domain);
+      setStillChecking(without(settled));
+      setUnfinished(without(settled));
       return merged;
     },
     [services],

@@ -704,58 +704,70 @@ describe('the task pane in Chromium', () => {
     }
   });
 
-  it('keeps a "No" marked as not final when the check is stopped before its evidence, until a check finishes it', async () => {
-    const saved = { mailbox: graph.options.mailbox, zone: doh.options.zone };
-    graph.options.mailbox = {
-      contacts: [
-        { id: 'h2', displayName: 'Grace Hopper', emailAddresses: [{ address: 'grace@stopped.test' }] },
-      ],
-      folders: [],
-    };
-    doh.options.zone = {
-      'stopped.test': { MX: [{ exchange: 'mx1.stopped.test.pphosted.example', preference: 10 }] },
-      'autodiscover.stopped.test': { CNAME: 'autodiscover.outlook.com' },
-    };
-    let release: () => void = () => undefined;
-    const evidence = new Promise<void>((resolve) => (release = resolve));
-    doh.options.hold = (q) => (q.type === 'TXT' || q.type === 'CNAME' ? evidence : undefined);
-    try {
-      const { context } = await chromium.newContext({ viewport: PANE_350 });
-      const page = await context.newPage();
-      await page.goto(`${site.url}taskpane.html`);
-      await page.getByRole('button', { name: 'Check my contacts' }).click();
-      const row = page.getByRole('button', { name: /^Grace Hopper/ });
-      const badge = row.getByTestId('answer');
-      await page.locator('[data-still-checking]').waitFor();
-      await page.getByRole('button', { name: 'Cancel' }).click();
-      const stopped = page.getByTestId('stopped');
-      await stopped.waitFor();
-      expect(await stopped.textContent()).toBe(
-        'Stopped: every domain has an answer, but not every detail is in. 1 “No” answer is not final (marked with an hourglass): check again to finish.',
-      );
-      // Still "No", but not a final one: the mark stays, and its words say why.
-      expect(await row.getAttribute('data-answer')).toBe('no');
-      expect(await page.locator('[data-still-checking]').count()).toBe(0);
-      expect(await page.locator('[data-unfinished]').count()).toBe(1);
-      expect(await badge.getAttribute('title')).toContain('The check was stopped before it could see');
-      expect(await row.textContent()).toContain('No, not fully checked');
-      // Checking again asks what is missing, and the answer becomes final.
-      release();
-      doh.options.hold = undefined;
-      await page.getByRole('button', { name: 'Check again' }).click();
-      await page.getByRole('menuitem', { name: 'My contacts' }).click();
-      await waitUntilChecked(page);
-      expect(await row.getAttribute('data-answer')).toBe('likely');
-      expect(await page.locator('[data-unfinished]').count()).toBe(0);
-      expect(await stopped.count()).toBe(0);
-      await context.close();
-    } finally {
-      release();
-      doh.options.hold = undefined;
-      graph.options.mailbox = saved.mailbox;
-      doh.options.zone = saved.zone;
-    }
-  });
+  it.each(['checking again', 'opening the person'])(
+    'keeps a "No" marked as not final when the check is stopped before its evidence, until %s finishes it',
+    async (finish) => {
+      const saved = { mailbox: graph.options.mailbox, zone: doh.options.zone };
+      graph.options.mailbox = {
+        contacts: [
+          { id: 'h2', displayName: 'Grace Hopper', emailAddresses: [{ address: 'grace@stopped.test' }] },
+        ],
+        folders: [],
+      };
+      doh.options.zone = {
+        'stopped.test': { MX: [{ exchange: 'mx1.stopped.test.pphosted.example', preference: 10 }] },
+        'autodiscover.stopped.test': { CNAME: 'autodiscover.outlook.com' },
+      };
+      let release: () => void = () => undefined;
+      const evidence = new Promise<void>((resolve) => (release = resolve));
+      doh.options.hold = (q) => (q.type === 'TXT' || q.type === 'CNAME' ? evidence : undefined);
+      try {
+        const { context } = await chromium.newContext({ viewport: PANE_350 });
+        const page = await context.newPage();
+        await page.goto(`${site.url}taskpane.html`);
+        await page.getByRole('button', { name: 'Check my contacts' }).click();
+        const row = page.getByRole('button', { name: /^Grace Hopper/ });
+        const badge = row.getByTestId('answer');
+        await page.locator('[data-still-checking]').waitFor();
+        await page.getByRole('button', { name: 'Cancel' }).click();
+        const stopped = page.getByTestId('stopped');
+        await stopped.waitFor();
+        expect(await stopped.textContent()).toBe(
+          'Stopped: every domain has an answer, but not every detail is in. 1 “No” answer is not final (marked with an hourglass): check again to finish.',
+        );
+        // Still "No", but not a final one: the mark stays, and its words say why.
+        expect(await row.getAttribute('data-answer')).toBe('no');
+        expect(await page.locator('[data-still-checking]').count()).toBe(0);
+        expect(await page.locator('[data-unfinished]').count()).toBe(1);
+        expect(await badge.getAttribute('title')).toContain('The check was stopped before it could see');
+        expect(await row.textContent()).toContain('No, not fully checked');
+        // Checking again, or opening the person, asks what is missing, and the answer becomes final.
+        release();
+        doh.options.hold = undefined;
+        if (finish === 'checking again') {
+          await page.getByRole('button', { name: 'Check again' }).click();
+          await page.getByRole('menuitem', { name: 'My contacts' }).click();
+          await waitUntilChecked(page);
+          expect(await stopped.count()).toBe(0);
+        } else {
+          await row.click();
+          const dialog = page.getByRole('dialog');
+          await dialog.getByText('Likely via Teams').first().waitFor();
+          await dialog.getByTestId('details-still-checking').waitFor({ state: 'detached' });
+          await page.keyboard.press('Escape');
+          await dialog.waitFor({ state: 'detached' });
+        }
+        await page.waitForFunction(() => document.querySelector('[data-unfinished]') === null);
+        expect(await row.getAttribute('data-answer')).toBe('likely');
+        await context.close();
+      } finally {
+        release();
+        doh.options.hold = undefined;
+        graph.options.mailbox = saved.mailbox;
+        doh.options.zone = saved.zone;
+      }
+    },
+  );
 
   it('asks the informational records of everyone only with "Thorough check" on, and remembers the choice', async () => {
     const { context } = await chromium.newContext();
