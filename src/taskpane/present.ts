@@ -24,13 +24,21 @@ export const ROW_ANSWER_HINTS: Record<RowAnswer, string> = {
   'not checked': 'Not checked: no email address, or the check was stopped first.',
 };
 
-/** The tooltip of a "No" whose Microsoft 365 evidence is still being asked. */
-export const NO_SO_FAR_HINT =
-  'No federation records. Still checking whether they use Microsoft 365, which would make it “Likely via Teams”.';
-
-/** The tooltip of a "No" whose Microsoft 365 evidence never came because the check was stopped. */
-export const NO_UNFINISHED_HINT =
-  'No federation records. The check was stopped before it could see whether they use Microsoft 365, which would make it “Likely via Teams”. Check again to finish.';
+/**
+ * A "No" that is not final yet, its Microsoft 365 evidence still to come: `checking` while the check
+ * asks it, `stopped` when the check was stopped first. Its tooltip, and the words a screen reader adds.
+ */
+export type NoMark = 'checking' | 'stopped';
+export const NO_MARK_HINTS: Record<NoMark, string> = {
+  checking:
+    'No federation records. Still checking whether they use Microsoft 365, which would make it “Likely via Teams”.',
+  stopped:
+    'No federation records. The check was stopped before it could see whether they use Microsoft 365, which would make it “Likely via Teams”. Check again to finish.',
+};
+export const NO_MARK_WORDS: Record<NoMark, string> = {
+  checking: ', still checking',
+  stopped: ', not fully checked',
+};
 
 /**
  * A row's answer: its domain's; "checking" while its domain is being asked; "not checked" when it

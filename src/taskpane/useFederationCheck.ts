@@ -70,6 +70,19 @@ export interface RunOptions {
   onAnswers?: () => void;
 }
 
+/**
+ * A state update that takes `gone` out of a set of domains: the same set when none of them is in it,
+ * so that React skips the render.
+ */
+function without(gone: readonly string[]) {
+  return (before: ReadonlySet<string>): ReadonlySet<string> => {
+    if (!gone.some((domain) => before.has(domain))) return before;
+    const after = new Set(before);
+    for (const domain of gone) after.delete(domain);
+    return after;
+  };
+}
+
 /** Runs the lookup for the pane, drawing verdicts as they arrive (partial ones first) and progress. */
 export function useFederationCheck(services: PaneServices): FederationCheck {
   const [verdicts, setVerdicts] = useState<ReadonlyMap<string, DomainVerdict>>(new Map());
@@ -207,14 +220,6 @@ export function useFederationCheck(services: PaneServices): FederationCheck {
       // An unfinished "No" being finished is being checked again: it says so until this ends, and
       // goes back to "not final" (not "still checking" for ever) if it fails.
       const resumed = domains.map((d) => d.domain).filter((domain) => unfinishedNow.current.has(domain));
-      const without =
-        (gone: readonly string[]) =>
-        (before: ReadonlySet<string>): ReadonlySet<string> => {
-          if (!gone.some((domain) => before.has(domain))) return before;
-          const after = new Set(before);
-          for (const domain of gone) after.delete(domain);
-          return after;
-        };
       if (resumed.length > 0) setStillChecking((before) => new Set([...before, ...resumed]));
       const fresh: DomainVerdict[] = [];
       try {

@@ -17,8 +17,9 @@ import {
   answerFor,
   howWords,
   initials,
-  NO_SO_FAR_HINT,
-  NO_UNFINISHED_HINT,
+  NO_MARK_HINTS,
+  NO_MARK_WORDS,
+  type NoMark,
   ROW_ANSWER_HINTS,
   ROW_ANSWER_LABELS,
   rowNote,
@@ -206,15 +207,11 @@ export const PeopleList = forwardRef<
           // spinner: four spinners in view cost a software-rendered pane 17 % of a core, taken from the lookups).
           // After a stopped check the same mark stays on the "No" answers that were not finished.
           const key = row.parsed.ok ? row.parsed.domain : undefined;
-          const noMark =
-            answer !== 'no' || key === undefined
-              ? undefined
-              : stillChecking?.has(key)
-                ? ('checking' as const)
-                : unfinished?.has(key)
-                  ? ('stopped' as const)
-                  : undefined;
-          const noSoFar = noMark !== undefined;
+          let noMark: NoMark | undefined;
+          if (answer === 'no' && key !== undefined) {
+            if (stillChecking?.has(key)) noMark = 'checking';
+            else if (unfinished?.has(key)) noMark = 'stopped';
+          }
           return (
             <div key={row.key} role="listitem" aria-setsize={rows.length} aria-posinset={item.index + 1}>
               <button
@@ -239,24 +236,14 @@ export const PeopleList = forwardRef<
                   className={styles.answer}
                   appearance="tint"
                   color={badge.color}
-                  icon={noSoFar ? NO_SO_FAR_ICON : badge.icon}
-                  title={
-                    noMark === 'checking'
-                      ? NO_SO_FAR_HINT
-                      : noMark === 'stopped'
-                        ? NO_UNFINISHED_HINT
-                        : ROW_ANSWER_HINTS[answer]
-                  }
+                  icon={noMark ? NO_SO_FAR_ICON : badge.icon}
+                  title={noMark ? NO_MARK_HINTS[noMark] : ROW_ANSWER_HINTS[answer]}
                   data-testid="answer"
                   data-still-checking={noMark === 'checking' || undefined}
                   data-unfinished={noMark === 'stopped' || undefined}
                 >
                   {ROW_ANSWER_LABELS[answer]}
-                  {noMark && (
-                    <span className={styles.visuallyHidden}>
-                      {noMark === 'checking' ? ', still checking' : ', not fully checked'}
-                    </span>
-                  )}
+                  {noMark && <span className={styles.visuallyHidden}>{NO_MARK_WORDS[noMark]}</span>}
                 </Badge>
                 <Caption1
                   className={mergeClasses(styles.line, styles.secondary, styles.second)}
