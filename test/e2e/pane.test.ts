@@ -143,6 +143,41 @@ afterAll(async () => {
 });
 
 describe('the task pane in Chromium', () => {
+  /**
+   * Runs `test` with a mailbox of one person whose mail goes through Proofpoint, with no federation
+   * record: "No" on the records that decide answers. The autodiscover alias shows the Microsoft 365
+   * tenant behind it, and the DoH server holds that evidence back until `release()`.
+   */
+  async function withHeldEvidence(
+    person: { id: string; name: string; address: string },
+    test: (release: () => void) => Promise<void>,
+  ): Promise<void> {
+    const saved = { mailbox: graph.options.mailbox, zone: doh.options.zone };
+    const domain = person.address.split('@')[1] ?? '';
+    graph.options.mailbox = {
+      contacts: [{ id: person.id, displayName: person.name, emailAddresses: [{ address: person.address }] }],
+      folders: [],
+    };
+    doh.options.zone = {
+      [domain]: { MX: [{ exchange: `mx1.${domain}.pphosted.example`, preference: 10 }] },
+      [`autodiscover.${domain}`]: { CNAME: 'autodiscover.outlook.com' },
+    };
+    let resolve: () => void = () => undefined;
+    const evidence = new Promise<void>((done) => (resolve = done));
+    const release = (): void => {
+      resolve();
+      doh.options.hold = undefined;
+    };
+    doh.options.hold = (q) => (q.type === 'TXT' || q.type === 'CNAME' ? evidence : undefined);
+    try {
+      await test(release);
+    } finally {
+      release();
+      graph.options.mailbox = saved.mailbox;
+      doh.options.zone = saved.zone;
+    }
+  }
+
   it('checks every contact in every folder, from the button to the answer for each person', async () => {
     const { context, blocked } = await chromium.newContext();
     const page = await context.newPage();
@@ -665,21 +700,7 @@ describe('the task pane in Chromium', () => {
   });
 
   it('marks a "No" as still checking until its Microsoft 365 evidence is in, which makes it "Likely via Teams"', async () => {
-    const saved = { mailbox: graph.options.mailbox, zone: doh.options.zone };
-    // Mail through Proofpoint, no federation record: "No" on the records that decide answers; the
-    // autodiscover alias (held back here) shows the Microsoft 365 tenant behind it.
-    graph.options.mailbox = {
-      contacts: [{ id: 'h1', displayName: 'Hedy Lamarr', emailAddresses: [{ address: 'hedy@held.test' }] }],
-      folders: [],
-    };
-    doh.options.zone = {
-      'held.test': { MX: [{ exchange: 'mx1.held.test.pphosted.example', preference: 10 }] },
-      'autodiscover.held.test': { CNAME: 'autodiscover.outlook.com' },
-    };
-    let release: () => void = () => undefined;
-    const evidence = new Promise<void>((resolve) => (release = resolve));
-    doh.options.hold = (q) => (q.type === 'TXT' || q.type === 'CNAME' ? evidence : undefined);
-    try {
+    await withHeldEvidence({ id: 'h1', name: 'Hedy Lamarr', address: 'hedy@held.test' }, async (release) => {
       const { context } = await chromium.newContext({ viewport: PANE_350 });
       const page = await context.newPage();
       await page.goto(`${site.url}taskpane.html`);
@@ -696,76 +717,54 @@ describe('the task pane in Chromium', () => {
       expect(await row.getAttribute('data-answer')).toBe('likely');
       expect(await page.locator('[data-still-checking]').count()).toBe(0);
       await context.close();
-    } finally {
-      release();
-      doh.options.hold = undefined;
-      graph.options.mailbox = saved.mailbox;
-      doh.options.zone = saved.zone;
-    }
+    });
   });
 
   it.each(['checking again', 'opening the person'])(
     'keeps a "No" marked as not final when the check is stopped before its evidence, until %s finishes it',
     async (finish) => {
-      const saved = { mailbox: graph.options.mailbox, zone: doh.options.zone };
-      graph.options.mailbox = {
-        contacts: [
-          { id: 'h2', displayName: 'Grace Hopper', emailAddresses: [{ address: 'grace@stopped.test' }] },
-        ],
-        folders: [],
-      };
-      doh.options.zone = {
-        'stopped.test': { MX: [{ exchange: 'mx1.stopped.test.pphosted.example', preference: 10 }] },
-        'autodiscover.stopped.test': { CNAME: 'autodiscover.outlook.com' },
-      };
-      let release: () => void = () => undefined;
-      const evidence = new Promise<void>((resolve) => (release = resolve));
-      doh.options.hold = (q) => (q.type === 'TXT' || q.type === 'CNAME' ? evidence : undefined);
-      try {
-        const { context } = await chromium.newContext({ viewport: PANE_350 });
-        const page = await context.newPage();
-        await page.goto(`${site.url}taskpane.html`);
-        await page.getByRole('button', { name: 'Check my contacts' }).click();
-        const row = page.getByRole('button', { name: /^Grace Hopper/ });
-        const badge = row.getByTestId('answer');
-        await page.locator('[data-still-checking]').waitFor();
-        await page.getByRole('button', { name: 'Cancel' }).click();
-        const stopped = page.getByTestId('stopped');
-        await stopped.waitFor();
-        expect(await stopped.textContent()).toBe(
-          'Stopped: every domain has an answer, but not every detail is in. 1 “No” answer is not final (marked with an hourglass): check again to finish.',
-        );
-        // Still "No", but not a final one: the mark stays, and its words say why.
-        expect(await row.getAttribute('data-answer')).toBe('no');
-        expect(await page.locator('[data-still-checking]').count()).toBe(0);
-        expect(await page.locator('[data-unfinished]').count()).toBe(1);
-        expect(await badge.getAttribute('title')).toContain('The check was stopped before it could see');
-        expect(await row.textContent()).toContain('No, not fully checked');
-        // Checking again, or opening the person, asks what is missing, and the answer becomes final.
-        release();
-        doh.options.hold = undefined;
-        if (finish === 'checking again') {
-          await page.getByRole('button', { name: 'Check again' }).click();
-          await page.getByRole('menuitem', { name: 'My contacts' }).click();
-          await waitUntilChecked(page);
-          expect(await stopped.count()).toBe(0);
-        } else {
-          await row.click();
-          const dialog = page.getByRole('dialog');
-          await dialog.getByText('Likely via Teams').first().waitFor();
-          await dialog.getByTestId('details-still-checking').waitFor({ state: 'detached' });
-          await page.keyboard.press('Escape');
-          await dialog.waitFor({ state: 'detached' });
-        }
-        await page.waitForFunction(() => document.querySelector('[data-unfinished]') === null);
-        expect(await row.getAttribute('data-answer')).toBe('likely');
-        await context.close();
-      } finally {
-        release();
-        doh.options.hold = undefined;
-        graph.options.mailbox = saved.mailbox;
-        doh.options.zone = saved.zone;
-      }
+      await withHeldEvidence(
+        { id: 'h2', name: 'Grace Hopper', address: 'grace@stopped.test' },
+        async (release) => {
+          const { context } = await chromium.newContext({ viewport: PANE_350 });
+          const page = await context.newPage();
+          await page.goto(`${site.url}taskpane.html`);
+          await page.getByRole('button', { name: 'Check my contacts' }).click();
+          const row = page.getByRole('button', { name: /^Grace Hopper/ });
+          const badge = row.getByTestId('answer');
+          await page.locator('[data-still-checking]').waitFor();
+          await page.getByRole('button', { name: 'Cancel' }).click();
+          const stopped = page.getByTestId('stopped');
+          await stopped.waitFor();
+          expect(await stopped.textContent()).toBe(
+            'Stopped: every domain has an answer, but not every detail is in. 1 “No” answer is not final (marked with an hourglass): check again to finish.',
+          );
+          // Still "No", but not a final one: the mark stays, and its words say why.
+          expect(await row.getAttribute('data-answer')).toBe('no');
+          expect(await page.locator('[data-still-checking]').count()).toBe(0);
+          expect(await page.locator('[data-unfinished]').count()).toBe(1);
+          expect(await badge.getAttribute('title')).toContain('The check was stopped before it could see');
+          expect(await row.textContent()).toContain('No, not fully checked');
+          // Checking again, or opening the person, asks what is missing, and the answer becomes final.
+          release();
+          if (finish === 'checking again') {
+            await page.getByRole('button', { name: 'Check again' }).click();
+            await page.getByRole('menuitem', { name: 'My contacts' }).click();
+            await waitUntilChecked(page);
+            expect(await stopped.count()).toBe(0);
+          } else {
+            await row.click();
+            const dialog = page.getByRole('dialog');
+            await dialog.getByText('Likely via Teams').first().waitFor();
+            await dialog.getByTestId('details-still-checking').waitFor({ state: 'detached' });
+            await page.keyboard.press('Escape');
+            await dialog.waitFor({ state: 'detached' });
+          }
+          await page.waitForFunction(() => document.querySelector('[data-unfinished]') === null);
+          expect(await row.getAttribute('data-answer')).toBe('likely');
+          await context.close();
+        },
+      );
     },
   );
 
