@@ -14,6 +14,9 @@ export const PROFILES: readonly Profile[] = ['quick', 'standard'];
 const DECIDING: readonly ProbeId[] = ['_sipfederationtls._tcp', '_xmpp-server._tcp', '_xmpps-server._tcp'];
 
 export class QuestionPlan {
+  /** The plan of then asked no Entra ID discovery. */
+  readonly entra = false;
+
   constructor(
     readonly probes: readonly Probe[] = PROBES,
     readonly profile: Profile = 'standard',
@@ -33,7 +36,7 @@ export class QuestionPlan {
     for (let index = from; index < steps.length; index += 1) {
       const probes = (steps[index] ?? []).filter((p) => records[p.id] === undefined);
       if (probes.length > 0)
-        return { index, probes, phase: index === 0 ? 'answer' : 'details', evidence: false };
+        return { index, probes, entra: false, phase: index === 0 ? 'answer' : 'details', evidence: false };
     }
     return undefined;
   }

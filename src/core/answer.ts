@@ -1,3 +1,4 @@
+import { CLOUD_SHORT_NAMES } from './cloud';
 import type { DomainVerdict } from './verdict';
 
 /**
@@ -6,7 +7,8 @@ import type { DomainVerdict } from './verdict';
  * - `likely`: a Microsoft 365 tenant with no SIP federation record, which Teams external access
  *   reaches by default (the usual way to reach another organisation today);
  * - `depends`: a consumer mail provider: it depends on the person's own account;
- * - `no`: every record asked says no;
+ * - `no`: every record asked says no, or the only way there is Teams across clouds without the
+ *   SIP federation records that needs (a tenant in another cloud than the user's);
  * - `unknown`: a lookup failed, so the records cannot say (never reported as "no").
  */
 export type Answer = 'yes' | 'likely' | 'depends' | 'no' | 'unknown';
@@ -24,6 +26,7 @@ export function answerOf(verdict: Pick<DomainVerdict, 'canFederate' | 'consumer'
   if (verdict.consumer) return 'depends';
   if (verdict.microsoft365.teamsLikely) return 'likely';
   if (verdict.canFederate === false && verdict.microsoft365.tenant === false) return 'no';
+  if (verdict.canFederate === false && verdict.microsoft365.crossCloud === true) return 'no';
   return 'unknown';
 }
 
@@ -77,6 +80,9 @@ export function answerSentence(verdict: DomainVerdict): string {
     case 'depends':
       return `${domain} is a public mail service: whether you can reach someone there depends on their own account, not on the domain.`;
     case 'no':
+      if (verdict.microsoft365.crossCloud && verdict.microsoft365.cloud) {
+        return `${domain} is in Microsoft's ${CLOUD_SHORT_NAMES[verdict.microsoft365.cloud]} cloud, not yours: Teams reaches across clouds only where both organisations publish a federation record, and they publish none.`;
+      }
       return `${domain} publishes no federation records: you probably cannot reach them from Teams, Skype for Business or XMPP.`;
     case 'unknown':
       return `Couldn't check ${domain}: the DNS service did not answer every question. Try again later.`;

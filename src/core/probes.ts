@@ -59,8 +59,7 @@ export interface Probe {
 //   `*.mail.protection.outlook.com` and SPF `include:spf.protection.outlook.com`; and the GCC High/DoD
 //   and 21Vianet pages beside it for `office365.us`, `skypeforbusiness.us` and `partner.outlook.cn`.
 // - Microsoft Learn, "Add DNS records to connect your domain": the `MS=ms…` verification TXT record.
-// - Microsoft Learn, "How to use DKIM for email in your custom domain": `selector1._domainkey` →
-//   `selector1-<domain>._domainkey.<tenant>.onmicrosoft.com`.
+// - Every Microsoft host and text that shows a tenant, with its source and date: microsoft-conventions.ts.
 // - Skype for Business Server, "DNS requirements" (edge): `_sipfederationtls._tcp` on 5061 for federation.
 // - RFC 6120 §3.2.1 and XEP-0368 for the XMPP records; RFC 2782 for a lone `.` target.
 // - The Matrix specification, server-server API §2.1 "Resolving server names" (v1.8+): `_matrix-fed._tcp`,
@@ -127,7 +126,7 @@ export const PROBES: readonly Probe[] = [
     type: 'MX',
     prefix: '',
     capability: 'microsoft365.tenant',
-    meaning: 'Mail exchangers; *.mail.protection.outlook.com means a Microsoft 365 tenant',
+    meaning: 'Mail exchangers; *.mail.protection.outlook.com or *.mx.microsoft means a Microsoft 365 tenant',
     tier: 1,
   },
   {
@@ -152,7 +151,8 @@ export const PROBES: readonly Probe[] = [
     type: 'CNAME',
     prefix: 'selector1._domainkey',
     capability: 'tenant.evidence',
-    meaning: "DKIM for Microsoft 365; → …onmicrosoft.com names the tenant's initial domain",
+    meaning:
+      "DKIM for Microsoft 365; → …onmicrosoft.com or …dkim.mail.microsoft names the tenant's initial domain",
     tier: 2,
   },
   {

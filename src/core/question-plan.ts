@@ -1,7 +1,13 @@
 import type { NormalisedDomain } from './address';
 import { PROBES, type Probe, type ProbeId } from './probes';
 import type { RecordResult } from './records';
-import { buildVerdict, type DomainVerdict } from './verdict';
+import { buildVerdict, type DomainVerdict, type TenantInputs } from './verdict';
+
+/** What a plan step is decided on beside the records: the verdict's inputs, and whether Entra ID was asked. */
+export interface PlanInputs extends TenantInputs {
+  /** Entra ID discovery was asked (its finding may not be in yet). */
+  entraAsked?: boolean;
+}
 
 /**
  * - `answer`: the records that decide the answer a person reads (yes, likely via Teams, no…);
@@ -26,11 +32,20 @@ export const PROFILES: readonly Profile[] = ['quick', 'standard', 'thorough'];
 /** One step of a plan: records asked together, once the steps before are in, if still needed. */
 interface Step {
   probes: readonly ProbeId[];
+  /**
+   * Ask Entra ID discovery with these records (where the plan has it): in the answer phase, beside
+   * XMPP, since a tenant Entra ID knows is "likely via Teams" whatever its DNS says.
+   */
+  entra?: boolean;
   phase: Phase;
   /** Tenant evidence: the first of the details, ahead of the rest (see the lookup's queues). */
   evidence?: boolean;
   /** Whether the step is still needed, given the verdict of the records in so far (and those records). */
-  needed: (soFar: DomainVerdict, records: Partial<Record<ProbeId, RecordResult>>) => boolean;
+  needed: (
+    soFar: DomainVerdict,
+    records: Partial<Record<ProbeId, RecordResult>>,
+    inputs: PlanInputs,
+  ) => boolean;
 }
 
 const always = (): boolean => true;
@@ -50,9 +65,15 @@ const answerOpenAfterFailure = (
 ): boolean =>
   answerOpen(soFar) &&
   (records['_sipfederationtls._tcp']?.status === 'error' || records.MX?.status === 'error');
-/** Tenant evidence can only turn a "no" or an "unknown" into "likely via Teams". */
-const noAnswerYet = (soFar: DomainVerdict): boolean =>
-  soFar.canFederate !== true && !soFar.consumer && soFar.microsoft365.tenant !== true;
+/**
+ * Tenant evidence can only turn a "no" or an "unknown" into "likely via Teams", and not where Entra
+ * ID, which knows every tenant's domains, said the domain is in none.
+ */
+const noAnswerYet = (soFar: DomainVerdict, _records: unknown, inputs: PlanInputs): boolean =>
+  soFar.canFederate !== true &&
+  !soFar.consumer &&
+  soFar.microsoft365.tenant !== true &&
+  inputs.entra?.status !== 'none';
 
 /**
  * Tenant evidence, one record a step, each asked only while no signal has been found: the first of
@@ -77,13 +98,22 @@ const EVIDENCE_IDS: readonly ProbeId[] = ['TXT', 'autodiscover', 'selector1._dom
  * Where a lookup of the first round trip failed, 2 and 3 are asked together: a failing resolver
  * answers slowly (each failure is asked again after a back-off), and the domain's answer (unknown
  * unless XMPP says yes) should not wait for two more rounds of that.
+ * Entra ID discovery (where the plan has it) goes with 2 or 3, while the answer is open: a domain
+ * with neither a SIP federation record nor a Microsoft 365 MX may still be a tenant (mail behind a
+ * third-party filter), and Entra ID knows; a failed MX lookup leaves it open too, so a domain whose
+ * DNS cannot be read is still asked.
  * A failed lookup never ends the plan early: it leaves the answer open, so the next records are asked.
  * A "no" or "unknown" shown then may still become "likely via Teams" with the tenant evidence.
  */
 const ANSWER_STEPS: readonly Step[] = [
   { probes: ['_sipfederationtls._tcp', 'MX'], phase: 'answer', needed: always },
-  { probes: ['_xmpp-server._tcp', '_xmpps-server._tcp'], phase: 'answer', needed: answerOpenAfterFailure },
-  { probes: ['_xmpp-server._tcp'], phase: 'answer', needed: answerOpen },
+  {
+    probes: ['_xmpp-server._tcp', '_xmpps-server._tcp'],
+    entra: true,
+    phase: 'answer',
+    needed: answerOpenAfterFailure,
+  },
+  { probes: ['_xmpp-server._tcp'], entra: true, phase: 'answer', needed: answerOpen },
   { probes: ['_xmpps-server._tcp'], phase: 'answer', needed: answerOpenAfterXmpp },
 ];
 
@@ -92,6 +122,8 @@ export interface PlannedStep {
   /** Where the plan is: pass it back to {@link QuestionPlan.next} once these records are in. */
   index: number;
   probes: readonly Probe[];
+  /** Ask Entra ID discovery too. */
+  entra: boolean;
   phase: Phase;
   /** Tenant evidence (it can still change the answer): asked before the other details. */
   evidence: boolean;
@@ -106,16 +138,21 @@ export class QuestionPlan {
   private readonly chosen: ReadonlySet<ProbeId>;
   private readonly steps: readonly Step[];
 
+  /** Whether the plan asks Entra ID discovery (`--no-entra` says no). */
+  readonly entra: boolean;
+
   /**
    * @param probes the records chosen (`--records`); every step keeps to them
    * @param options.informational whether the details include the informational (tier 3) records;
    *   the pane leaves them for when a person's details are opened, an export, or "Thorough check"
+   * @param options.entra whether to ask Entra ID discovery where it can still change the answer
    */
   constructor(
     readonly probes: readonly Probe[] = PROBES,
     readonly profile: Profile = 'standard',
-    options: { informational?: boolean } = {},
+    options: { informational?: boolean; entra?: boolean } = {},
   ) {
+    this.entra = options.entra ?? false;
     this.chosen = new Set(probes.map((p) => p.id));
     const evidence: Step[] =
       profile === 'thorough'
@@ -123,8 +160,12 @@ export class QuestionPlan {
         : EVIDENCE_IDS.map(evidenceStep);
     const keepChosen = (steps: readonly Step[]): Step[] =>
       steps
-        .map((step) => ({ ...step, probes: step.probes.filter((id) => this.chosen.has(id)) }))
-        .filter((step) => step.probes.length > 0);
+        .map((step) => ({
+          ...step,
+          probes: step.probes.filter((id) => this.chosen.has(id)),
+          entra: this.entra && step.entra === true,
+        }))
+        .filter((step) => step.probes.length > 0 || step.entra);
     // The details step asks whatever is chosen and not yet asked (answer records passed over included),
     // except tenant evidence, which was asked where it could matter.
     const informational = options.informational ?? true;
@@ -144,18 +185,21 @@ export class QuestionPlan {
     domain: NormalisedDomain,
     records: Partial<Record<ProbeId, RecordResult>>,
     from = 0,
+    inputs: PlanInputs = {},
   ): PlannedStep | undefined {
     let soFar: DomainVerdict | undefined;
     for (let index = from; index < this.steps.length; index += 1) {
       const step = this.steps[index] as Step;
       const ask = step.probes.filter((id) => records[id] === undefined);
-      if (ask.length === 0) continue;
+      const entra = step.entra === true && !inputs.entraAsked && inputs.entra === undefined;
+      if (ask.length === 0 && !entra) continue;
       if (step.needed !== always) {
-        soFar ??= buildVerdict(domain, records);
-        if (!step.needed(soFar, records)) continue;
+        soFar ??= buildVerdict(domain, records, inputs);
+        if (!step.needed(soFar, records, inputs)) continue;
       }
       return {
         index,
+        entra,
         phase: step.phase,
         evidence: step.evidence ?? false,
         probes: PROBES.filter((p) => ask.includes(p.id)),

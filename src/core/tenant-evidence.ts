@@ -1,11 +1,13 @@
+import { sameRealm, type Cloud } from './cloud';
+import type { EntraFinding } from './entra';
+import { HOST_CONVENTIONS, matchesHost, TEXT_CONVENTIONS, tenantDomainOfDkim } from './microsoft-conventions';
 import type { ProbeId } from './probes';
 import type { RecordResult } from './records';
 import type { TriState } from './words';
 
-/** Which Microsoft 365 cloud a tenant lives in: Teams federates by default only within one. */
-export type Cloud = 'commercial' | 'gcc-high' | 'dod' | '21vianet';
+export type { Cloud } from './cloud';
 
-/** A named piece of evidence, with the record that shows it and the value it showed. */
+/** A named piece of evidence, with the record that shows it (or `entra-id`) and the value it showed. */
 export interface Evidence {
   signal:
     | 'mx'
@@ -15,21 +17,32 @@ export interface Evidence {
     | 'dkim'
     | 'ms-verification'
     | 'spf'
+    | 'entra'
     | 'google-mx'
     | 'google-spf'
     | 'google-site-verification';
-  record: ProbeId;
+  record: ProbeId | 'entra-id';
   value: string;
 }
 
 export interface Microsoft365Signals {
-  /** A Microsoft 365 tenant: any strong signal; no when the MX says otherwise and nothing else does. */
+  /**
+   * A Microsoft 365 tenant: any signal (DNS or Entra ID); no when Entra ID says so, or the MX says
+   * otherwise and nothing else does; unknown when a lookup that could have shown one failed.
+   */
   tenant: TriState;
-  /** "Likely via Teams": a tenant, which Teams external access reaches by default. */
+  /**
+   * "Likely via Teams": a tenant Teams external access reaches by default, which needs no DNS record
+   * within one cloud; across clouds (see {@link crossCloud}) it needs SIP federation records.
+   */
   teamsLikely: boolean;
   cloud: Cloud | null;
   /** The tenant's initial domain, e.g. `contoso.onmicrosoft.com`, where its DKIM record names it. */
   tenantDomain?: string;
+  /** The tenant's id, where Entra ID's discovery document named it. */
+  tenantId?: string;
+  /** A tenant in another cloud than the checking user's (`--from-cloud`): not reached without SIP records. */
+  crossCloud?: boolean;
   evidence: Evidence[];
 }
 
@@ -39,75 +52,27 @@ export interface GoogleSignals {
   evidence: Evidence[];
 }
 
-type Rule = { signal: Evidence['signal']; suffixes: readonly [string, Cloud][] };
-
-/** Hosts (CNAME targets, MX exchanges, SRV targets) that show a tenant, by record, with their cloud. */
-const HOST_RULES: Partial<Record<ProbeId, Rule>> = {
-  MX: {
-    signal: 'mx',
-    suffixes: [
-      ['.mail.protection.outlook.com', 'commercial'],
-      ['.mail.protection.office365.us', 'gcc-high'],
-      ['.mail.protection.partner.outlook.cn', '21vianet'],
-    ],
-  },
-  '_sipfederationtls._tcp': {
-    signal: 'sip-federation',
-    suffixes: [
-      ['.online.lync.com', 'commercial'],
-      ['.online.gov.skypeforbusiness.us', 'gcc-high'],
-      ['.online.dod.skypeforbusiness.us', 'dod'],
-      ['.online.partner.lync.cn', '21vianet'],
-    ],
-  },
-  autodiscover: {
-    signal: 'autodiscover',
-    suffixes: [
-      ['autodiscover.outlook.com', 'commercial'],
-      ['autodiscover-s.office365.us', 'gcc-high'],
-      ['autodiscover.partner.outlook.cn', '21vianet'],
-    ],
-  },
-  lyncdiscover: {
-    signal: 'lyncdiscover',
-    suffixes: [
-      ['webdir.online.lync.com', 'commercial'],
-      ['webdir.online.gov.skypeforbusiness.us', 'gcc-high'],
-      ['webdir.online.dod.skypeforbusiness.us', 'dod'],
-      ['webdir.online.partner.lync.cn', '21vianet'],
-    ],
-  },
-  'selector1._domainkey': {
-    signal: 'dkim',
-    suffixes: [
-      ['.onmicrosoft.com', 'commercial'],
-      ['.onmicrosoft.us', 'gcc-high'],
-      ['.partner.onmschina.cn', '21vianet'],
-    ],
-  },
-};
-
-const SPF_CLOUDS: readonly [string, Cloud][] = [
-  ['include:spf.protection.outlook.com', 'commercial'],
-  ['include:spf.protection.office365.us', 'gcc-high'],
-  ['include:spf.protection.partner.outlook.cn', '21vianet'],
-];
+/** What a verdict takes beside the DNS records: Entra ID's answer and the checking user's own cloud. */
+export interface TenantInputs {
+  /** Entra ID discovery for the domain, where it was asked. */
+  entra?: EntraFinding;
+  /** The cloud of whoever reads the answer; without it, no cross-cloud rule applies (the collector). */
+  fromCloud?: Cloud;
+}
 
 /** The records that are only asked as evidence: when one failed, "no tenant" cannot be said. */
 const EVIDENCE_RECORDS: readonly ProbeId[] = ['TXT', 'autodiscover', 'selector1._domainkey', 'lyncdiscover'];
 
-function matchesHost(host: string, suffix: string): boolean {
-  return suffix.startsWith('.') ? host.endsWith(suffix) : host === suffix || host.endsWith(`.${suffix}`);
-}
+/** The records whose hosts {@link HOST_CONVENTIONS} reads, in catalogue order. */
+const HOST_RECORDS = [...new Set(HOST_CONVENTIONS.map((row) => row.record))] as const;
 
 /**
  * The Microsoft 365 cloud a host named by one of a domain's records points into (an MX exchange, a
  * SIP federation target, an autodiscover/lyncdiscover/DKIM alias), or undefined for any other host.
  */
 export function cloudOf(record: ProbeId, host: string): Cloud | undefined {
-  const rule = HOST_RULES[record];
   const name = host.toLowerCase().replace(/\.$/, '');
-  return rule?.suffixes.find(([suffix]) => matchesHost(name, suffix))?.[1];
+  return HOST_CONVENTIONS.find((row) => row.record === record && matchesHost(name, row.host))?.cloud;
 }
 
 function spfOf(text: string): string[] {
@@ -115,51 +80,68 @@ function spfOf(text: string): string[] {
 }
 
 /**
- * Everything the records say about a Microsoft 365 tenant, each signal listed with its record. A
- * conflicting set (say, a commercial MX and a GCC High lyncdiscover) is listed whole; the cloud is
- * that of the first signal in catalogue order, DoD before GCC High (they share the same MX).
+ * Everything the records (and Entra ID) say about a Microsoft 365 tenant, each signal listed with
+ * its record. A conflicting set (say, a commercial MX and a GCC High lyncdiscover) is listed whole;
+ * the cloud is Entra ID's where it answered, else that of the first signal in catalogue order, DoD
+ * before GCC High (they share the same MX).
  */
-export function microsoft365Of(records: Partial<Record<ProbeId, RecordResult>>): Microsoft365Signals {
+export function microsoft365Of(
+  records: Partial<Record<ProbeId, RecordResult>>,
+  inputs: TenantInputs = {},
+): Microsoft365Signals {
   const evidence: Evidence[] = [];
   const clouds: Cloud[] = [];
   let tenantDomain: string | undefined;
-  for (const [record, rule] of Object.entries(HOST_RULES) as [ProbeId, Rule][]) {
+  for (const record of HOST_RECORDS) {
     const result = records[record];
     if (result?.status !== 'found') continue;
     for (const target of result.targets) {
       const host = target.target.toLowerCase().replace(/\.$/, '');
-      const cloud = cloudOf(record, host);
-      if (!cloud) continue;
-      evidence.push({ signal: rule.signal, record, value: host });
-      clouds.push(cloud);
-      if (rule.signal === 'dkim') {
-        // selector1-contoso-com._domainkey.contoso.onmicrosoft.com → contoso.onmicrosoft.com
-        const at = host.indexOf('._domainkey.');
-        if (at >= 0) tenantDomain ??= host.slice(at + '._domainkey.'.length);
-      }
+      const row = HOST_CONVENTIONS.find((r) => r.record === record && matchesHost(host, r.host));
+      if (!row) continue;
+      evidence.push({ signal: row.signal, record, value: host });
+      clouds.push(row.cloud);
+      if (row.signal === 'dkim') tenantDomain ??= tenantDomainOfDkim(host);
       break;
     }
   }
   for (const text of records.TXT?.status === 'found' ? (records.TXT.texts ?? []) : []) {
-    if (/^MS=ms\d+$/i.test(text)) evidence.push({ signal: 'ms-verification', record: 'TXT', value: text });
     const spf = spfOf(text);
-    const cloud = SPF_CLOUDS.find(([include]) => spf.includes(include));
-    if (cloud) {
-      evidence.push({ signal: 'spf', record: 'TXT', value: cloud[0] });
-      clouds.push(cloud[1]);
+    for (const row of TEXT_CONVENTIONS) {
+      const matched =
+        'pattern' in row.match ? row.match.pattern.test(text) : spf.includes(row.match.spfInclude);
+      if (!matched) continue;
+      const value = 'spfInclude' in row.match ? row.match.spfInclude : text;
+      evidence.push({ signal: row.signal, record: 'TXT', value });
+      if (row.cloud) clouds.push(row.cloud);
     }
   }
-  const cloud = clouds.includes('dod') ? 'dod' : (clouds[0] ?? null);
+  // Unreachable: no answer at all, so the DNS evidence decides, as without discovery (see entra.ts).
+  const entra = inputs.entra?.status === 'unreachable' ? undefined : inputs.entra;
+  if (entra?.status === 'tenant') {
+    evidence.push({ signal: 'entra', record: 'entra-id', value: entra.tenantId });
+  }
+  const dnsCloud = clouds.includes('dod') ? 'dod' : (clouds[0] ?? null);
+  const cloud = entra?.status === 'tenant' ? entra.cloud : evidence.length > 0 ? dnsCloud : null;
   let tenant: TriState;
   if (evidence.length > 0) tenant = true;
+  else if (entra?.status === 'none') tenant = false;
+  else if (entra?.status === 'error') tenant = null;
   else if (records.MX === undefined || records.MX.status === 'error') tenant = null;
   else if (EVIDENCE_RECORDS.some((id) => records[id]?.status === 'error')) tenant = null;
   else tenant = false;
+  const crossCloud =
+    tenant === true &&
+    cloud !== null &&
+    inputs.fromCloud !== undefined &&
+    !sameRealm(cloud, inputs.fromCloud);
   return {
     tenant,
-    teamsLikely: tenant === true,
-    cloud: evidence.length > 0 ? cloud : null,
+    teamsLikely: tenant === true && !crossCloud,
+    cloud,
     ...(tenantDomain ? { tenantDomain } : {}),
+    ...(entra?.status === 'tenant' ? { tenantId: entra.tenantId } : {}),
+    ...(crossCloud ? { crossCloud } : {}),
     evidence,
   };
 }

@@ -4,7 +4,14 @@ import { isConsumerDomain } from './consumer';
 import { falsePositiveOf } from './false-positives';
 import { liveState } from './live';
 import { isMicrosoftSipTarget } from './hosting';
-import { googleOf, microsoft365Of, type GoogleSignals, type Microsoft365Signals } from './tenant-evidence';
+import { CLOUD_SHORT_NAMES } from './cloud';
+import {
+  googleOf,
+  microsoft365Of,
+  type GoogleSignals,
+  type Microsoft365Signals,
+  type TenantInputs,
+} from './tenant-evidence';
 import { PROBES, type Capability, type ProbeId } from './probes';
 import type { RecordResult } from './records';
 
@@ -110,16 +117,33 @@ function matrixServer(records: Partial<Record<ProbeId, RecordResult>>): string |
   return undefined;
 }
 
-/** Turns one domain's record results into its verdict. Pure: the same records always give the same verdict. */
+export type { TenantInputs } from './tenant-evidence';
+
+/**
+ * Why a tenant in another cloud is not "likely via Teams", in words: Teams reaches across clouds
+ * only where both organisations publish a SIP federation record (see cloud.ts).
+ */
+export function crossCloudNote(displayDomain: string, signals: Microsoft365Signals): string | undefined {
+  if (!signals.crossCloud || !signals.cloud) return undefined;
+  return `${displayDomain} is in Microsoft's ${CLOUD_SHORT_NAMES[signals.cloud]} cloud: Teams reaches across clouds only where both organisations publish a federation record`;
+}
+
+/**
+ * Turns one domain's record results into its verdict. Pure: the same records (and inputs: Entra ID's
+ * answer, the checking user's cloud) always give the same verdict.
+ */
 export function buildVerdict(
   domain: NormalisedDomain,
   asked: Partial<Record<ProbeId, RecordResult>>,
+  inputs: TenantInputs = {},
 ): DomainVerdict {
   const notes: string[] = [];
   const records = countedRecords(domain.domain, asked, notes);
   const federation = capabilityOf('lync.federation', records);
   const xmppFederation = capabilityOf('xmpp.federation', records);
-  const microsoft365 = microsoft365Of(records);
+  const microsoft365 = microsoft365Of(records, inputs);
+  const crossCloud = federation === true ? undefined : crossCloudNote(domain.displayDomain, microsoft365);
+  if (crossCloud) notes.push(crossCloud);
   const google = googleOf(records);
   const consumer = isConsumerDomain(domain.domain);
   if (google.workspace === true && microsoft365.tenant !== true && !consumer) notes.push(GOOGLE_CHAT_NOTE);

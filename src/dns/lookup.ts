@@ -3,6 +3,8 @@ import { DomainSet } from '../core/domain-set';
 import { PROBES, questionName, type Probe, type ProbeId, type ProbeRecordType } from '../core/probes';
 import { QuestionPlan, type Profile } from '../core/question-plan';
 import { errorResult, type RecordResult } from '../core/records';
+import type { Cloud } from '../core/cloud';
+import type { EntraFinding } from '../core/entra';
 import { buildVerdict, type DomainVerdict } from '../core/verdict';
 import { onAbort } from './abort-listeners';
 import { interpretAnswer } from './answer';
@@ -18,8 +20,24 @@ export interface DnsQuerier {
   query(name: string, type: RecordType, signal?: AbortSignal): Promise<DnsResponse>;
 }
 
+/** What the lookup needs of Entra ID discovery: the {@link EntraDiscovery} (entra/discovery-client.ts). */
+export interface EntraSource {
+  /** Never rejects for the service's trouble (an `error` finding); only when `signal` aborts. */
+  discover(domain: string, signal?: AbortSignal): Promise<EntraFinding>;
+}
+
 export interface FederationLookupOptions {
   client: DnsQuerier;
+  /**
+   * Entra ID discovery, asked where a domain's answer is still open (no SIP federation record, no
+   * Microsoft 365 MX, not a consumer provider); without it, the DNS evidence alone decides.
+   */
+  entra?: EntraSource;
+  /**
+   * The checking user's Microsoft 365 cloud: a tenant in another cloud is not "likely via Teams"
+   * (see core/cloud.ts). Without it (the collector), no cross-cloud rule applies.
+   */
+  fromCloud?: Cloud;
   /** Which records to ask; the whole catalogue by default. */
   probes?: readonly Probe[];
   /** Questions in flight at once across all domains. */
@@ -45,6 +63,9 @@ export interface LookupProgress {
   questionsTotal: number;
   /** Questions that got no answer (time-out, unreachable, SERVFAIL…): what shows as "unknown". */
   questionsFailed?: number;
+  /** Entra ID discovery asked (of domains whose answer it could change) and answered so far. */
+  discoveriesTotal?: number;
+  discoveriesDone?: number;
 }
 
 export interface CheckOptions {
@@ -94,6 +115,9 @@ interface Question {
 interface DomainState {
   domain: NormalisedDomain;
   records: Partial<Record<ProbeId, RecordResult>>;
+  /** Entra ID's finding, once in; `entraAsked` from the moment it is asked. */
+  entra?: EntraFinding;
+  entraAsked?: boolean;
   /** The plan step being asked, and how many of its questions are still out. */
   step: number;
   waiting: number;
@@ -134,9 +158,13 @@ export class FederationLookup {
   /** The runs under way, each told by {@link deferDetails} which domains' details can wait. */
   private readonly deferListeners = new Set<(domain: string) => void>();
   private readonly rate: RateLimiter | undefined;
+  private readonly entra: EntraSource | undefined;
+  readonly fromCloud: Cloud | undefined;
 
   constructor(options: FederationLookupOptions) {
     this.client = options.client;
+    this.entra = options.entra;
+    this.fromCloud = options.fromCloud;
     this.probes = options.probes ?? PROBES;
     if (this.probes.length === 0) throw new RangeError('at least one record must be asked');
     this.concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
@@ -144,8 +172,12 @@ export class FederationLookup {
       throw new RangeError(`concurrency must be a whole number ≥ 1, not ${this.concurrency}`);
     }
     this.cache = options.cache ?? new RecordCache();
-    this.plan = new QuestionPlan(this.probes, options.profile, { informational: options.informational });
-    this.completePlan = new QuestionPlan(this.probes, options.profile);
+    const entra = options.entra !== undefined;
+    this.plan = new QuestionPlan(this.probes, options.profile, {
+      informational: options.informational,
+      entra,
+    });
+    this.completePlan = new QuestionPlan(this.probes, options.profile, { entra });
     this.rate = options.ratePerSecond === undefined ? undefined : new RateLimiter(options.ratePerSecond);
   }
 
@@ -262,7 +294,15 @@ export class FederationLookup {
       questionsDone: 0,
       questionsTotal: 0,
       questionsFailed: 0,
+      discoveriesTotal: 0,
+      discoveriesDone: 0,
     };
+    const fromCloud = this.fromCloud;
+    const inputsOf = (state: DomainState) => ({
+      entra: state.entra,
+      entraAsked: state.entraAsked,
+      fromCloud,
+    });
     let underWay = 0;
     let asking = 0;
     let sourceDone = false;
@@ -279,11 +319,12 @@ export class FederationLookup {
     };
 
     const enqueue = (state: DomainState, first: boolean): boolean => {
-      const step = plan.next(state.domain, state.records, state.step);
+      const step = plan.next(state.domain, state.records, state.step, inputsOf(state));
       if (!step) return false;
       if (step.phase === 'details' && !state.answered) answer(state, step.probes);
       state.step = step.index + 1;
       state.waiting = step.probes.length;
+      if (step.entra && this.entra) discover(state, this.entra);
       const queue =
         step.phase === 'answer'
           ? first
@@ -307,16 +348,17 @@ export class FederationLookup {
       progress.domainsAnswered = (progress.domainsAnswered ?? 0) + 1;
       if (pending.length > 0 && options.onPartial) {
         options.onPartial(
-          buildVerdict(state.domain, orderRecords(state.records, this.probes)),
+          buildVerdict(state.domain, orderRecords(state.records, this.probes), inputsOf(state)),
           pending.map((p) => p.id),
         );
       }
     };
     const finish = (state: DomainState): void => {
       if (!state.answered) answer(state, []);
-      const verdict = buildVerdict(state.domain, orderRecords(state.records, this.probes));
+      const verdict = buildVerdict(state.domain, orderRecords(state.records, this.probes), inputsOf(state));
       if (keep) state.verdict = verdict;
       state.records = {};
+      state.entra = undefined;
       underWay -= 1;
       states.delete(state.domain.domain);
       progress.domainsDone += 1;
@@ -359,11 +401,39 @@ export class FederationLookup {
     const settle = (question: Question, result: RecordResult): void => {
       const state = question.domain;
       state.records[question.probe.id] = result;
-      state.waiting -= 1;
       progress.questionsDone += 1;
       if (result.status === 'error') progress.questionsFailed = (progress.questionsFailed ?? 0) + 1;
+      stepDone(state);
+    };
+    const stepDone = (state: DomainState): void => {
+      state.waiting -= 1;
       if (state.waiting === 0 && !enqueue(state, false)) finish(state);
       options.onProgress?.({ ...progress });
+    };
+    /**
+     * Entra ID discovery beside the step's DNS questions, outside the DNS workers (it has its own
+     * limit of requests in flight): counted in `asking`, so the workers do not stop before it is in.
+     */
+    const discover = (state: DomainState, entra: EntraSource): void => {
+      state.entraAsked = true;
+      state.waiting += 1;
+      asking += 1;
+      progress.discoveriesTotal = (progress.discoveriesTotal ?? 0) + 1;
+      entra.discover(state.domain.domain, signal).then(
+        (finding) => {
+          asking -= 1;
+          state.entra = finding;
+          progress.discoveriesDone = (progress.discoveriesDone ?? 0) + 1;
+          stepDone(state);
+          wakeAll();
+        },
+        (error: unknown) => {
+          // Only an abort rejects (see EntraSource); the check is ending with it.
+          asking -= 1;
+          failure ??= { error };
+          wakeAll();
+        },
+      );
     };
 
     /**

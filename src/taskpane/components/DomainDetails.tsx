@@ -22,7 +22,8 @@ import type { ReactElement } from 'react';
 import type { PersonRow } from '../../contacts/contact';
 import { answerSentence } from '../../core/answer';
 import { PROBES } from '../../core/probes';
-import type { Cloud, Evidence } from '../../core/tenant-evidence';
+import { CLOUD_NAMES } from '../../core/cloud';
+import type { Evidence } from '../../core/tenant-evidence';
 import type { DomainVerdict } from '../../core/verdict';
 import { directoryWords, type DirectoryFinding } from '../../share/directory-lookup';
 import { lookupProblem, ROW_ANSWER_LABELS } from '../present';
@@ -72,17 +73,12 @@ const EVIDENCE_WORDS: Record<Evidence['signal'], string> = {
   dkim: 'Microsoft 365 signs their mail',
   'ms-verification': 'The domain is verified in a Microsoft 365 tenant',
   spf: 'Microsoft 365 may send their mail',
+  entra: "Microsoft's sign-in service knows this domain",
   'google-mx': 'Their mail goes to Google',
   'google-spf': 'Google may send their mail',
   'google-site-verification': 'The domain is verified with Google',
 };
 
-const CLOUD_WORDS: Record<Cloud, string> = {
-  commercial: 'Microsoft 365',
-  'gcc-high': 'Microsoft 365 US Government (GCC High)',
-  dod: 'Microsoft 365 US Government (DoD)',
-  '21vianet': 'Microsoft 365 operated by 21Vianet (China)',
-};
 
 /** A record's value as a person reads it: hosts (with the port for services), or the texts that matter. */
 function recordValue(
@@ -175,7 +171,7 @@ export function DomainDetails({
                   <div className={styles.section} data-testid="evidence">
                     <Body1Strong>
                       Why we think they use{' '}
-                      {verdict.microsoft365.cloud ? CLOUD_WORDS[verdict.microsoft365.cloud] : 'Microsoft 365'}
+                      {verdict.microsoft365.cloud ? CLOUD_NAMES[verdict.microsoft365.cloud] : 'Microsoft 365'}
                     </Body1Strong>
                     <ul className={styles.records}>
                       {verdict.microsoft365.evidence.map((e) => (

@@ -1,0 +1,52 @@
+/**
+ * Microsoft 365's clouds. Teams external access between two tenants of one cloud needs no DNS record;
+ * between clouds it goes through the Skype interop edge, and both organisations need their SIP
+ * federation record (`_sipfederationtls._tcp`). Sources: Microsoft Learn, "External Domain Name
+ * System records for Office 365" (the SRV row: "Teams and Skype for Business cross-cloud (e.g.,
+ * between Office 365 … and Office 365 operated by 21Vianet … or US government clouds)", since
+ * MicrosoftDocs/microsoft-365-docs PR 10010, Oct 2022) and "Manage external meetings and chat"
+ * (MicrosoftDocs/OfficeDocs-SkypeForBusiness issue 9621 and PR 9634, Jan 2023: "In cross-cloud
+ * federation, sipfederationtls DNS records are required for routing of federated chats").
+ *
+ * GCC runs in the commercial cloud (same hosts, same Entra ID instance, `tenant_region_sub_scope`
+ * `GCC`), so commercial and GCC are one realm; GCC High and DoD are clouds of their own.
+ */
+export type Cloud = 'commercial' | 'gcc' | 'gcc-high' | 'dod' | '21vianet';
+
+export const CLOUDS: readonly Cloud[] = ['commercial', 'gcc', 'gcc-high', 'dod', '21vianet'];
+
+/** The clouds between which Teams federates without DNS: commercial and GCC are one. */
+export type Realm = 'commercial' | 'gcc-high' | 'dod' | '21vianet';
+
+export function realmOf(cloud: Cloud): Realm {
+  return cloud === 'gcc' ? 'commercial' : cloud;
+}
+
+/** Whether Teams reaches from one cloud to the other without SIP federation records. */
+export function sameRealm(a: Cloud, b: Cloud): boolean {
+  return realmOf(a) === realmOf(b);
+}
+
+/** Each cloud's service as a person names it ("Why we think they use …"). */
+export const CLOUD_NAMES: Record<Cloud, string> = {
+  commercial: 'Microsoft 365',
+  gcc: 'Microsoft 365 US Government (GCC)',
+  'gcc-high': 'Microsoft 365 US Government (GCC High)',
+  dod: 'Microsoft 365 US Government (DoD)',
+  '21vianet': 'Microsoft 365 operated by 21Vianet (China)',
+};
+
+/** Each cloud in a sentence: "contoso.us is in Microsoft's GCC High cloud". */
+export const CLOUD_SHORT_NAMES: Record<Cloud, string> = {
+  commercial: 'commercial',
+  gcc: 'GCC',
+  'gcc-high': 'GCC High',
+  dod: 'DoD',
+  '21vianet': '21Vianet (China)',
+};
+
+/** Reads a cloud's name as typed (`--from-cloud`, `WCF_FROM_CLOUD`); undefined for anything else. */
+export function parseCloud(text: string): Cloud | undefined {
+  const name = text.trim().toLowerCase();
+  return (CLOUDS as readonly string[]).includes(name) ? (name as Cloud) : undefined;
+}
