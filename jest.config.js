@@ -7,5 +7,7 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
   },
+  // Tests reach only loopback: fetch to any other host fails (test/support/network-guard.ts).
+  setupFiles: ['<rootDir>/test/support/network-guard.ts'],
   testTimeout: 20000,
 };

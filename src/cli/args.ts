@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
+import { CLOUDS, parseCloud, type Cloud } from '../core/cloud';
 import { selectProbes, UnknownProbeError, type Probe, PROBES } from '../core/probes';
+import { DEFAULT_ENTRA_URL } from '../entra/discovery-client';
 import { PROFILES, type Profile } from '../core/question-plan';
 import { DEFAULT_CONCURRENCY } from '../dns/lookup';
 import { PUBLIC_DOH_ENDPOINTS } from '../dns/doh-client';
@@ -43,6 +45,10 @@ export interface CheckCommand {
   cohorts: { name: string; file: string }[];
   /** Share the domains found with records, anonymously, with this collector; undefined: don't. */
   share?: { collectorUrl: string; previewOnly: boolean };
+  /** Entra ID discovery's base URL (`--entra-url`, `WCF_ENTRA_URL`); undefined with `--no-entra`. */
+  entraUrl?: string;
+  /** The checking user's cloud (`--from-cloud`, `WCF_FROM_CLOUD`): a tenant in another is not "likely via Teams". */
+  fromCloud: Cloud;
 }
 
 export type Command = CheckCommand | { command: 'help' } | { command: 'version' };
@@ -91,6 +97,18 @@ Options:
   --profile NAME     quick: only the records that decide each answer (SIP
                      federation and MX, then XMPP where still open; 2-4
                      questions a domain); standard (default): every record
+  --entra-url URL    Microsoft's sign-in service, asked whether a domain whose
+                     DNS shows no Microsoft 365 (no SIP federation record, no
+                     Microsoft MX) is in a Microsoft 365 tenant all the same
+                     (mail behind another filter): GET URL/DOMAIN/v2.0/.well-
+                     known/openid-configuration, 8 at a time, once a domain.
+                     Default: $WCF_ENTRA_URL, else ${DEFAULT_ENTRA_URL}
+  --no-entra         do not ask the sign-in service: DNS evidence only
+  --from-cloud NAME  your own Microsoft 365 cloud: ${CLOUDS.join(' | ')}
+                     (default: $WCF_FROM_CLOUD, else commercial). Teams reaches a
+                     tenant in another cloud only where both organisations
+                     publish a SIP federation record: such tenants without one
+                     answer "no"
   --count matrix     count Matrix federation in "can federate" (default: shown
                      but not counted: Matrix is a network of its own, which
                      Teams and XMPP users cannot reach through it)
@@ -165,6 +183,20 @@ function validEndpoint(url: string): string {
   return url;
 }
 
+/** An http(s) URL for a flag or variable, or a usage error naming it. */
+function validUrl(url: string, name: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UsageError(`${name} "${url}" is not a URL`);
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new UsageError(`${name} "${url}" must be an https:// URL`);
+  }
+  return url;
+}
+
 /** Turns argv (without node and the script) into a command; throws {@link UsageError} on mistakes. */
 export function parseCommandLine(
   argv: readonly string[],
@@ -195,6 +227,9 @@ export function parseCommandLine(
         'live-allow-private': { type: 'boolean', default: false },
         'live-ports': { type: 'string' },
         'share-preview': { type: 'boolean', default: false },
+        'entra-url': { type: 'string' },
+        'no-entra': { type: 'boolean', default: false },
+        'from-cloud': { type: 'string' },
         collector: { type: 'string' },
         output: { type: 'string' },
         resume: { type: 'boolean', default: false },
@@ -290,8 +325,26 @@ export function parseCommandLine(
   if (!values.live && (values['live-allow-private'] || values['live-ports'] !== undefined)) {
     throw new UsageError('--live-allow-private and --live-ports are only used with --live');
   }
+  if (values['no-entra'] && values['entra-url'] !== undefined) {
+    throw new UsageError('--entra-url and --no-entra cannot be used together');
+  }
+  const entraUrl = values['no-entra']
+    ? undefined
+    : validUrl(
+        values['entra-url'] ?? env.WCF_ENTRA_URL?.trim() ?? DEFAULT_ENTRA_URL,
+        values['entra-url'] === undefined && env.WCF_ENTRA_URL ? 'WCF_ENTRA_URL' : '--entra-url',
+      );
+  const cloudText = values['from-cloud'] ?? env.WCF_FROM_CLOUD ?? 'commercial';
+  const fromCloud = parseCloud(cloudText);
+  if (!fromCloud) {
+    throw new UsageError(
+      `${values['from-cloud'] === undefined ? 'WCF_FROM_CLOUD' : '--from-cloud'} takes ${CLOUDS.join(', ')}, not "${cloudText}"`,
+    );
+  }
   return {
     command: 'check',
+    entraUrl,
+    fromCloud,
     share,
     livePolicy,
     inputs: inputs.length === 0 && cohorts.length === 0 ? ['-'] : inputs,

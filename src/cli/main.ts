@@ -6,6 +6,8 @@ import type { DomainVerdict } from '../core/verdict';
 import { systemClock } from '../dns/clock';
 import { DohClient, type FetchLike } from '../dns/doh-client';
 import { createNodeFetch } from '../dns/node-fetch';
+import { failureKind } from '../dns/errors';
+import { EntraDiscovery } from '../entra/discovery-client';
 import { FederationLookup, type DnsQuerier } from '../dns/lookup';
 import { UdpDnsClient } from '../dns/udp-client';
 import { HELP, parseCommandLine, type CheckCommand } from './args';
@@ -135,6 +137,8 @@ async function check(command: CheckCommand, io: CliIo): Promise<number> {
     concurrency: command.concurrency,
     ratePerSecond: command.rate,
     cache: new RecordCache({ maxEntries: command.cacheSize }),
+    entra: command.entraUrl ? new EntraDiscovery({ baseUrl: command.entraUrl }) : undefined,
+    fromCloud: command.fromCloud,
   });
   const sink = command.output ? fileSink(command.output, command.resume) : stdoutSink(io.stdout);
   try {
@@ -322,7 +326,10 @@ async function share(
  */
 function reportFailures(tally: RunTally, io: CliIo): boolean {
   if (tally.failed === 0) return false;
-  const distinct = [...tally.reasons];
+  // The reason that explains the rest (every resolver unreachable) first.
+  const distinct = [...tally.reasons].sort(
+    (a, b) => Number(failureKind(b) === 'blocked') - Number(failureKind(a) === 'blocked'),
+  );
   const reasons = distinct
     .slice(0, 3)
     .map((reason) => `  - ${reason}\n`)

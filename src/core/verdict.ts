@@ -4,7 +4,8 @@ import { isConsumerDomain } from './consumer';
 import { falsePositiveOf } from './false-positives';
 import { liveState } from './live';
 import { isMicrosoftSipTarget } from './hosting';
-import { CLOUD_SHORT_NAMES } from './cloud';
+import { CLOUD_SHORT_NAMES, type Cloud } from './cloud';
+import type { EntraFinding } from './entra';
 import {
   googleOf,
   microsoft365Of,
@@ -51,8 +52,12 @@ export interface DomainVerdict extends NormalisedDomain {
    * no federation, or every edge behind the records found is gone (false); otherwise unknown.
    */
   verified?: TriState;
-  /** Caveats a person should read beside the verdict (known false positives). */
+  /** Caveats a person should read beside the verdict (known false positives, a tenant in another cloud). */
   notes: string[];
+  /** What Entra ID discovery said, where it was asked: an input of the verdict, kept so it can be rebuilt. */
+  entra?: EntraFinding;
+  /** The checking user's cloud the answer was given for (`--from-cloud`), where one was. */
+  fromCloud?: Cloud;
 }
 
 /**
@@ -169,6 +174,8 @@ export function buildVerdict(
     canFederate: anyOf(federation, xmppFederation),
     answer: 'unknown',
     notes,
+    ...(inputs.entra ? { entra: inputs.entra } : {}),
+    ...(inputs.fromCloud ? { fromCloud: inputs.fromCloud } : {}),
   };
   verdict.answer = answerOf(verdict);
   const liveChecked = Object.values(records).some((r) => r.targets.some((t) => t.live !== undefined));

@@ -2,6 +2,7 @@ import { systemClock, type Clock } from './clock';
 import { decodeAnswerTo, isTruncated, refuseUnanswered } from './answer-checks';
 import { DeadlineSignals, deadlinePassed } from './deadline-signals';
 import {
+  DnsUnreachableError,
   DohAllFailedError,
   DohError,
   DohHttpError,
@@ -71,6 +72,12 @@ export interface DohClientOptions {
   bypassHttpCache?: boolean;
   /** How long an endpoint that kept failing is tried last. */
   quarantineMs?: number;
+  /**
+   * Questions in a row that time out or fail on the network, with no answer between them, after which
+   * an endpoint is unreachable; when every endpoint is, the client stops asking (see
+   * {@link DnsUnreachableError}) until {@link DohClient.probeAgain}.
+   */
+  unreachableAfter?: number;
   clock?: Clock;
 }
 
@@ -83,6 +90,8 @@ interface EndpointState {
   usePost: boolean;
   consecutiveFailures: number;
   quarantinedUntil: number;
+  /** Questions in a row that got no HTTP answer at all (time-out, network); any answer resets it. */
+  silentStreak: number;
 }
 
 /** A decoded answer with its rcode, and which endpoint gave it. */
@@ -96,6 +105,12 @@ interface HttpReply {
 }
 
 const QUARANTINE_AFTER_FAILURES = 3;
+/**
+ * Silent questions in a row before an endpoint counts as unreachable: well past what a slow but
+ * working resolver shows (any answer, even an HTTP error, resets the count), and reached by the first
+ * wave of time-outs of a check (64 questions in flight), so a blocked resolver is known in one time limit.
+ */
+export const DEFAULT_UNREACHABLE_AFTER = 12;
 /** HTTP statuses with which servers say "this method/size is not for me": ask again by POST. */
 const GET_REFUSED = new Set([405, 414, 415, 501]);
 
@@ -111,6 +126,11 @@ export class DohClient {
   private readonly clock: Clock;
   private readonly states: EndpointState[];
   private readonly deadlines: DeadlineSignals;
+  private readonly unreachableAfter: number;
+  /** Set when every endpoint is unreachable: aborts what is in flight, refuses what comes. */
+  private gaveUp: { controller: AbortController; error?: DnsUnreachableError } = {
+    controller: new AbortController(),
+  };
 
   constructor(options: DohClientOptions = {}) {
     this.endpoints = [...(options.endpoints ?? PUBLIC_DOH_ENDPOINTS)];
@@ -122,6 +142,7 @@ export class DohClient {
     this.quarantineMs = options.quarantineMs ?? 30_000;
     this.bypassHttpCache = options.bypassHttpCache ?? false;
     this.clock = options.clock ?? systemClock;
+    this.unreachableAfter = options.unreachableAfter ?? DEFAULT_UNREACHABLE_AFTER;
     // Deadlines told apart to 1/20 of the limit (at most 100 ms): 4 s means 4.0–4.1 s.
     this.deadlines = new DeadlineSignals(Math.max(1, Math.min(100, this.timeoutMs / 20)));
     const limit = options.maxInFlightPerEndpoint ?? DEFAULT_MAX_IN_FLIGHT_PER_ENDPOINT;
@@ -132,7 +153,37 @@ export class DohClient {
       usePost: false,
       consecutiveFailures: 0,
       quarantinedUntil: 0,
+      silentStreak: 0,
     }));
+  }
+
+  /** Whether every endpoint was found unreachable (and the client stopped asking). */
+  get unreachable(): boolean {
+    return this.gaveUp.error !== undefined;
+  }
+
+  /**
+   * After {@link unreachable}: ask again, but give up at the first silent question (a Retry, or a later
+   * check, probes first: a resolver still blocked costs one time limit, not one per question).
+   */
+  probeAgain(): void {
+    if (!this.gaveUp.error) return;
+    this.gaveUp = { controller: new AbortController() };
+    for (const state of this.states) state.silentStreak = Math.max(0, this.unreachableAfter - 1);
+  }
+
+  /** Counts a question that got no answer from `state`; gives up on every endpoint once all are silent. */
+  private noteSilence(state: EndpointState): void {
+    state.silentStreak += 1;
+    if (this.gaveUp.error) return;
+    if (this.states.every((s) => s.silentStreak >= this.unreachableAfter)) {
+      const error = new DnsUnreachableError(
+        this.states.map((s) => s.url),
+        Math.max(...this.states.map((s) => s.silentStreak)),
+      );
+      this.gaveUp.error = error;
+      this.gaveUp.controller.abort(error);
+    }
   }
 
   /** Healthy endpoints in configured order, then quarantined ones: a list of the question's own. */
@@ -150,6 +201,7 @@ export class DohClient {
    * reason when aborted.
    */
   async query(name: string, type: RecordType, signal?: AbortSignal): Promise<DnsResponse> {
+    if (this.gaveUp.error) throw this.gaveUp.error;
     const failures: DohError[] = [];
     const candidates = this.endpointOrder();
     let retriesLeft = this.retries;
@@ -163,13 +215,18 @@ export class DohClient {
         const packet = await state.limiter.run(() => this.attempt(state, name, type, signal), signal);
         state.consecutiveFailures = 0;
         state.quarantinedUntil = 0;
+        state.silentStreak = 0;
         const response = packet as DnsResponse;
         response.endpoint = state.url;
         return response;
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
+        if (this.gaveUp.error) throw this.gaveUp.error;
         const failure = error instanceof DohError ? error : new DohNetworkError(state.url, error);
         failures.push(failure);
+        if (failure instanceof DohTimeoutError || failure instanceof DohNetworkError) this.noteSilence(state);
+        else state.silentStreak = 0;
+        if (this.gaveUp.error) throw this.gaveUp.error;
         if (failure.retryable) this.noteTransportFailure(state);
         if (failure instanceof DohNetworkError || !failure.retryable) {
           // Unreachable, refusing or garbling endpoints are dropped for this question and the next
@@ -244,10 +301,15 @@ export class DohClient {
         : { method: 'GET', headers: { accept: DNS_MESSAGE }, signal: deadline };
       if (this.bypassHttpCache) init.cache = 'no-store';
       const url = state.usePost ? state.url : state.getPrefix + base64Url(query);
+      const gaveUp = this.gaveUp;
+      if (gaveUp.error) throw gaveUp.error;
       const exchange = this.exchange(url, init);
-      return await (signal ? untilAborted(exchange, signal) : exchange);
+      // Waited on beside the request: when every endpoint is found unreachable, this one stops too.
+      const request = untilAborted(exchange, gaveUp.controller.signal);
+      return await (signal ? untilAborted(request, signal) : request);
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
+      if (this.gaveUp.error) throw this.gaveUp.error;
       if (deadlinePassed(deadline)) throw new DohTimeoutError(state.url, this.timeoutMs);
       throw new DohNetworkError(state.url, error);
     } finally {

@@ -76,6 +76,24 @@ export class DohMalformedError extends DohError {
   }
 }
 
+/**
+ * Every resolver is unreachable: each has answered nothing while many questions in a row timed out
+ * or failed on the network (a firewall that drops DNS-over-HTTPS, a dead proxy). The client then
+ * stops asking, so a check ends in seconds instead of waiting out every question's time limit.
+ */
+export class DnsUnreachableError extends DohError {
+  override name = 'DnsUnreachableError';
+  constructor(
+    readonly endpoints: readonly string[],
+    readonly silentQuestions: number,
+  ) {
+    super(
+      `cannot reach ${endpoints.join(' or ')}: ${silentQuestions} questions in a row got no answer, so the rest were not asked (a firewall or proxy may block it)`,
+      { retryable: false },
+    );
+  }
+}
+
 /** Thrown when no resolver gave an answer; carries what each attempt met. */
 export class DohAllFailedError extends DohError {
   override name = 'DohAllFailedError';
@@ -89,13 +107,14 @@ export class DohAllFailedError extends DohError {
 }
 
 /** What kind of failure a lookup's error message tells of: what the CLI's hints and the pane's words go by. */
-export type FailureKind = 'timeout' | 'unreachable' | 'rate-limited' | 'broken-zone' | 'other';
+export type FailureKind = 'blocked' | 'timeout' | 'unreachable' | 'rate-limited' | 'broken-zone' | 'other';
 
 /**
  * Reads the kind back from a lookup's `error` text (records keep only the message): the patterns
  * match the messages the classes above and the answer interpretation write.
  */
 export function failureKind(message: string): FailureKind {
+  if (/questions in a row got no answer/.test(message)) return 'blocked';
   if (/did not answer within|no answer within/.test(message)) return 'timeout';
   if (/^cannot reach /.test(message)) return 'unreachable';
   if (/HTTP 429/.test(message)) return 'rate-limited';

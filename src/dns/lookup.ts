@@ -18,6 +18,10 @@ import type { RecordType } from './wire';
 /** What the lookup needs of a DNS client: the {@link DohClient} in production, anything alike in tests. */
 export interface DnsQuerier {
   query(name: string, type: RecordType, signal?: AbortSignal): Promise<DnsResponse>;
+  /** Whether the client found every resolver unreachable and stopped asking (the DoH client's health check). */
+  readonly unreachable?: boolean;
+  /** Asks again after {@link unreachable}, giving up at the first silent question. */
+  probeAgain?(): void;
 }
 
 /** What the lookup needs of Entra ID discovery: the {@link EntraDiscovery} (entra/discovery-client.ts). */
@@ -270,6 +274,8 @@ export class FederationLookup {
     options: CheckOptions = {},
   ): Promise<DomainVerdict[]> {
     const { signal } = options;
+    // A check after the resolvers were found unreachable (Retry, a later check) probes them first.
+    if (this.client.unreachable) this.client.probeAgain?.();
     const keep = options.keep ?? true;
     const window = options.window ?? Number.POSITIVE_INFINITY;
     const refresh = options.refresh ?? false;

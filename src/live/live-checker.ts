@@ -178,6 +178,7 @@ export class LiveChecker {
       const checked = buildVerdict(
         { domain: verdict.domain, displayDomain: verdict.displayDomain },
         copies[i] ?? {},
+        { entra: verdict.entra, fromCloud: verdict.fromCloud },
       );
       const skipped = jobs.filter((job) => job.verdict === i && job.skip).length;
       if (skipped > 0) {

@@ -91,6 +91,8 @@ export function lookupProblem(technical: string): string {
 }
 
 const PROBLEM_WORDS: Record<FailureKind, string> = {
+  blocked:
+    "Couldn't reach the DNS service at all, so it wasn't asked about this domain (your network may block it).",
   timeout: "The DNS service didn't answer in time.",
   unreachable: "Couldn't reach the DNS service (a proxy or firewall may block it).",
   'rate-limited': 'The DNS service asked us to slow down. Try again in a minute.',

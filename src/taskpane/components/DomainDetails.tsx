@@ -79,7 +79,6 @@ const EVIDENCE_WORDS: Record<Evidence['signal'], string> = {
   'google-site-verification': 'The domain is verified with Google',
 };
 
-
 /** A record's value as a person reads it: hosts (with the port for services), or the texts that matter. */
 function recordValue(
   targets: readonly { target: string; port: number }[],
