@@ -1,3 +1,4 @@
+import { CLOUD_SHORT_NAMES, CLOUDS } from '../core/cloud';
 // string-width 4 is the CommonJS line of string-width (5 and later are ESM only, and this CLI is
 // CommonJS): it counts East Asian wide characters as two columns and combining marks as none.
 import stringWidth from 'string-width';
@@ -74,6 +75,19 @@ export function formatSummary(summary: Summary): string {
     line('XMPP client access', summary.xmppClientAccess, counted),
     line('Microsoft 365 tenants (Teams likely)', summary.microsoft365Tenants, counted),
     line('  of those, behind another MX', summary.tenantsBehindOtherMx, summary.microsoft365Tenants),
+    line('  of those, found only by Entra ID', summary.tenantsOnlyInEntra, summary.microsoft365Tenants),
+    ...CLOUDS.filter((cloud) => (summary.tenantsByCloud?.[cloud] ?? 0) > 0).map((cloud) =>
+      line(
+        `  in the ${CLOUD_SHORT_NAMES[cloud]} cloud`,
+        summary.tenantsByCloud[cloud],
+        summary.microsoft365Tenants,
+      ),
+    ),
+    line(
+      '  in another cloud than yours, no SIP record',
+      summary.tenantsCrossCloud,
+      summary.microsoft365Tenants,
+    ),
     line('Google Workspace', summary.googleWorkspace, counted),
     line('Matrix federation (not counted above)', summary.matrixFederation, counted),
     line('Cisco Expressway edge', summary.ciscoEdge, counted),
@@ -100,6 +114,7 @@ export function formatCohorts(cohorts: readonly (Summary & { cohort: string })[]
     'On-premises',
     'M365 tenants',
     'behind other MX',
+    'only Entra ID',
     'Matrix',
     'Unknown',
   ];
@@ -116,6 +131,7 @@ export function formatCohorts(cohorts: readonly (Summary & { cohort: string })[]
       cell(s.onPremises, s.lyncFederation),
       cell(s.microsoft365Tenants, counted),
       cell(s.tenantsBehindOtherMx, s.microsoft365Tenants),
+      cell(s.tenantsOnlyInEntra, s.microsoft365Tenants),
       cell(s.matrixFederation, counted),
       cell(s.unknown, counted),
     ];

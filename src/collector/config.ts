@@ -1,3 +1,4 @@
+import { DEFAULT_ENTRA_URL } from '../entra/discovery-client';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
@@ -14,6 +15,11 @@ export interface CollectorConfig {
   /** PostgreSQL connection string (`DATABASE_URL`). */
   databaseUrl?: string;
   dohUrls: string[];
+  /**
+   * Entra ID discovery's base URL (`WCF_ENTRA_URL`, default Microsoft's sign-in service), asked of
+   * domains whose records show no Microsoft 365; undefined with `WCF_ENTRA=off` (DNS evidence only).
+   */
+  entraUrl?: string;
   threshold: number;
   verifyPerMinute: number;
   recheckDays: number;
@@ -107,6 +113,7 @@ export function readConfig(env: Record<string, string | undefined>, cwd = proces
     sqliteFile: resolve(cwd, env.WCF_COLLECTOR_DB?.trim() || 'data/collector.sqlite'),
     databaseUrl: env.DATABASE_URL?.trim() || undefined,
     dohUrls: dohUrls.length > 0 ? dohUrls : [...PUBLIC_DOH_ENDPOINTS],
+    entraUrl: entraUrlOf(env),
     threshold: integer(env, 'WCF_PUBLISH_THRESHOLD', DEFAULT_THRESHOLD, 1),
     verifyPerMinute: integer(env, 'WCF_VERIFY_PER_MINUTE', 600, 1),
     recheckDays: integer(env, 'WCF_RECHECK_DAYS', 7, 1),
@@ -184,4 +191,15 @@ function defaultMaxConnections(): number {
     // not Linux: the fallback below
   }
   return 1024;
+}
+
+/** `WCF_ENTRA=off` switches discovery off; `WCF_ENTRA_URL` points it elsewhere (a stand-in in tests). */
+function entraUrlOf(env: Record<string, string | undefined>): string | undefined {
+  const switch_ = (env.WCF_ENTRA ?? 'on').trim().toLowerCase();
+  if (switch_ === 'off' || switch_ === 'false') return undefined;
+  if (switch_ !== 'on' && switch_ !== 'true')
+    throw new ConfigError(`WCF_ENTRA must be on or off, not "${env.WCF_ENTRA}"`);
+  const url = env.WCF_ENTRA_URL?.trim() || DEFAULT_ENTRA_URL;
+  if (!/^https?:\/\//.test(url)) throw new ConfigError(`WCF_ENTRA_URL: "${url}" is not an http(s) URL`);
+  return url;
 }

@@ -1,3 +1,4 @@
+import { EntraDiscovery } from '../entra/discovery-client';
 import { DohClient } from '../dns/doh-client';
 import { FederationLookup } from '../dns/lookup';
 import { createNodeFetch } from '../dns/node-fetch';
@@ -29,6 +30,8 @@ export async function main(env: Record<string, string | undefined> = process.env
     client,
     concurrency: 16,
     cache: new RecordCache({ store: NO_STORE }),
+    // No cross-cloud rule: the collector keeps what a domain is, not what one user can reach.
+    entra: config.entraUrl ? new EntraDiscovery({ baseUrl: config.entraUrl, ttlMs: 0 }) : undefined,
   });
   const verifier = new Verifier({
     store,

@@ -1,3 +1,4 @@
+import { CLOUDS, type Cloud } from './cloud';
 import type { DomainVerdict } from './verdict';
 
 /**
@@ -25,6 +26,12 @@ export interface Summary {
   microsoft365Tenants: number;
   /** Of those, the tenants whose MX is not Microsoft's (a third-party filter or a gateway). */
   tenantsBehindOtherMx: number;
+  /** Of those, the tenants only Entra ID discovery found: no Microsoft record in their DNS at all. */
+  tenantsOnlyInEntra: number;
+  /** Tenants by cloud, where it is known (Entra ID tells GCC from commercial; DNS cannot). */
+  tenantsByCloud: Record<Cloud, number>;
+  /** Tenants in another cloud than the checking user's, without SIP federation records: "no". */
+  tenantsCrossCloud: number;
   /** Google Workspace mail (its chat federates with neither Teams nor XMPP). */
   googleWorkspace: number;
   /** Matrix federation (a network of its own: not in "can federate" unless asked). */
@@ -47,6 +54,9 @@ export function emptySummary(): Summary {
     consumer: 0,
     microsoft365Tenants: 0,
     tenantsBehindOtherMx: 0,
+    tenantsOnlyInEntra: 0,
+    tenantsByCloud: Object.fromEntries(CLOUDS.map((cloud) => [cloud, 0])) as Record<Cloud, number>,
+    tenantsCrossCloud: 0,
     googleWorkspace: 0,
     matrixFederation: 0,
     ciscoEdge: 0,
@@ -74,6 +84,10 @@ export function countInto(summary: Summary, verdict: DomainVerdict): void {
     summary.microsoft365Tenants += 1;
     // An ndjson line of an older run has no evidence list: its tenants were found by their MX.
     if (m365.evidence && !m365.evidence.some((e) => e.signal === 'mx')) summary.tenantsBehindOtherMx += 1;
+    if (m365.evidence?.length && m365.evidence.every((e) => e.signal === 'entra'))
+      summary.tenantsOnlyInEntra += 1;
+    if (m365.cloud) summary.tenantsByCloud[m365.cloud] = (summary.tenantsByCloud[m365.cloud] ?? 0) + 1;
+    if (m365.crossCloud && !lync) summary.tenantsCrossCloud += 1;
   }
   if (verdict.google?.workspace === true) summary.googleWorkspace += 1;
   if (verdict.matrix?.federation === true) summary.matrixFederation += 1;

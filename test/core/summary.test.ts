@@ -25,6 +25,9 @@ describe('summarise', () => {
     ]);
     expect(summary).toEqual({
       tenantsBehindOtherMx: 0,
+      tenantsOnlyInEntra: 0,
+      tenantsByCloud: { commercial: 1, gcc: 0, 'gcc-high': 0, dod: 0, '21vianet': 0 },
+      tenantsCrossCloud: 0,
       googleWorkspace: 0,
       matrixFederation: 0,
       ciscoEdge: 0,
