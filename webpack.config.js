@@ -31,7 +31,10 @@ function paneConfig(dev) {
     .split(',')
     .map((u) => u.trim())
     .filter(Boolean);
-  for (const url of [env.WCF_GRAPH_BASE_URL, env.WCF_COLLECTOR_URL, ...dohUrls].filter(Boolean)) {
+  // Microsoft's sign-in service, asked whether a domain is in a Microsoft 365 tenant; "off": never.
+  const entraUrl = (env.WCF_ENTRA_URL || 'https://login.microsoftonline.com').trim();
+  const entra = entraUrl.toLowerCase() === 'off' ? '' : entraUrl.replace(/\/+$/, '');
+  for (const url of [env.WCF_GRAPH_BASE_URL, env.WCF_COLLECTOR_URL, entra, ...dohUrls].filter(Boolean)) {
     try {
       new URL(url);
     } catch {
@@ -45,6 +48,7 @@ function paneConfig(dev) {
     clientId: env.WCF_CLIENT_ID || '',
     graphBaseUrl: (env.WCF_GRAPH_BASE_URL || DEFAULT_GRAPH_BASE_URL).replace(/\/+$/, ''),
     dohUrls,
+    entraUrl: entra,
     collectorUrl: env.WCF_COLLECTOR_URL || '',
     shareDelayMs: { minMs: Number(delay[1]), maxMs: Math.max(Number(delay[1]), Number(delay[2])) },
     devToken,

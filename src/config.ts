@@ -6,6 +6,8 @@ export interface PaneConfig {
   graphBaseUrl: string;
   /** RFC 8484 resolvers; empty means the core's public defaults. */
   dohUrls: string[];
+  /** Microsoft's sign-in service for Entra ID discovery (`WCF_ENTRA_URL`); empty: never asked (`off`). */
+  entraUrl: string;
   /** Where anonymous domain reports go; empty disables sharing. */
   collectorUrl: string;
   /** The random wait before shared domains are sent (2–15 minutes by default). */

@@ -163,7 +163,8 @@ export class FederationLookup {
   private readonly deferListeners = new Set<(domain: string) => void>();
   private readonly rate: RateLimiter | undefined;
   private readonly entra: EntraSource | undefined;
-  readonly fromCloud: Cloud | undefined;
+  /** The checking user's cloud; the pane sets it once it has read the user's own tenant. */
+  fromCloud: Cloud | undefined;
 
   constructor(options: FederationLookupOptions) {
     this.client = options.client;

@@ -31,6 +31,7 @@ import { useFederationCheck, type RunOptions } from './useFederationCheck';
 import { usePeopleSource } from './usePeopleSource';
 import { useSharing } from './useSharing';
 import { useRememberedSwitch } from './useRememberedSwitch';
+import { NO_ENTRA_SETTING } from './settings';
 import { VISUALLY_HIDDEN } from './components/visually-hidden';
 
 const useStyles = makeStyles({
@@ -84,6 +85,7 @@ export function App({ services }: { services: PaneServices }): ReactElement {
   const sharing = useSharing(services);
   const directory = useDirectory(services);
   const thorough = useRememberedSwitch(services.settings, 'thoroughCheck');
+  const noEntra = useRememberedSwitch(services.settings, NO_ENTRA_SETTING);
   const [filter, setFilter] = useState<Filter>('all');
   const [sort, setSort] = useState<SortKey>('list');
   const [query, setQuery] = useState('');
@@ -410,6 +412,8 @@ export function App({ services }: { services: PaneServices }): ReactElement {
             verdicts={() => verdicts.values()}
             onDirectoryEnabled={() => directory.lookUp(domainsOf(rows).map((d) => d.domain))}
             thorough={thorough}
+            noEntra={noEntra}
+            ownCloud={services.ownCloud}
           />
         )}
       </Suspense>

@@ -1,13 +1,17 @@
 import type { PersonRow } from '../contacts/contact';
-import { ANSWERS, ANSWER_LABELS, type Answer } from '../core/answer';
+import { ANSWERS, ANSWER_LABELS, reachable, type Answer } from '../core/answer';
 import type { DomainVerdict } from '../core/verdict';
 
-/** The list's filters: everyone, one answer, or one way of federating (from the summary's detail line). */
-export const FILTERS = ['all', ...ANSWERS, 'lync', 'xmpp'] as const;
-export type Filter = 'all' | Answer | 'lync' | 'xmpp';
+/**
+ * The list's filters: everyone, everyone who can federate (the headline: Yes and Likely via Teams),
+ * one answer, or one way of federating (from the summary's detail line).
+ */
+export const FILTERS = ['all', 'reachable', ...ANSWERS, 'lync', 'xmpp'] as const;
+export type Filter = 'all' | 'reachable' | Answer | 'lync' | 'xmpp';
 
 export const FILTER_LABELS: Record<Filter, string> = {
   all: 'Everyone',
+  reachable: 'Can federate',
   ...ANSWER_LABELS,
   lync: 'Teams / Skype / Lync',
   xmpp: 'XMPP',
@@ -16,6 +20,7 @@ export const FILTER_LABELS: Record<Filter, string> = {
 /** How a filtered view names its people, for the export button ("Export 25 XMPP contacts"). */
 export const FILTER_NOUNS: Record<Filter, string> = {
   all: 'contacts',
+  reachable: 'who can federate',
   yes: 'federating contacts',
   likely: '“likely via Teams” contacts',
   depends: '“depends on the account” contacts',
@@ -43,6 +48,8 @@ export function matchesFilter(verdict: DomainVerdict | undefined, filter: Filter
   switch (filter) {
     case 'all':
       return true;
+    case 'reachable':
+      return verdict !== undefined && reachable(verdict.answer);
     case 'lync':
       return verdict?.lync.federation === true;
     case 'xmpp':
@@ -100,6 +107,7 @@ export function countByFilter(
     counts.all += 1;
     if (!verdict) continue;
     counts[verdict.answer] += 1;
+    if (reachable(verdict.answer)) counts.reachable += 1;
     if (verdict.lync.federation === true) counts.lync += 1;
     if (verdict.xmpp.federation === true) counts.xmpp += 1;
   }

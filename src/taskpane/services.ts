@@ -1,6 +1,7 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { TokenProvider } from '../auth/token-provider';
 import type { PaneConfig } from '../config';
+import type { Cloud } from '../core/cloud';
 import type { FederationLookup } from '../dns/lookup';
 import type { ContactsFile } from '../sources/contacts-file';
 import type { MessageItem } from '../sources/message-people';
@@ -22,6 +23,11 @@ export interface PaneServices {
   tokens(): Promise<TokenProvider>;
   graph(): Promise<Client>;
   lookup(): Promise<FederationLookup>;
+  /**
+   * The user's own Microsoft 365 cloud, as the cross-cloud rule assumes it: from their mailbox
+   * domain's Entra ID discovery document (`known`), else commercial.
+   */
+  ownCloud(): Promise<{ cloud: Cloud; known: boolean }>;
   readContactsFile(fileName: string, text: string): Promise<ContactsFile>;
 }
 
@@ -52,22 +58,37 @@ export function createServices(config: PaneConfig, host: Office.HostType | null 
       getAccessToken: () => provider.getAccessToken(),
     });
   });
+  const settingsStore = inOffice
+    ? roamingSettings(Office.context.roamingSettings)
+    : localSettings(window.localStorage);
+  const loaded = once(async () => {
+    const module = await import(/* webpackChunkName: "lookup" */ './browser-lookup.js');
+    const entraOff = (): boolean => settingsStore.read(module.NO_ENTRA_SETTING) === true;
+    return { module, entraOff, ...module.createBrowserLookup(config, entraOff) };
+  });
+  const ownCloud = once(async () => {
+    const { module, entra, entraOff } = await loaded();
+    const address = inOffice ? Office.context.mailbox?.userProfile?.emailAddress : undefined;
+    const domain = address?.includes('@') ? address.slice(address.lastIndexOf('@') + 1) : undefined;
+    return module.ownCloud(entraOff() ? undefined : entra, domain);
+  });
   const lookup = once(async () => {
-    const { createBrowserLookup } = await import(/* webpackChunkName: "lookup" */ './browser-lookup.js');
-    return createBrowserLookup(config);
+    const [{ lookup: federation }, own] = await Promise.all([loaded(), ownCloud()]);
+    federation.fromCloud = own.cloud;
+    return federation;
   });
   const item = inOffice
     ? (Office.context.mailbox?.item as unknown as MessageItem | undefined | null)
     : undefined;
-  const roaming = inOffice ? Office.context.roamingSettings : undefined;
   return {
     inOffice,
     messageItem: item ?? undefined,
     config,
-    settings: roaming ? roamingSettings(roaming) : localSettings(window.localStorage),
+    settings: settingsStore,
     tokens,
     graph,
     lookup,
+    ownCloud,
     readContactsFile: async (fileName, text) => {
       const { parseContactsFile } = await import(
         /* webpackChunkName: "import" */ '../sources/contacts-file.js'

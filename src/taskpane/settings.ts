@@ -37,3 +37,6 @@ export function localSettings(storage: Storage, prefix = 'wcf.settings.'): Setti
     write: async (name, value) => storage.setItem(prefix + name, JSON.stringify(value)),
   };
 }
+
+/** The setting that turns Entra ID discovery off (off by default: discovery is on). */
+export const NO_ENTRA_SETTING = 'noEntraDiscovery';

@@ -22,7 +22,9 @@ export async function buildPane(options: {
   optimise?: boolean;
 }): Promise<void> {
   const saved = { ...process.env };
-  Object.assign(process.env, options.env);
+  // A pane built for tests, screenshots or benchmarks never asks Microsoft's sign-in service: a closed
+  // loopback port unless the caller points it at a stand-in.
+  Object.assign(process.env, { WCF_ENTRA_URL: 'http://127.0.0.1:9' }, options.env);
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the config is CommonJS, as the Office template's is
     const factory = require(join(ROOT, 'webpack.config.js')) as (

@@ -25,7 +25,13 @@ export async function startCollectorProcess(env: Record<string, string>): Promis
   }
   const child = spawn(process.execPath, [COLLECTOR_MAIN], {
     // Microsoft's sign-in service is never asked from tests: a closed loopback port unless a test says otherwise.
-    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', WCF_ENTRA_URL: 'http://127.0.0.1:9', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      WCF_ENTRA_URL: 'http://127.0.0.1:9',
+      ...env,
+    },
   });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -51,6 +51,7 @@ describe('filters', () => {
   it('count and filter rows by answer and by way of federating, unknown meaning a failed lookup', () => {
     expect(countByFilter(rows, verdicts)).toEqual({
       all: 8,
+      reachable: 4,
       yes: 3,
       likely: 1,
       depends: 1,
@@ -197,6 +198,24 @@ describe('exportCsv', () => {
     expect(exportFileName('all', new Date('2026-11-30T12:00:00Z'))).toBe('who-can-federate-2026-11-30.csv');
     expect(exportFileName('xmpp', new Date('2026-11-30T12:00:00Z'))).toBe(
       'who-can-federate-xmpp-2026-11-30.csv',
+    );
+  });
+});
+
+describe('"can federate": the headline as a filter', () => {
+  it('shows and exports exactly Yes and Likely via Teams', () => {
+    const counts = countByFilter(rows, verdicts);
+    expect(counts.reachable).toBe(counts.yes + counts.likely);
+    const view = filterRows(rows, verdicts, 'reachable', '', 'list');
+    expect(view).toHaveLength(counts.reachable);
+    for (const row of view) {
+      const answer = row.parsed.ok ? verdicts.get(row.parsed.domain)?.answer : undefined;
+      expect(['yes', 'likely']).toContain(answer);
+    }
+    const csv = Papa.parse<string[]>(exportCsv(view, verdicts).replace(/^\uFEFF/, '')).data;
+    expect(csv.filter((line) => line.length > 1)).toHaveLength(view.length + 1);
+    expect(exportFileName('reachable', new Date('2026-12-06T10:00:00Z'))).toBe(
+      'who-can-federate-reachable-2026-12-06.csv',
     );
   });
 });

@@ -6,6 +6,8 @@ import { DirectorySetting } from './DirectorySetting';
 import { SettingsDrawer } from './SettingsDrawer';
 import { SharingSetting } from './SharingSetting';
 import { ThoroughSetting } from './ThoroughSetting';
+import { EntraSetting } from './EntraSetting';
+import type { Cloud } from '../../core/cloud';
 import type { RememberedSwitch } from '../useRememberedSwitch';
 
 /** The settings drawer ("Thorough check", the community directory's two settings): one chunk, loaded when first opened. */
@@ -17,6 +19,8 @@ export function Settings({
   verdicts,
   onDirectoryEnabled,
   thorough,
+  noEntra,
+  ownCloud,
 }: {
   open: boolean;
   onClose: () => void;
@@ -25,12 +29,19 @@ export function Settings({
   verdicts: () => Iterable<DomainVerdict>;
   onDirectoryEnabled: () => void;
   thorough: RememberedSwitch;
+  noEntra: RememberedSwitch;
+  ownCloud: () => Promise<{ cloud: Cloud; known: boolean }>;
 }): ReactElement {
   return (
     <SettingsDrawer
       open={open}
       onClose={onClose}
-      checking={<ThoroughSetting thorough={thorough} />}
+      checking={
+        <>
+          <ThoroughSetting thorough={thorough} />
+          <EntraSetting noEntra={noEntra} ownCloud={ownCloud} />
+        </>
+      }
       community={
         sharing.available || directory.available ? (
           <>

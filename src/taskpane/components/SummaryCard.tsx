@@ -15,6 +15,14 @@ const useStyles = makeStyles({
     backgroundColor: tokens.colorNeutralBackground2,
   },
   headline: { margin: 0 },
+  headlineButton: {
+    minWidth: 0,
+    padding: `0 ${tokens.spacingHorizontalXS}`,
+    marginLeft: `calc(-1 * ${tokens.spacingHorizontalXS})`,
+    fontWeight: tokens.fontWeightSemibold,
+    fontSize: tokens.fontSizeBase400,
+    lineHeight: tokens.lineHeightBase400,
+  },
   bar: {
     display: 'flex',
     height: '8px',
@@ -33,8 +41,9 @@ const useStyles = makeStyles({
 const LEGEND_LABELS: Record<Answer, string> = { ...ANSWER_LABELS, depends: 'Depends' };
 
 /**
- * The answer at a glance: "7 of 11 can federate · 1 likely via Teams", a bar of every answer in its
- * colour, and a legend whose entries filter the list (pressed again: everyone).
+ * The answer at a glance: "7 of 11 can federate · 1 likely via Teams" (a button: everyone who can
+ * federate, Yes and Likely via Teams, ready to export), a bar of every answer in its colour, and a
+ * legend whose entries filter the list (pressed again: everyone).
  */
 export function SummaryCard({
   counts,
@@ -55,9 +64,24 @@ export function SummaryCard({
   return (
     <section className={styles.root} aria-label="Summary">
       <Subtitle2 as="h2" className={styles.headline} data-testid="summary">
-        {mostlyUnknown
-          ? `Couldn't check ${count(counts.unknown)} of ${count(counts.all)}`
-          : `${count(reachable)} of ${count(counts.all)} can federate`}
+        {mostlyUnknown || reachable === 0 ? (
+          mostlyUnknown ? (
+            `Couldn't check ${count(counts.unknown)} of ${count(counts.all)}`
+          ) : (
+            `${count(reachable)} of ${count(counts.all)} can federate`
+          )
+        ) : (
+          <Button
+            className={styles.headlineButton}
+            appearance={filter === 'reachable' ? 'primary' : 'transparent'}
+            aria-pressed={filter === 'reachable'}
+            onClick={() => toggle('reachable')}
+            title={`Show only the ${count(reachable)} who can federate (Yes and Likely via Teams)`}
+            data-testid="filter-reachable"
+          >
+            {`${count(reachable)} of ${count(counts.all)} can federate`}
+          </Button>
+        )}
         {counts.likely > 0 && !mostlyUnknown && (
           <>
             {' '}

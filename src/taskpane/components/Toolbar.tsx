@@ -15,7 +15,7 @@ import {
 } from '@fluentui/react-components';
 import { ArrowDownload20Regular, MoreHorizontal20Regular } from '@fluentui/react-icons';
 import type { ReactElement } from 'react';
-import { SORT_LABELS, type SortKey } from '../filters';
+import { FILTER_NOUNS, SORT_LABELS, type SortKey } from '../filters';
 import { count } from '../present';
 
 const useStyles = makeStyles({
@@ -59,6 +59,7 @@ export function Toolbar(props: {
         data-testid="export"
       >
         Export {count(props.exportCount)}
+        {props.exportNoun === FILTER_NOUNS.reachable ? ` ${props.exportNoun}` : ''}
       </Button>
       <Menu
         checkedValues={{ sort: [props.sort] }}
