@@ -10,7 +10,7 @@ export interface PublishedStats extends Omit<StatsCounts, 'asOf'> {
    * Shares a person reads: XMPP, hosting and answering Lync edges among Lync-federated domains,
    * answering XMPP servers among XMPP-federated ones, the rest of all domains.
    */
-  percent: Record<Exclude<keyof StatsCounts, 'domains' | 'asOf'>, number>;
+  percent: Record<Exclude<keyof StatsCounts, 'domains' | 'asOf' | 'tenantsByCloud'>, number>;
   /** K: the number of different reporters a domain must have been reported by to be counted. */
   threshold: number;
 }
@@ -30,6 +30,7 @@ export function publishedStats(counts: StatsCounts, threshold: number): Publishe
       xmppEdgeAnswering: percent(counts.xmppEdgeAnswering, counts.xmppFederation),
       verified: percent(counts.verified, counts.domains),
       microsoft365Tenants: percent(counts.microsoft365Tenants, counts.domains),
+      tenantsOnlyInEntra: percent(counts.tenantsOnlyInEntra, counts.microsoft365Tenants),
       matrixFederation: percent(counts.matrixFederation, counts.domains),
       ciscoEdge: percent(counts.ciscoEdge, counts.domains),
     },

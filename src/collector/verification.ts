@@ -23,6 +23,8 @@ export const UNCHECKED: DomainFacts = {
   xmppFederation: null,
   xmppClientAccess: null,
   microsoft365Tenant: null,
+  microsoft365Cloud: null,
+  microsoft365Source: null,
   hosting: null,
   records: [],
   checkedAt: null,
@@ -62,6 +64,7 @@ export function foldCheck(previous: DomainFacts, verdict: DomainVerdict, now: nu
     xmppFederation,
     xmppClientAccess,
     microsoft365Tenant: known(verdict.microsoft365.tenant, previous.microsoft365Tenant),
+    ...tenantOrigin(verdict, previous),
     hosting: verdict.lync.federation === null ? previous.hosting : verdict.lync.hosting,
     records,
     checkedAt: answered ? now : previous.checkedAt,
@@ -73,6 +76,20 @@ export function foldCheck(previous: DomainFacts, verdict: DomainVerdict, now: nu
         ? false
         : known(verdict.verified ?? null, previous.verified),
   };
+}
+
+/** The tenant's cloud and how it was found; an unknown tenant keeps what was known. */
+function tenantOrigin(
+  verdict: DomainVerdict,
+  previous: DomainFacts,
+): Pick<DomainFacts, 'microsoft365Cloud' | 'microsoft365Source'> {
+  const m365 = verdict.microsoft365;
+  if (m365.tenant === null) {
+    return { microsoft365Cloud: previous.microsoft365Cloud, microsoft365Source: previous.microsoft365Source };
+  }
+  if (m365.tenant === false) return { microsoft365Cloud: null, microsoft365Source: null };
+  const onlyEntra = m365.evidence.length > 0 && m365.evidence.every((e) => e.signal === 'entra');
+  return { microsoft365Cloud: m365.cloud, microsoft365Source: onlyEntra ? 'entra' : 'dns' };
 }
 
 /** When to check a domain again after this verdict. */

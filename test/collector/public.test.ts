@@ -85,6 +85,11 @@ describe.each(storeKinds())('public endpoints ($name)', (kind) => {
       lyncEdgeAnswering: 13,
       xmppEdgeAnswering: 0,
       verified: 13,
+      microsoft365Tenants: 0,
+      tenantsOnlyInEntra: 0,
+      tenantsByCloud: { commercial: 0, gcc: 0, 'gcc-high': 0, dod: 0, '21vianet': 0 },
+      matrixFederation: 0,
+      ciscoEdge: 0,
       asOf: new Date(CHECKED).toISOString(),
       percent: {
         lyncFederation: 94.4,
@@ -96,6 +101,10 @@ describe.each(storeKinds())('public endpoints ($name)', (kind) => {
         lyncEdgeAnswering: 76.5,
         xmppEdgeAnswering: 0,
         verified: 72.2,
+        microsoft365Tenants: 0,
+        tenantsOnlyInEntra: 0,
+        matrixFederation: 0,
+        ciscoEdge: 0,
       },
       threshold: 3,
     });

@@ -95,6 +95,8 @@ describe.each(storeKinds())('$name store', (kind) => {
     await t.store.saveCheck(
       'both.test',
       present({
+        microsoft365Cloud: 'gcc',
+        microsoft365Source: 'entra',
         xmppFederation: true,
         xmppClientAccess: true,
         checkedAt: Date.UTC(2026, 10, 30, 13),
@@ -127,6 +129,8 @@ describe.each(storeKinds())('$name store', (kind) => {
       xmppEdgeAnswering: 1,
       verified: 2,
       microsoft365Tenants: 3,
+      tenantsOnlyInEntra: 1,
+      tenantsByCloud: { commercial: 0, gcc: 1, 'gcc-high': 0, dod: 0, '21vianet': 0 },
       matrixFederation: 1,
       ciscoEdge: 1,
       asOf: Date.UTC(2026, 10, 30, 13),

@@ -22,6 +22,8 @@ describe('foldCheck', () => {
       xmppFederation: true,
       xmppClientAccess: false,
       microsoft365Tenant: false,
+      microsoft365Cloud: null,
+      microsoft365Source: null,
       hosting: 'on-premises',
       records: ['_sipfederationtls._tcp', '_xmpp-server._tcp'],
       checkedAt: NOW,
@@ -98,5 +100,36 @@ describe('nextCheckAt', () => {
     expect(nextCheckAt(sipAndXmpp, NOW, DEFAULT_SCHEDULE)).toBe(NOW + DEFAULT_SCHEDULE.recheckMs);
     const partial = buildVerdict(domain, noneBut({ '_sip._tls': failed }));
     expect(nextCheckAt(partial, NOW, DEFAULT_SCHEDULE)).toBe(NOW + DEFAULT_SCHEDULE.retryMs);
+  });
+});
+
+describe('foldCheck: Microsoft 365 tenants', () => {
+  const onPrem = { '_sipfederationtls._tcp': found('sip.onprem.test') };
+  test("keeps a tenant's cloud, and whether only Entra ID found it", () => {
+    const viaEntra = buildVerdict({ domain: 'onprem.test', displayDomain: 'onprem.test' }, noneBut(onPrem), {
+      entra: { status: 'tenant', tenantId: '00000000-0000-4000-8000-000000000001', cloud: 'gcc' },
+    });
+    expect(foldCheck(UNCHECKED, viaEntra, NOW)).toMatchObject({
+      microsoft365Tenant: true,
+      microsoft365Cloud: 'gcc',
+      microsoft365Source: 'entra',
+    });
+    const viaDns = buildVerdict(
+      { domain: 'onprem.test', displayDomain: 'onprem.test' },
+      noneBut({ ...onPrem, MX: found('onprem-test.o-v1.mx.microsoft', 25) }),
+    );
+    expect(foldCheck(UNCHECKED, viaDns, NOW)).toMatchObject({
+      microsoft365Cloud: 'commercial',
+      microsoft365Source: 'dns',
+    });
+    // Entra ID failing this time: what was known stays.
+    const failing = buildVerdict({ domain: 'onprem.test', displayDomain: 'onprem.test' }, noneBut(onPrem), {
+      entra: { status: 'error', error: 'HTTP 503' },
+    });
+    expect(foldCheck(foldCheck(UNCHECKED, viaEntra, NOW), failing, NOW)).toMatchObject({
+      microsoft365Tenant: true,
+      microsoft365Cloud: 'gcc',
+      microsoft365Source: 'entra',
+    });
   });
 });

@@ -13,6 +13,8 @@ import {
 import { storeKinds, type TestStore } from '../support/collector-stores';
 import { startDohServer, type DohServer, type Zone } from '../support/doh-server';
 import { FIXTURE_ZONE } from '../support/fixture-zone';
+import { startEntraStandIn } from '../support/entra-server';
+import { EntraDiscovery } from '../../src/entra/discovery-client';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -93,6 +95,46 @@ describe.each(storeKinds())('verification ($name)', (kind) => {
     });
     expect(await directory()).toEqual(['contoso.test', 'fabrikam.test']);
     expect(await directory('?capability=xmpp')).toEqual(['fabrikam.test']);
+  });
+
+  test("counts tenants per cloud, and those only Microsoft's sign-in service found", async () => {
+    const entra = await startEntraStandIn({ 'jabber.test': { tenant: 'gcc' } });
+    try {
+      verifier = new Verifier({
+        store: t.store,
+        clock,
+        perMinute: 600,
+        lookup: new FederationLookup({
+          client: new DohClient({ endpoints: [doh.url], fetch: createNodeFetch(), timeoutMs: 1000 }),
+          cache: new RecordCache({ store: NO_STORE }),
+          entra: new EntraDiscovery({ baseUrl: entra.url, ttlMs: 0 }),
+        }),
+      });
+      for (let day = 0; day < 3; day += 1) {
+        await report(['jabber.test', ['_xmpp-server._tcp']], ['contoso.test', ['_sipfederationtls._tcp']]);
+        await verifier.drain();
+        clock.nextDay();
+      }
+      expect(await t.store.describe('jabber.test')).toMatchObject({
+        facts: {
+          status: 'present',
+          microsoft365Tenant: true,
+          microsoft365Cloud: 'gcc',
+          microsoft365Source: 'entra',
+        },
+      });
+      const counted = await stats();
+      expect(counted).toMatchObject({
+        domains: 2,
+        microsoft365Tenants: 2,
+        tenantsOnlyInEntra: 1,
+        tenantsByCloud: { commercial: 1, gcc: 1, 'gcc-high': 0, dod: 0, '21vianet': 0 },
+      });
+      // contoso.test has its SIP federation record: Entra ID was never asked about it.
+      expect(entra.asked).toEqual(['jabber.test']);
+    } finally {
+      await entra.close();
+    }
   });
 
   test('publishes a domain only once reported on K different days, however often on one day', async () => {

@@ -1,3 +1,5 @@
+import { CLOUD_SHORT_NAMES, CLOUDS } from '../../core/cloud';
+import { percent } from '../../core/summary';
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { CollectorContext } from '../context';
@@ -109,6 +111,22 @@ export function statsPage(stats: PublishedStats, listed?: ListedAnswer): string 
                 ['Through Microsoft 365', stats.microsoft365, p.microsoft365],
                 ['From their own (on-premises) edge', stats.onPremises, p.onPremises],
                 ['Edge answering when checked', stats.lyncEdgeAnswering, p.lyncEdgeAnswering],
+              ])
+            : '',
+          stats.microsoft365Tenants > 0
+            ? group(`Of the ${number(stats.microsoft365Tenants)} Microsoft 365 tenants`, [
+                [
+                  "Found only by Microsoft's sign-in service (no Microsoft record in their DNS)",
+                  stats.tenantsOnlyInEntra,
+                  p.tenantsOnlyInEntra,
+                ],
+                ...CLOUDS.filter((cloud) => (stats.tenantsByCloud[cloud] ?? 0) > 0).map(
+                  (cloud): [string, number, number] => [
+                    `In Microsoft's ${CLOUD_SHORT_NAMES[cloud]} cloud`,
+                    stats.tenantsByCloud[cloud],
+                    percent(stats.tenantsByCloud[cloud], stats.microsoft365Tenants),
+                  ],
+                ),
               ])
             : '',
           stats.xmppFederation > 0

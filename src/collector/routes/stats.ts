@@ -1,8 +1,11 @@
+import { CLOUDS, type Cloud } from '../../core/cloud';
 import type { FastifyInstance } from 'fastify';
 import type { CollectorContext } from '../context';
 import type { StatsCache } from '../statistics';
 
 const count = { type: 'integer' } as const;
+// The response schema is also what Fastify serialises: a count missing here never reaches a reader
+// (microsoft365Tenants, matrixFederation and ciscoEdge were dropped so until 2026-12).
 const share = { type: 'number' } as const;
 const statsSchema = {
   type: 'object',
@@ -27,6 +30,14 @@ const statsSchema = {
     lyncEdgeAnswering: count,
     xmppEdgeAnswering: count,
     verified: count,
+    microsoft365Tenants: count,
+    tenantsOnlyInEntra: count,
+    tenantsByCloud: {
+      type: 'object',
+      properties: Object.fromEntries(CLOUDS.map((cloud) => [cloud, count])) as Record<Cloud, typeof count>,
+    },
+    matrixFederation: count,
+    ciscoEdge: count,
     asOf: { type: ['string', 'null'] },
     percent: {
       type: 'object',
@@ -40,6 +51,10 @@ const statsSchema = {
         lyncEdgeAnswering: share,
         xmppEdgeAnswering: share,
         verified: share,
+        microsoft365Tenants: share,
+        tenantsOnlyInEntra: share,
+        matrixFederation: share,
+        ciscoEdge: share,
       },
     },
     threshold: count,

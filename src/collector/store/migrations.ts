@@ -117,4 +117,16 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TABLE seen_reports (key TEXT COLLATE "C" PRIMARY KEY NOT NULL, day TEXT NOT NULL);
     `,
   },
+  {
+    version: 4,
+    description: "Microsoft 365 tenants' cloud, and whether only Entra ID discovery found them",
+    sqlite: `
+      ALTER TABLE domains ADD COLUMN microsoft365_cloud TEXT;
+      ALTER TABLE domains ADD COLUMN microsoft365_source TEXT;
+    `,
+    postgres: `
+      ALTER TABLE domains ADD COLUMN microsoft365_cloud TEXT;
+      ALTER TABLE domains ADD COLUMN microsoft365_source TEXT;
+    `,
+  },
 ];

@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { CLOUDS, parseCloud, type Cloud } from '../../core/cloud';
 import { PROBE_IDS, type ProbeId } from '../../core/probes';
 import type { LyncHosting, TriState } from '../../core/verdict';
 import type {
@@ -14,7 +15,8 @@ import type {
 /** The columns every query that returns facts selects, in both dialects. */
 export const FACT_COLUMNS =
   'domain, reports, report_days, reporters, absent_checks, status, lync_federation, lync_public_facing, xmpp_federation, ' +
-  'xmpp_client_access, microsoft365_tenant, hosting, records, checked_at, next_check_at, lync_live, xmpp_live, verified';
+  'xmpp_client_access, microsoft365_tenant, microsoft365_cloud, microsoft365_source, hosting, records, checked_at, next_check_at, ' +
+  'lync_live, xmpp_live, verified';
 
 /** A row as either driver returns it: SQLite gives 0/1 and numbers, PostgreSQL booleans and BIGINT strings. */
 export interface DomainRow {
@@ -29,6 +31,8 @@ export interface DomainRow {
   xmpp_federation: number | boolean | null;
   xmpp_client_access: number | boolean | null;
   microsoft365_tenant: number | boolean | null;
+  microsoft365_cloud: string | null;
+  microsoft365_source: string | null;
   hosting: string | null;
   records: string;
   checked_at: number | string | null;
@@ -55,6 +59,11 @@ export function factsOf(row: DomainRow): DomainFacts {
     xmppFederation: triState(row.xmpp_federation),
     xmppClientAccess: triState(row.xmpp_client_access),
     microsoft365Tenant: triState(row.microsoft365_tenant),
+    microsoft365Cloud: parseCloud(row.microsoft365_cloud ?? '') ?? null,
+    microsoft365Source:
+      row.microsoft365_source === 'dns' || row.microsoft365_source === 'entra'
+        ? row.microsoft365_source
+        : null,
     hosting: row.hosting as LyncHosting,
     records: recordsOf(row.records),
     checkedAt: row.checked_at === null ? null : Number(row.checked_at),
@@ -143,6 +152,11 @@ export function numberedPlaceholders(sql: string): string {
   return sql.replace(/\?/g, () => `$${(n += 1)}`);
 }
 
+/** The stats query's column for a cloud's tenants: `tenants_gcc_high`. */
+function cloudColumn(cloud: Cloud): `tenants_${string}` {
+  return `tenants_${cloud.replace(/-/g, '_').replace(/^21/, 'cn21')}`;
+}
+
 /** The stats query. Parameters: threshold. */
 export function statsSql(): string {
   const yes = (column: string): string => `SUM(CASE WHEN ${column} = TRUE THEN 1 ELSE 0 END)`;
@@ -162,6 +176,8 @@ export function statsSql(): string {
       SUM(CASE WHEN xmpp_federation = TRUE AND xmpp_live = TRUE THEN 1 ELSE 0 END) AS xmpp_edge_answering,
       ${yes('verified')} AS verified,
       ${yes('microsoft365_tenant')} AS microsoft365_tenants,
+      SUM(CASE WHEN microsoft365_tenant = TRUE AND microsoft365_source = 'entra' THEN 1 ELSE 0 END) AS tenants_only_entra,
+      ${CLOUDS.map((cloud) => `SUM(CASE WHEN microsoft365_tenant = TRUE AND microsoft365_cloud = '${cloud}' THEN 1 ELSE 0 END) AS ${cloudColumn(cloud)}`).join(',\n      ')},
       ${hasRecord('_matrix-fed._tcp', '_matrix._tcp')} AS matrix_federation,
       ${hasRecord('_collab-edge._tls')} AS cisco_edge,
       MAX(checked_at) AS as_of
@@ -180,6 +196,8 @@ export interface StatsRow {
   xmpp_edge_answering: number | string | null;
   verified: number | string | null;
   microsoft365_tenants: number | string | null;
+  tenants_only_entra: number | string | null;
+  [cloudCount: `tenants_${string}`]: number | string | null;
   matrix_federation: number | string | null;
   cisco_edge: number | string | null;
   as_of: number | string | null;
@@ -199,6 +217,10 @@ export function statsOf(row: StatsRow): StatsCounts {
     xmppEdgeAnswering: n(row.xmpp_edge_answering),
     verified: n(row.verified),
     microsoft365Tenants: n(row.microsoft365_tenants),
+    tenantsOnlyInEntra: n(row.tenants_only_entra),
+    tenantsByCloud: Object.fromEntries(
+      CLOUDS.map((cloud) => [cloud, n(row[cloudColumn(cloud)] ?? null)]),
+    ) as Record<Cloud, number>,
     matrixFederation: n(row.matrix_federation),
     ciscoEdge: n(row.cisco_edge),
     asOf: row.as_of === null ? null : Number(row.as_of),
@@ -213,6 +235,8 @@ const FACT_UPDATE_COLUMNS = [
   'xmpp_federation',
   'xmpp_client_access',
   'microsoft365_tenant',
+  'microsoft365_cloud',
+  'microsoft365_source',
   'hosting',
   'records',
   'checked_at',
@@ -229,6 +253,8 @@ export function factValues(facts: DomainFacts, bool: (value: TriState) => unknow
     bool(facts.xmppFederation),
     bool(facts.xmppClientAccess),
     bool(facts.microsoft365Tenant),
+    facts.microsoft365Cloud,
+    facts.microsoft365Source,
     facts.hosting,
     JSON.stringify(facts.records),
     facts.checkedAt,

@@ -1,4 +1,5 @@
 import type { ProbeId } from '../../core/probes';
+import type { Cloud } from '../../core/cloud';
 import type { Summary } from '../../core/summary';
 import type { LyncHosting, TriState } from '../../core/verdict';
 
@@ -17,6 +18,10 @@ export interface DomainFacts {
   xmppFederation: TriState;
   xmppClientAccess: TriState;
   microsoft365Tenant: TriState;
+  /** The tenant's cloud, where known (Entra ID tells GCC from commercial; DNS cannot). */
+  microsoft365Cloud: Cloud | null;
+  /** How the tenant was found: DNS evidence, or only Entra ID discovery. */
+  microsoft365Source: 'dns' | 'entra' | null;
   hosting: LyncHosting;
   /** The SRV records found, in catalogue order. */
   records: ProbeId[];
@@ -62,6 +67,8 @@ export type PublishedCounts = Pick<
   | 'microsoft365'
   | 'onPremises'
   | 'microsoft365Tenants'
+  | 'tenantsOnlyInEntra'
+  | 'tenantsByCloud'
   | 'matrixFederation'
   | 'ciscoEdge'
 >;
