@@ -9,7 +9,7 @@ import { buildVerdict, type DomainVerdict } from '../core/verdict';
 import { onAbort } from './abort-listeners';
 import { interpretAnswer } from './answer';
 import type { DnsResponse } from './doh-client';
-import { DohError } from './errors';
+import { DohError, failureKind } from './errors';
 import { Fifo } from './fifo';
 import { RateLimiter } from './rate-limiter';
 import { RecordCache } from './record-cache';
@@ -67,6 +67,11 @@ export interface LookupProgress {
   questionsTotal: number;
   /** Questions that got no answer (time-out, unreachable, SERVFAIL…): what shows as "unknown". */
   questionsFailed?: number;
+  /**
+   * Every resolver was found unreachable (nothing answered while many questions timed out): the
+   * questions left fail at once. A screen says so at once, not when the check ends.
+   */
+  resolverUnreachable?: boolean;
   /** Entra ID discovery asked (of domains whose answer it could change) and answered so far. */
   discoveriesTotal?: number;
   discoveriesDone?: number;
@@ -409,7 +414,10 @@ export class FederationLookup {
       const state = question.domain;
       state.records[question.probe.id] = result;
       progress.questionsDone += 1;
-      if (result.status === 'error') progress.questionsFailed = (progress.questionsFailed ?? 0) + 1;
+      if (result.status === 'error') {
+        progress.questionsFailed = (progress.questionsFailed ?? 0) + 1;
+        if (failureKind(result.error ?? '') === 'blocked') progress.resolverUnreachable = true;
+      }
       stepDone(state);
     };
     const stepDone = (state: DomainState): void => {
@@ -526,7 +534,7 @@ export class FederationLookup {
     if (informational === true) return this.completePlan;
     if (!informational || informational.length === 0) return this.plan;
     const probes = this.probes.filter((p) => p.tier !== 3 || informational.includes(p.id));
-    return new QuestionPlan(probes, this.plan.profile);
+    return new QuestionPlan(probes, this.plan.profile, { entra: this.plan.entra });
   }
 
   /**

@@ -312,14 +312,18 @@ export function App({ services }: { services: PaneServices }): ReactElement {
           )}
         </MessageBar>
       )}
-      {mostlyUnknown && (
+      {(mostlyUnknown || federation.dnsUnreachable) && (
         <MessageBar intent="warning" layout="multiline" data-testid="dns-unreachable">
           <MessageBarBody>
-            <MessageBarTitle>Couldn&apos;t reach the DNS service</MessageBarTitle>A proxy or firewall may
-            block it. The people marked “Unknown” were not checked; nothing was counted as “No”.
+            <MessageBarTitle>Couldn&apos;t reach the DNS service</MessageBarTitle>Your network may block it (a
+            proxy or firewall). The people marked “Unknown” were not checked; nothing was counted as “No”.
+            {!noEntra.on &&
+              ' Organisations that use Microsoft 365 are still found through Microsoft’s sign-in service.'}
           </MessageBarBody>
           <MessageBarActions>
-            <Button onClick={retryUnknown}>Retry</Button>
+            <Button onClick={retryUnknown} disabled={checking}>
+              Retry
+            </Button>
           </MessageBarActions>
         </MessageBar>
       )}

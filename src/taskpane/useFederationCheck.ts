@@ -18,6 +18,8 @@ export interface CheckProgress {
   noLeft: number;
   /** Near the end (at most 3 left), the domains still waited for, to name them. */
   waitingFor: string[];
+  /** The DNS service was found unreachable: the rest are "Unknown" at once (see the DoH client's health check). */
+  dnsUnreachable?: boolean;
 }
 
 export interface FederationCheck {
@@ -33,6 +35,8 @@ export interface FederationCheck {
   unfinished: ReadonlySet<string>;
   /** Set when the last check was stopped before the end. */
   stopped: CheckProgress | undefined;
+  /** The last (or running) check found the DNS service unreachable: said at once, until the next check. */
+  dnsUnreachable: boolean;
   /**
    * Checks domains; `merge` keeps the verdicts of other domains (for "Retry unknown"), `refresh`
    * ignores cached answers and keeps the previous answers on screen until new ones replace them
@@ -93,6 +97,7 @@ export function useFederationCheck(services: PaneServices): FederationCheck {
   const unfinishedNow = useRef(unfinished);
   unfinishedNow.current = unfinished;
   const [stopped, setStopped] = useState<CheckProgress | undefined>();
+  const [dnsUnreachable, setDnsUnreachable] = useState(false);
   const current = useRef<ReadonlyMap<string, DomainVerdict>>(verdicts);
   const abort = useRef<AbortController | undefined>(undefined);
   /** The check under way: resolves once it has ended (its last verdicts drawn), with whether it was stopped. */
@@ -159,6 +164,7 @@ export function useFederationCheck(services: PaneServices): FederationCheck {
       };
       setStopped(undefined);
       setUnfinished(new Set());
+      setDnsUnreachable(false);
       flush();
       const draws = scheduleDraws(flush, flushInterval(domains.length));
       let ended: (outcome: { stopped: boolean }) => void = () => undefined;
@@ -172,6 +178,12 @@ export function useFederationCheck(services: PaneServices): FederationCheck {
           informational: options.informational,
           onPartial: note,
           onVerdict: noteComplete,
+          onProgress: (lookupProgress) => {
+            if (!lookupProgress.resolverUnreachable || state.dnsUnreachable) return;
+            state.dnsUnreachable = true;
+            if (abort.current === controller) setDnsUnreachable(true);
+            draws.now();
+          },
         });
         await check;
       } catch (error) {
@@ -246,5 +258,16 @@ export function useFederationCheck(services: PaneServices): FederationCheck {
     [services],
   );
 
-  return { verdicts, progress, stillChecking, unfinished, stopped, run, cancel, settled, complete };
+  return {
+    verdicts,
+    progress,
+    stillChecking,
+    unfinished,
+    stopped,
+    dnsUnreachable,
+    run,
+    cancel,
+    settled,
+    complete,
+  };
 }
