@@ -50,3 +50,15 @@ export function parseCloud(text: string): Cloud | undefined {
   const name = text.trim().toLowerCase();
   return (CLOUDS as readonly string[]).includes(name) ? (name as Cloud) : undefined;
 }
+
+/**
+ * Why a tenant in another cloud is not "likely via Teams", in words (a verdict's note): Teams reaches
+ * across clouds only where both organisations publish a SIP federation record.
+ */
+export function crossCloudNote(
+  displayDomain: string,
+  signals: { crossCloud?: boolean; cloud: Cloud | null },
+): string | undefined {
+  if (!signals.crossCloud || !signals.cloud) return undefined;
+  return `${displayDomain} is in Microsoft's ${CLOUD_SHORT_NAMES[signals.cloud]} cloud: Teams reaches across clouds only where both organisations publish a federation record`;
+}

@@ -4,7 +4,7 @@ import { isConsumerDomain } from './consumer';
 import { falsePositiveOf } from './false-positives';
 import { liveState } from './live';
 import { isMicrosoftSipTarget } from './hosting';
-import { CLOUD_SHORT_NAMES, type Cloud } from './cloud';
+import { crossCloudNote, type Cloud } from './cloud';
 import type { EntraFinding } from './entra';
 import {
   googleOf,
@@ -123,15 +123,7 @@ function matrixServer(records: Partial<Record<ProbeId, RecordResult>>): string |
 }
 
 export type { TenantInputs } from './tenant-evidence';
-
-/**
- * Why a tenant in another cloud is not "likely via Teams", in words: Teams reaches across clouds
- * only where both organisations publish a SIP federation record (see cloud.ts).
- */
-export function crossCloudNote(displayDomain: string, signals: Microsoft365Signals): string | undefined {
-  if (!signals.crossCloud || !signals.cloud) return undefined;
-  return `${displayDomain} is in Microsoft's ${CLOUD_SHORT_NAMES[signals.cloud]} cloud: Teams reaches across clouds only where both organisations publish a federation record`;
-}
+export { crossCloudNote } from './cloud';
 
 /**
  * Turns one domain's record results into its verdict. Pure: the same records (and inputs: Entra ID's

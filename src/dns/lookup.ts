@@ -333,6 +333,8 @@ export class FederationLookup {
     const enqueue = (state: DomainState, first: boolean): boolean => {
       const step = plan.next(state.domain, state.records, state.step, inputsOf(state));
       if (!step) return false;
+      // With every resolver given up, details are not asked: each would fail at once, and say nothing.
+      if (step.phase === 'details' && progress.resolverUnreachable) return false;
       if (step.phase === 'details' && !state.answered) answer(state, step.probes);
       state.step = step.index + 1;
       state.waiting = step.probes.length;

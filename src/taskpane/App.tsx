@@ -416,8 +416,7 @@ export function App({ services }: { services: PaneServices }): ReactElement {
             verdicts={() => verdicts.values()}
             onDirectoryEnabled={() => directory.lookUp(domainsOf(rows).map((d) => d.domain))}
             thorough={thorough}
-            noEntra={noEntra}
-            ownCloud={services.ownCloud}
+            entra={services.config.entraUrl ? { noEntra, ownCloud: services.ownCloud } : undefined}
           />
         )}
       </Suspense>

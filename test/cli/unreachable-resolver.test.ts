@@ -69,7 +69,7 @@ describe('a DNS-over-HTTPS resolver that never answers', () => {
         .split('\n')
         .map(
           (line) =>
-            JSON.parse(line) as { domain?: string; answer?: string; microsoft365?: { evidence: unknown[] } },
+            JSON.parse(line) as { domain?: string; answer?: string; records?: Record<string, unknown> },
         );
       const verdicts = lines.filter((line) => line.domain);
       expect(verdicts).toHaveLength(200);
@@ -77,6 +77,11 @@ describe('a DNS-over-HTTPS resolver that never answers', () => {
       expect(verdicts.filter((v) => v.answer === 'no')).toEqual([]);
       expect(verdicts.find((v) => v.domain === 'org7.example')?.answer).toBe('likely');
       expect(verdicts.filter((v) => v.answer === 'unknown')).toHaveLength(199);
+      // No details were asked once the resolver was given up: only the records that decide an answer.
+      const answerRecords = ['_sipfederationtls._tcp', 'MX', '_xmpp-server._tcp', '_xmpps-server._tcp'];
+      for (const verdict of verdicts) {
+        expect(Object.keys(verdict.records ?? {}).filter((id) => !answerRecords.includes(id))).toEqual([]);
+      }
     },
     60_000,
   );

@@ -122,7 +122,7 @@ describe("the pane and today's Microsoft 365", () => {
     const answers = Object.fromEntries(
       await Promise.all(
         MAILBOX.contacts.map(async (c) => {
-          const address = c.emailAddresses[0]?.address ?? '';
+          const address = c.emailAddresses?.[0]?.address ?? '';
           const row = page.locator('[data-testid="person"]', { hasText: address });
           return [address, await row.getAttribute('data-answer')] as const;
         }),

@@ -144,6 +144,23 @@ describe('the lookup asks Entra ID only where it can change the answer', () => {
     expect(Object.keys(fabrikam?.records ?? {})).not.toContain('autodiscover');
   });
 
+  it("an export's re-check (informational records asked) keeps asking Entra ID", async () => {
+    doh = await startDohServer({
+      zone: { 'fabrikam.com': { MX: [{ exchange: 'mx1.fabrikam.pphosted.com' }] } },
+    });
+    entra.set('fabrikam.com', { tenant: 'commercial' });
+    const client = new DohClient({ endpoints: [doh.url], timeoutMs: 1000, retries: 0 });
+    const lookup = new FederationLookup({
+      client,
+      informational: false,
+      entra: new EntraDiscovery({ baseUrl: entra.url }),
+    });
+    const [verdict] = await lookup.checkDomains([domain('fabrikam.com')], {
+      informational: ['_xmpp-client._tcp'],
+    });
+    expect(verdict?.answer).toBe('likely');
+  });
+
   it('a GCC High tenant, seen from commercial, is "No" with the reason', async () => {
     doh = await startDohServer({ zone: { 'contoso.us': { MX: [{ exchange: 'mail.contoso.us' }] } } });
     const client = new DohClient({ endpoints: [doh.url], timeoutMs: 1000, retries: 0 });

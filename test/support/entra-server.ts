@@ -15,7 +15,9 @@ export type EntraFixture =
   | { status: number; body?: string }
   | { hang: true }
   | { delayMs: number; then: EntraFixture }
-  | { huge: true };
+  | { huge: true }
+  /** Drops the connection: no HTTP answer at all (the client's `unreachable`: the DNS evidence decides). */
+  | { reset: true };
 
 export interface EntraStandIn {
   url: string;
@@ -81,7 +83,11 @@ function notFound(domain: string): string {
 }
 
 /** Starts the stand-in on 127.0.0.1. Domains not set are in no tenant (400 AADSTS90002). */
-export async function startEntraStandIn(fixtures: Record<string, EntraFixture> = {}): Promise<EntraStandIn> {
+export async function startEntraStandIn(
+  fixtures: Record<string, EntraFixture> = {},
+  /** What domains not listed get; by default, "in no tenant" (400 AADSTS90002). */
+  otherwise?: EntraFixture,
+): Promise<EntraStandIn> {
   const table = new Map(Object.entries(fixtures));
   const sockets = new Set<Socket>();
   let inFlight = 0;
@@ -109,8 +115,13 @@ export async function startEntraStandIn(fixtures: Record<string, EntraFixture> =
     domain: string,
     host: string,
     fixture: EntraFixture | undefined,
-  ) => {
-    if (!fixture) return send(response, 400, notFound(domain));
+  ): Promise<void> => {
+    if (!fixture)
+      return otherwise ? answer(response, domain, host, otherwise) : send(response, 400, notFound(domain));
+    if ('reset' in fixture) {
+      response.socket?.destroy();
+      return;
+    }
     if ('hang' in fixture) return; // never answers: the client's time limit must end it
     if ('delayMs' in fixture) {
       await new Promise((resolve) => setTimeout(resolve, fixture.delayMs));

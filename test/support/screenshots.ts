@@ -18,6 +18,7 @@ import { FIXTURE_ZONE } from './fixture-zone';
 import { startGraphServer } from './graph-server';
 import { projectRoot } from './project-root';
 import { serveFolder } from './static-server';
+import { startEntraStandIn } from './entra-server';
 
 const TOKEN = 'screenshot-dev-token';
 /** The two pictures the README shows. */
@@ -35,6 +36,10 @@ async function main(): Promise<void> {
   const certificate = await loopbackCertificate();
   const graph = await startGraphServer({ mailbox: SHOWCASE_MAILBOX, certificate, token: TOKEN });
   const doh = await startDohServer({ zone: FIXTURE_ZONE, latencyMs: 20, tls: certificate });
+  // Microsoft's sign-in service, stood in for: plain.test is a GCC High tenant, "No" from the commercial
+  // cloud; for every other domain it cannot be reached, so their DNS evidence decides (as the
+  // "still checking" states show).
+  const entra = await startEntraStandIn({ 'plain.test': { tenant: 'gcc-high' } }, { reset: true });
   await buildPane({
     mode: 'development',
     outputPath: 'build/screenshots-pane',
@@ -43,6 +48,7 @@ async function main(): Promise<void> {
       WCF_GRAPH_BASE_URL: graph.baseUrl,
       WCF_DOH_URLS: doh.url,
       WCF_CLIENT_ID: '',
+      WCF_ENTRA_URL: entra.url,
     },
   });
   const site = await serveFolder(output);
@@ -54,6 +60,8 @@ async function main(): Promise<void> {
         const { context } = await chromium.newContext({ colorScheme: scheme, viewport: size });
         const page = await context.newPage();
         const shot = async (state: string): Promise<void> => {
+          // The pointer rests where the last click was: moved off the pane, so no hover state is shown.
+          await page.mouse.move(-1, -1);
           await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
           const file = join(folder, `pane-${size.width}-${scheme}-${state}.png`);
           await page.screenshot({ path: file });
@@ -68,6 +76,13 @@ async function main(): Promise<void> {
         await page.getByTestId('filter-likely').click();
         await shot('3-likely-via-teams');
         await page.getByTestId('filter-likely').click();
+        await page.getByTestId('filter-reachable').click();
+        await shot('9-can-federate');
+        await page.getByTestId('filter-reachable').click();
+        await openDetails(page, 'dennis@plain.test');
+        await shot('10-other-cloud');
+        await page.keyboard.press('Escape');
+        await page.getByRole('dialog').waitFor({ state: 'detached' });
         await openDetails(page, 'ada@contoso.test');
         await shot('4-details');
         await page.keyboard.press('Escape');
@@ -109,7 +124,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await chromium.close();
-    await Promise.all([graph.close(), doh.close(), site.close()]);
+    await Promise.all([graph.close(), doh.close(), entra.close(), site.close()]);
     await rm(output, { recursive: true, force: true });
   }
   const readme = join(root, 'assets', 'screenshots');

@@ -22,7 +22,7 @@ import type { ReactElement } from 'react';
 import type { PersonRow } from '../../contacts/contact';
 import { answerSentence } from '../../core/answer';
 import { PROBES } from '../../core/probes';
-import { CLOUD_NAMES } from '../../core/cloud';
+import { CLOUD_NAMES, crossCloudNote } from '../../core/cloud';
 import type { Evidence } from '../../core/tenant-evidence';
 import type { DomainVerdict } from '../../core/verdict';
 import { directoryWords, type DirectoryFinding } from '../../share/directory-lookup';
@@ -163,9 +163,12 @@ export function DomainDetails({
                     Community directory: {directoryWords(finding)}
                   </Caption1>
                 )}
-                {verdict.notes.map((note) => (
-                  <Caption1 key={note}>{note}</Caption1>
-                ))}
+                {verdict.notes
+                  // The answer's sentence above already says why a tenant in another cloud is "No".
+                  .filter((note) => note !== crossCloudNote(verdict.displayDomain, verdict.microsoft365))
+                  .map((note) => (
+                    <Caption1 key={note}>{note}</Caption1>
+                  ))}
                 {verdict.microsoft365.evidence.length > 0 && (
                   <div className={styles.section} data-testid="evidence">
                     <Body1Strong>
@@ -177,7 +180,7 @@ export function DomainDetails({
                         <li key={`${e.signal} ${e.value}`} className={styles.record}>
                           <Body1>{EVIDENCE_WORDS[e.signal]}</Body1>
                           <Caption1 className={styles.value}>
-                            {e.record}: {e.value}
+                            {e.record === 'entra-id' ? 'Tenant ID' : e.record}: {e.value}
                           </Caption1>
                         </li>
                       ))}

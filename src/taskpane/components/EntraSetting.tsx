@@ -49,8 +49,8 @@ export function EntraSetting({
       />
       <Caption1 as="p" className={styles.explain}>
         Finds organisations that use Microsoft 365 although their DNS doesn&apos;t show it (for example, when
-        their mail goes through another filter). Only the domain is sent to login.microsoftonline.com, and
-        only for domains whose DNS leaves the answer open. Takes effect on the next check.
+        their mail goes through another filter). Only the domain is sent, and only for domains whose DNS
+        leaves the answer open. Takes effect on the next check.
       </Caption1>
       {own && (
         <Caption1 as="p" className={styles.explain} data-testid="own-cloud">

@@ -19,8 +19,7 @@ export function Settings({
   verdicts,
   onDirectoryEnabled,
   thorough,
-  noEntra,
-  ownCloud,
+  entra,
 }: {
   open: boolean;
   onClose: () => void;
@@ -29,8 +28,11 @@ export function Settings({
   verdicts: () => Iterable<DomainVerdict>;
   onDirectoryEnabled: () => void;
   thorough: RememberedSwitch;
-  noEntra: RememberedSwitch;
-  ownCloud: () => Promise<{ cloud: Cloud; known: boolean }>;
+  /** Entra ID discovery's setting, where the build has a sign-in service to ask. */
+  entra?: {
+    noEntra: RememberedSwitch;
+    ownCloud: () => Promise<{ cloud: Cloud; known: boolean }>;
+  };
 }): ReactElement {
   return (
     <SettingsDrawer
@@ -39,7 +41,7 @@ export function Settings({
       checking={
         <>
           <ThoroughSetting thorough={thorough} />
-          <EntraSetting noEntra={noEntra} ownCloud={ownCloud} />
+          {entra && <EntraSetting {...entra} />}
         </>
       }
       community={

@@ -1,4 +1,13 @@
-import { Button, Caption1, Link, Subtitle2, makeStyles, tokens } from '@fluentui/react-components';
+import {
+  Button,
+  Caption1,
+  Link,
+  Subtitle2,
+  createFocusOutlineStyle,
+  makeStyles,
+  mergeClasses,
+  tokens,
+} from '@fluentui/react-components';
 import type { ReactElement } from 'react';
 import { ANSWERS, ANSWER_LABELS, type Answer } from '../../core/answer';
 import type { Filter } from '../filters';
@@ -15,13 +24,29 @@ const useStyles = makeStyles({
     backgroundColor: tokens.colorNeutralBackground2,
   },
   headline: { margin: 0 },
+  // The headline reads as a headline and works as a button: same type, same line, underlined (and in
+  // the brand colour) when hovered or pressed, Fluent's focus outline for the keyboard.
   headlineButton: {
-    minWidth: 0,
-    padding: `0 ${tokens.spacingHorizontalXS}`,
-    marginLeft: `calc(-1 * ${tokens.spacingHorizontalXS})`,
-    fontWeight: tokens.fontWeightSemibold,
-    fontSize: tokens.fontSizeBase400,
-    lineHeight: tokens.lineHeightBase400,
+    display: 'inline',
+    padding: 0,
+    margin: 0,
+    border: 'none',
+    borderRadius: tokens.borderRadiusSmall,
+    backgroundColor: 'transparent',
+    color: tokens.colorNeutralForeground1,
+    font: 'inherit',
+    cursor: 'pointer',
+    textDecorationLine: 'underline',
+    textDecorationStyle: 'dotted',
+    textDecorationColor: tokens.colorNeutralStroke1,
+    textUnderlineOffset: '3px',
+    ':hover': { color: tokens.colorBrandForeground1, textDecorationStyle: 'solid' },
+    ...createFocusOutlineStyle(),
+  },
+  headlinePressed: {
+    color: tokens.colorBrandForeground1,
+    textDecorationStyle: 'solid',
+    textDecorationColor: tokens.colorBrandForeground1,
   },
   bar: {
     display: 'flex',
@@ -71,16 +96,16 @@ export function SummaryCard({
             `${count(reachable)} of ${count(counts.all)} can federate`
           )
         ) : (
-          <Button
-            className={styles.headlineButton}
-            appearance={filter === 'reachable' ? 'primary' : 'transparent'}
+          <button
+            type="button"
+            className={mergeClasses(styles.headlineButton, filter === 'reachable' && styles.headlinePressed)}
             aria-pressed={filter === 'reachable'}
             onClick={() => toggle('reachable')}
             title={`Show only the ${count(reachable)} who can federate (Yes and Likely via Teams)`}
             data-testid="filter-reachable"
           >
             {`${count(reachable)} of ${count(counts.all)} can federate`}
-          </Button>
+          </button>
         )}
         {counts.likely > 0 && !mostlyUnknown && (
           <>
