@@ -5,8 +5,12 @@
  * Timed over Chromium's bare DevTools pipe (Target and Runtime only: nothing observes the network,
  * as in Outlook), side by side in one run with the pane's previous plan (7 questions a domain) and
  * bare `fetch` loops of the same questions in the same browser; the bare loop under Playwright is
- * printed once, to show what its network instrumentation costs. Then the gzipped JavaScript the pane
- * loads before it is interactive, beside a bare React + Fluent UI page built the same way.
+ * printed once, to show what its network instrumentation costs. A third run asks Microsoft's sign-in
+ * service too (Entra ID discovery, a local stand-in answering in BENCH_ENTRA_LATENCY_MS), where one in
+ * four domains with nothing in their DNS is a tenant behind another mail filter: questions and
+ * discovery requests a domain, and the time to every answer, before and after. Then the gzipped
+ * JavaScript the pane loads before it is interactive, beside a bare React + Fluent UI page built the
+ * same way.
  */
 import freeEmailDomains from 'free-email-domains';
 import { readFile, rm, writeFile } from 'node:fs/promises';
@@ -23,6 +27,7 @@ import { startPaneBrowser } from '../test/support/browser';
 import { buildPane } from '../test/support/build-pane';
 import { loopbackCertificate } from '../test/support/certificates';
 import { startDohServer, type DohServer, type Zone } from '../test/support/doh-server';
+import { startEntraStandIn } from '../test/support/entra-server';
 import { kindOf, realisticZone, zoneRecord, type DomainKind } from '../test/support/generated-zone';
 import { startGraphServer } from '../test/support/graph-server';
 import { projectRoot } from '../test/support/project-root';
@@ -32,6 +37,8 @@ import { flushInterval } from '../src/taskpane/draw-schedule';
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 10_000);
 const DOMAINS = Number(process.env.BENCH_PANE_DOMAINS ?? 2_000);
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 40);
+/** Microsoft's sign-in service answers in about this long from most of the world (a guess: not measured here). */
+const ENTRA_LATENCY_MS = Number(process.env.BENCH_ENTRA_LATENCY_MS ?? 80);
 /** The pane's DoH concurrency, and the bare loops'. */
 const IN_FLIGHT = 64;
 const ROOT = projectRoot();
@@ -261,8 +268,32 @@ async function main(): Promise<void> {
   // A production build cannot carry WCF_DEV_TOKEN, so the timed runs are development configurations
   // compiled as production ones (React's production build, as Outlook's users run it): the pane as
   // it is, and the same pane with the previous plan swapped in.
-  const env = { WCF_GRAPH_BASE_URL: graph.baseUrl, WCF_DOH_URLS: doh.url, WCF_DEV_TOKEN: 'bench' };
+  // The plan runs compare DNS with DNS: Entra ID discovery off (its own run is below).
+  const env = {
+    WCF_GRAPH_BASE_URL: graph.baseUrl,
+    WCF_DOH_URLS: doh.url,
+    WCF_DEV_TOKEN: 'bench',
+    WCF_ENTRA_URL: 'off',
+  };
   await buildPane({ mode: 'development', optimise: true, outputPath: 'build/bench-pane', env });
+  // One in four domains with nothing in their DNS is a tenant behind another mail filter, which only
+  // Entra ID discovery finds; every other domain asked is in no tenant (400 AADSTS90002).
+  const tenantsBehindFilters = domains.filter((_, i) => kindOf(i) === 'nothing' && i % 4 === 0);
+  const entra = await startEntraStandIn(
+    Object.fromEntries(
+      tenantsBehindFilters.map((d) => [d, { delayMs: ENTRA_LATENCY_MS, then: { tenant: 'commercial' } }]),
+    ),
+    {
+      delayMs: ENTRA_LATENCY_MS,
+      then: { status: 400, body: JSON.stringify({ error: 'invalid_tenant', error_codes: [90002] }) },
+    },
+  );
+  await buildPane({
+    mode: 'development',
+    optimise: true,
+    outputPath: 'build/bench-pane-entra',
+    env: { ...env, WCF_ENTRA_URL: entra.url },
+  });
   await buildPane({
     mode: 'development',
     optimise: true,
@@ -273,6 +304,7 @@ async function main(): Promise<void> {
   // Each build on its own origin, so neither finds the other's answers in its storage.
   const site = await serveFolder(join(ROOT, 'build/bench-pane'));
   const previousSite = await serveFolder(join(ROOT, 'build/bench-pane-previous'));
+  const entraSite = await serveFolder(join(ROOT, 'build/bench-pane-entra'));
 
   // The yardsticks: the answer questions the plan asks (walked over the zone), the previous plan's
   // first phase (the three SRV federation records of every domain), and "all questions": the seven
@@ -296,6 +328,14 @@ async function main(): Promise<void> {
     bareUrls(doh, previousAnswers, 'prev-a'),
     bareUrls(doh, allQuestions, 'prev-b'),
   );
+  const entraAskedBefore = entra.asked.length;
+  const withEntra = await timedCheck(
+    entraSite.url,
+    doh,
+    bareUrls(doh, answerList, 'entra-a'),
+    bareUrls(doh, allQuestions, 'entra-b'),
+  );
+  const discoveries = entra.asked.length - entraAskedBefore;
   const answerSet = new Set(answerList);
   const askedAnswers = now.asked.filter((q) => answerSet.has(q));
   const bareAnswersMs = now.bareAnswersMs;
@@ -314,8 +354,20 @@ async function main(): Promise<void> {
   } finally {
     await playwright.close();
   }
-  await Promise.all([graph.close(), doh.close(), site.close(), previousSite.close()]);
-  for (const folder of ['build/bench-pane', 'build/bench-pane-previous', 'build/bench-pane-production'])
+  await Promise.all([
+    graph.close(),
+    doh.close(),
+    entra.close(),
+    site.close(),
+    previousSite.close(),
+    entraSite.close(),
+  ]);
+  for (const folder of [
+    'build/bench-pane',
+    'build/bench-pane-previous',
+    'build/bench-pane-entra',
+    'build/bench-pane-production',
+  ])
     await rm(join(ROOT, folder), { recursive: true, force: true });
 
   const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
@@ -362,6 +414,16 @@ async function main(): Promise<void> {
   const previousAnswerShare = previous.detailsMs / previous.bareAllMs;
   console.log(
     `  → every answer ${(previousAnswerShare / nowAnswerShare).toFixed(2)}× sooner now, every detail ${(previous.detailsMs / previous.bareAllMs / (now.detailsMs / now.bareAllMs)).toFixed(2)}× (each run against its own bare loop of ${allQuestions.length}; raw: ${(previous.detailsMs / now.answersMs).toFixed(2)}× and ${(previous.detailsMs / now.detailsMs).toFixed(2)}×)\n`,
+  );
+  // Entra ID discovery: asked beside XMPP where the answer is open; a tenant it finds needs no DNS evidence.
+  const entraAnswers = withEntra.asked.filter((q) => answerSet.has(q)).length;
+  console.log(
+    `  with Entra ID discovery (${ENTRA_LATENCY_MS} ms a request, 8 at once; ${tenantsBehindFilters.length} tenants behind other filters that DNS cannot show):\n` +
+      `    questions a domain: answers ${perDomain(entraAnswers)}, details ${perDomain(withEntra.asked.length - entraAnswers)}, in all ${perDomain(withEntra.asked.length)}; discovery requests a domain ${perDomain(discoveries)} (${discoveries})\n` +
+      `      without it:       answers ${perDomain(answerCount)}, details ${perDomain(detailCount)}, in all ${perDomain(now.asked.length)}; discovery requests 0\n` +
+      `    every answer on screen ${s(withEntra.answersMs)} (${(withEntra.answersMs / withEntra.bareAnswersMs).toFixed(2)}× its bare loop) against ${s(now.answersMs)} without (${(now.answersMs / now.bareAnswersMs).toFixed(2)}×): ${(withEntra.answersMs / withEntra.bareAllMs / (now.answersMs / now.bareAllMs)).toFixed(2)}× the time, each against its own bare loop of ${allQuestions.length}\n` +
+      `    every detail in        ${s(withEntra.detailsMs)} against ${s(now.detailsMs)}: ${(withEntra.detailsMs / withEntra.bareAllMs / (now.detailsMs / now.bareAllMs)).toFixed(2)}× the time   ${withEntra.summary}\n` +
+      `    ${stolen(withEntra)}\n`,
   );
   console.log(
     `  the same loop under Playwright          ${s(playwrightAllMs)}   (${(playwrightAllMs / bareAllMs).toFixed(2)}× the bare pipe: its Network instrumentation)`,
