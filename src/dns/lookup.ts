@@ -81,8 +81,8 @@ export interface CheckOptions {
   signal?: AbortSignal;
   /**
    * Called once a domain's answer records are in (the plan's answer phase), before its other records
-   * are: lets a screen show the answer early. `pending` lists what is still asked; tenant evidence
-   * among it may still turn a "no" into "likely via Teams".
+   * are: lets a screen show the answer early. `pending` lists the records still asked (empty when only
+   * Entra ID discovery is); tenant evidence, Entra ID's first, may still turn a "no" into "likely via Teams".
    */
   onPartial?: (verdict: DomainVerdict, pending: ProbeId[]) => void;
   /** Called with each complete verdict, as it completes. */
@@ -333,9 +333,10 @@ export class FederationLookup {
     const enqueue = (state: DomainState, first: boolean): boolean => {
       const step = plan.next(state.domain, state.records, state.step, inputsOf(state));
       if (!step) return false;
-      // With every resolver given up, details are not asked: each would fail at once, and say nothing.
-      if (step.phase === 'details' && progress.resolverUnreachable) return false;
-      if (step.phase === 'details' && !state.answered) answer(state, step.probes);
+      // With every resolver given up, DNS details are not asked (each would fail at once, and say
+      // nothing); Entra ID discovery still is: Microsoft's sign-in service may still be reachable.
+      if (step.phase === 'details' && progress.resolverUnreachable && !step.entra) return false;
+      if (step.phase === 'details' && !state.answered) answer(state, step.probes, step.entra);
       state.step = step.index + 1;
       state.waiting = step.probes.length;
       if (step.entra && this.entra) discover(state, this.entra);
@@ -357,10 +358,10 @@ export class FederationLookup {
       wakeAll();
       return true;
     };
-    const answer = (state: DomainState, pending: readonly Probe[]): void => {
+    const answer = (state: DomainState, pending: readonly Probe[], entraPending = false): void => {
       state.answered = true;
       progress.domainsAnswered = (progress.domainsAnswered ?? 0) + 1;
-      if (pending.length > 0 && options.onPartial) {
+      if ((pending.length > 0 || entraPending) && options.onPartial) {
         options.onPartial(
           buildVerdict(state.domain, orderRecords(state.records, this.probes), inputsOf(state)),
           pending.map((p) => p.id),
