@@ -1,3 +1,4 @@
+import { DEFAULT_THRESHOLD } from './defaults';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
@@ -45,7 +46,7 @@ export interface CollectorOptions {
   logger?: FastifyBaseLogger;
 }
 
-export const DEFAULT_THRESHOLD = 3;
+export { DEFAULT_THRESHOLD } from './defaults';
 
 export const DEFAULT_LIMITS: Omit<ConnectionLimits, 'shutdownGraceMs'> = {
   requestTimeoutMs: 15_000,

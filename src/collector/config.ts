@@ -4,7 +4,7 @@ import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { PUBLIC_DOH_ENDPOINTS } from '../dns/doh-client';
 import { LivePortsError, parseLivePorts, type AddressPolicyOptions } from '../live/address-policy';
-import { DEFAULT_THRESHOLD } from './app';
+import { DEFAULT_THRESHOLD } from './defaults';
 
 /** The collector's settings, all from environment variables (documented in the README). */
 export interface CollectorConfig {

@@ -1,17 +1,7 @@
 import { CLOUD_SHORT_NAMES } from './cloud';
-import type { DomainVerdict } from './verdict';
+import type { Answer, DomainVerdict } from './verdict-types';
 
-/**
- * The one answer a person reads for a domain, the same in the pane, the CLI table and both CSVs:
- * - `yes`: a federation record (Lync/Skype for Business/Teams SIP, or XMPP) is published;
- * - `likely`: a Microsoft 365 tenant with no SIP federation record, which Teams external access
- *   reaches by default (the usual way to reach another organisation today);
- * - `depends`: a consumer mail provider: it depends on the person's own account;
- * - `no`: every record asked says no, or the only way there is Teams across clouds without the
- *   SIP federation records that needs (a tenant in another cloud than the user's);
- * - `unknown`: a lookup failed, so the records cannot say (never reported as "no").
- */
-export type Answer = 'yes' | 'likely' | 'depends' | 'no' | 'unknown';
+export type { Answer } from './verdict-types';
 
 /** Every answer, in the order lists, legends and filters show them. */
 export const ANSWERS: readonly Answer[] = ['yes', 'likely', 'depends', 'no', 'unknown'];

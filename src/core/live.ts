@@ -1,24 +1,10 @@
 import type { ProbeId } from './probes';
 import type { RecordResult } from './records';
-import type { TriState } from './verdict';
+import type { TriState } from './words';
 
-/**
- * What happened when a server behind a record was contacted:
- * - `answering`: it spoke (TLS handshake completed; XMPP stream header and features received);
- * - `tls-failed`: it accepted the connection but the TLS handshake failed;
- * - `refused`: nothing listens (connection refused, host or network unreachable), or it closed without a greeting;
- * - `timeout`: no answer within the time allowed;
- * - `unresolved`: the target host has no address (or, with `lookupFailed`, its lookup failed);
- * - `blocked`: not contacted, because the address or port is not one a public server of this kind
- *   uses (loopback, private, link-local, multicast, another port…): counts like `unresolved`;
- * - `skipped`: not contacted, because the domain has more targets than a check contacts, or its
- *   time budget ran out: unknown.
- *
- * A server that answers, but not for this domain (an XMPP `host-unknown` stream error, a TLS
- * `unrecognized_name` alert), is `refused`: it does not serve the domain.
- */
-export type LiveStatus =
-  'answering' | 'tls-failed' | 'refused' | 'timeout' | 'unresolved' | 'blocked' | 'skipped';
+import type { LiveResult } from './live-result';
+
+export type { LiveResult, LiveStatus, TlsFacts } from './live-result';
 
 /**
  * Bounds on the work one domain's records can cause: an SRV answer can hold thousands of targets,
@@ -26,32 +12,6 @@ export type LiveStatus =
  */
 export const MAX_LIVE_TARGETS_PER_RECORD = 10;
 export const MAX_LIVE_TARGETS_PER_DOMAIN = 20;
-
-/** The certificate a TLS server presented, as facts a person can check. */
-export interface TlsFacts {
-  subject: string;
-  altNames: string[];
-  issuer: string;
-  /** ISO 8601; null when the certificate's date could not be read (`detail` says so). */
-  validTo: string | null;
-  /** Whether a name in the certificate covers the target host or the domain the record belongs to. */
-  nameMatches: boolean;
-}
-
-export interface LiveResult {
-  status: LiveStatus;
-  /** How long the check took, in milliseconds. */
-  ms: number;
-  /** The address that was contacted. */
-  address?: string;
-  tls?: TlsFacts;
-  /** XMPP only: whether the stream features offered STARTTLS (absent when no features arrived). */
-  starttls?: boolean;
-  /** Why, in words, when not answering. */
-  detail?: string;
-  /** `unresolved` because the address lookup failed (unknown), not because there is no address. */
-  lookupFailed?: boolean;
-}
 
 /** The records whose targets the live check contacts, and how. */
 export const LIVE_PROBES: Readonly<

@@ -1,4 +1,4 @@
-import type { LiveResult } from './live';
+import type { LiveResult } from './live-result';
 
 /**
  * What one probe found for one domain.

@@ -1,18 +1,12 @@
 import type { NormalisedDomain } from './address';
-import { answerOf, type Answer } from './answer';
+import { answerOf } from './answer';
+import type { DomainVerdict } from './verdict-types';
 import { isConsumerDomain } from './consumer';
 import { falsePositiveOf } from './false-positives';
 import { liveState } from './live';
 import { isMicrosoftSipTarget } from './hosting';
-import { crossCloudNote, type Cloud } from './cloud';
-import type { EntraFinding } from './entra';
-import {
-  googleOf,
-  microsoft365Of,
-  type GoogleSignals,
-  type Microsoft365Signals,
-  type TenantInputs,
-} from './tenant-evidence';
+import { crossCloudNote } from './cloud';
+import { googleOf, microsoft365Of, type TenantInputs } from './tenant-evidence';
 import { PROBES, type Capability, type ProbeId } from './probes';
 import type { RecordResult } from './records';
 
@@ -20,45 +14,7 @@ import type { LyncHosting, TriState } from './words';
 
 export type { LyncHosting, TriState } from './words';
 
-/** Everything known about one domain's federation, derived from its records alone. */
-export interface DomainVerdict extends NormalisedDomain {
-  records: Partial<Record<ProbeId, RecordResult>>;
-  /** `live` (only after a live check): whether a federation edge answers (see `liveState`). */
-  lync: { federation: TriState; publicFacing: TriState; hosting: LyncHosting; live?: TriState };
-  xmpp: { federation: TriState; clientAccess: TriState; live?: TriState };
-  /**
-   * From the MX and the tenant evidence (autodiscover, lyncdiscover, DKIM, TXT). Teams tenants in
-   * the same cloud federate by default even without `_sipfederationtls`, so a tenant is shown as
-   * "likely via Teams": a signal, not part of `canFederate`.
-   */
-  microsoft365: Microsoft365Signals;
-  /** Google Workspace mail: its chat federates with neither Teams nor XMPP (shown, never counted). */
-  google: GoogleSignals;
-  /**
-   * Matrix federation (`_matrix-fed._tcp`, `_matrix._tcp`, and in the CLI and the collector the
-   * `.well-known/matrix/server` delegation): a different network from Lync/Teams and XMPP, so it
-   * counts in `canFederate` only when asked to (`--count matrix`).
-   */
-  matrix: { federation: TriState; server?: string; via?: 'well-known' };
-  /** A Cisco Expressway edge (Jabber / Webex): shown as a signal. */
-  cisco: { edge: TriState };
-  /** A consumer mail provider: federation depends on each person's account, not on the domain. */
-  consumer: boolean;
-  canFederate: TriState;
-  /** The one answer a person reads (see `answerOf`): yes, likely (via Teams), depends, no, unknown. */
-  answer: Answer;
-  /**
-   * Only after a live check: a federation record is present *and* an edge behind it answers (true);
-   * no federation, or every edge behind the records found is gone (false); otherwise unknown.
-   */
-  verified?: TriState;
-  /** Caveats a person should read beside the verdict (known false positives, a tenant in another cloud). */
-  notes: string[];
-  /** What Entra ID discovery said, where it was asked: an input of the verdict, kept so it can be rebuilt. */
-  entra?: EntraFinding;
-  /** The checking user's cloud the answer was given for (`--from-cloud`), where one was. */
-  fromCloud?: Cloud;
-}
+export type { DomainVerdict } from './verdict-types';
 
 /**
  * Combines the states of the records that feed one capability: any found ⇒ true; all none/refused ⇒
