@@ -8,6 +8,13 @@ import { PUBLIC_DOH_ENDPOINTS } from '../dns/doh-client';
 import { LivePortsError, parseLivePorts, type AddressPolicyOptions } from '../live/address-policy';
 import { parseDnsServer, type DnsServer } from '../dns/udp-client';
 import { UsageError } from './errors';
+import {
+  CHECK_FLAGS,
+  DEFAULT_CLI_CACHE_ENTRIES,
+  optionsHelp,
+  parseArgsOptions,
+  type FlagValues,
+} from './flags';
 
 export type OutputFormat = 'table' | 'csv' | 'json' | 'ndjson';
 
@@ -53,13 +60,6 @@ export interface CheckCommand {
 
 export type Command = CheckCommand | { command: 'help' } | { command: 'version' };
 
-/**
- * The CLI's record cache: one run asks each question once (duplicates are merged before asking),
- * so its cache only serves names asked again within the TTL; a small one keeps a run over millions
- * of domains in flat memory.
- */
-const DEFAULT_CLI_CACHE_ENTRIES = 10_000;
-
 export const HELP = `Usage: who-can-federate check [FILE|-]... [options]
 
 Checks which domains can federate over Lync / Skype for Business / Teams (SIP) or XMPP,
@@ -70,79 +70,7 @@ blank lines and lines starting with # are skipped. Reads standard input when no
 FILE is given or FILE is "-".
 
 Options:
-  --doh URL          DNS-over-HTTPS resolver (RFC 8484); repeat for failover.
-                     Default: $WCF_DOH_URLS (comma-separated), else
-                     ${PUBLIC_DOH_ENDPOINTS.join(', ')}
-  --dns HOST[:PORT]  ask this classic DNS resolver over UDP (TCP when an answer
-                     is truncated) instead of DNS-over-HTTPS: a local Unbound
-                     answers many thousands of questions a second; repeat for
-                     failover. Concurrency defaults to 256 with it
-  --format FORMAT    table | csv | json | ndjson (default: table on a terminal,
-                     json otherwise). ndjson and csv stream: a line as each
-                     domain is answered (ndjson ends with a {"summary": ...} line);
-                     use them for large lists
-  --output FILE      write the results to FILE instead of standard output
-  --resume           with --output (ndjson or csv): skip the domains FILE already
-                     has, and append the rest; for a run that was interrupted
-  --shard I/N        check only shard I of N (1 ≤ I ≤ N), chosen by a hash of the
-                     domain: N machines split one list, no coordination needed
-  --summary          add the research table (Lync, XMPP, both, Microsoft 365 vs
-                     on-premises); one row per input file (cohort) and a total
-  --cohort NAME=FILE an input file whose rows are named NAME in the summary
-  --concurrency N    questions in flight at once (default ${DEFAULT_CONCURRENCY})
-  --rate N           at most N questions a second (for resolvers that limit clients)
-  --timeout MS       time limit per question, in milliseconds (default 4000)
-  --records LIST     comma-separated records to ask (default: all):
-                     ${PROBES.map((p) => p.id).join(', ')}
-  --profile NAME     quick: only the records that decide each answer (SIP
-                     federation and MX, then XMPP where still open; 2-4
-                     questions a domain); standard (default): every record
-  --entra-url URL    Microsoft's sign-in service, asked whether a domain whose
-                     DNS shows no Microsoft 365 (no SIP federation record, no
-                     Microsoft MX) is in a Microsoft 365 tenant all the same
-                     (mail behind another filter): GET URL/DOMAIN/v2.0/.well-
-                     known/openid-configuration, 8 at a time, once a domain.
-                     Default: $WCF_ENTRA_URL, else ${DEFAULT_ENTRA_URL}
-  --no-entra         do not ask the sign-in service: DNS evidence only
-  --from-cloud NAME  your own Microsoft 365 cloud: ${CLOUDS.join(' | ')}
-                     (default: $WCF_FROM_CLOUD, else commercial). Teams reaches a
-                     tenant in another cloud only where both organisations
-                     publish a SIP federation record: such tenants without one
-                     answer "no"
-  --count matrix     count Matrix federation in "can federate" (default: shown
-                     but not counted: Matrix is a network of its own, which
-                     Teams and XMPP users cannot reach through it)
-  --cache-size N     answers kept in memory, the oldest dropped first (default
-                     ${DEFAULT_CLI_CACHE_ENTRIES.toLocaleString('en')}; 0 keeps none)
-  --quiet            no progress bar
-  --live             also contact the server behind every record found, to see
-                     whether it answers: a TLS handshake with SIP edges (and
-                     direct-TLS XMPP), the opening stream header with XMPP
-                     servers, and the Matrix delegation of each domain
-                     (https://DOMAIN/.well-known/matrix/server, a bounded GET
-                     with the certificate checked); nothing more is sent.
-                     Off by default, because it
-                     opens connections to other organisations' servers.
-                     Only public addresses on the services' own ports are
-                     contacted (SIP 5061, 443; XMPP 5222, 5223, 5269, 5270,
-                     443); at most 10 servers per record and 20 per domain.
-  --live-ports LIST  other ports to allow, e.g. "sip=5061,443;xmpp=5222,5269"
-                     (default: $WCF_LIVE_PORTS, else the ports above)
-  --live-allow-private
-                     also contact loopback, private and other special-purpose
-                     addresses (also WCF_LIVE_ALLOW_PRIVATE=true): for tests
-                     and private networks only, never for domains you do not
-                     control.
-  --share            after the results, share the domains found with federation
-                     records, anonymously, with the community directory: only
-                     domain names and record names are sent (never addresses,
-                     names or who you are); consumer mail providers never. Off
-                     unless given. What cannot be sent now is kept and sent
-                     with your next --share run.
-  --share-preview    print exactly what --share would send, and send nothing
-  --collector URL    the directory to share with (default: $WCF_COLLECTOR_URL)
-  -h, --help         this help
-  -v, --version      the version
+${optionsHelp(CHECK_FLAGS)}
 
 Exit status: 0 when the run completed (failed lookups show as "error"/"unknown"),
 1 when an input cannot be read, 2 for a usage error, 3 when not a single lookup
@@ -209,40 +137,14 @@ export function parseCommandLine(
       args: [...argv],
       allowPositionals: true,
       strict: true,
-      options: {
-        doh: { type: 'string', multiple: true },
-        dns: { type: 'string', multiple: true },
-        format: { type: 'string' },
-        summary: { type: 'boolean', default: false },
-        concurrency: { type: 'string' },
-        rate: { type: 'string' },
-        profile: { type: 'string' },
-        'cache-size': { type: 'string' },
-        count: { type: 'string' },
-        timeout: { type: 'string' },
-        records: { type: 'string' },
-        quiet: { type: 'boolean', default: false },
-        share: { type: 'boolean', default: false },
-        live: { type: 'boolean', default: false },
-        'live-allow-private': { type: 'boolean', default: false },
-        'live-ports': { type: 'string' },
-        'share-preview': { type: 'boolean', default: false },
-        'entra-url': { type: 'string' },
-        'no-entra': { type: 'boolean', default: false },
-        'from-cloud': { type: 'string' },
-        collector: { type: 'string' },
-        output: { type: 'string' },
-        resume: { type: 'boolean', default: false },
-        shard: { type: 'string' },
-        cohort: { type: 'string', multiple: true },
-        help: { type: 'boolean', short: 'h', default: false },
-        version: { type: 'boolean', short: 'v', default: false },
-      },
+      options: parseArgsOptions(CHECK_FLAGS),
     });
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
-  const { values, positionals } = parsed;
+  const { positionals } = parsed;
+  // The options were built from CHECK_FLAGS, so the values have the table's shapes (see FlagValues).
+  const values = parsed.values as FlagValues<typeof CHECK_FLAGS>;
   if (values.help) return { command: 'help' };
   if (values.version) return { command: 'version' };
   const [command, ...inputs] = positionals;

@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { HELP, parseCommandLine } from '../../src/cli/args';
+import { CHECK_FLAGS } from '../../src/cli/flags';
+import { projectRoot } from '../support/project-root';
+
+const README = readFileSync(join(projectRoot(), 'README.md'), 'utf8');
+/** The README's synopsis of `check`: the fenced block under "The command-line checker". */
+const SYNOPSIS = /## The command-line checker\n\n```\n([\s\S]*?)```/.exec(README)?.[1] ?? '';
+
+describe("the CLI's flags, written once", () => {
+  it.each(CHECK_FLAGS.map((flag) => [flag.name, flag] as const))(
+    '--%s is in --help and the parser',
+    (name, flag) => {
+      expect(HELP).toContain(`--${name}${'value' in flag ? ` ${flag.value}` : ''}`);
+      // The parser knows it: a switch parses, an option with a value parses with one.
+      const argv = ['check', 'x.txt', `--${name}`, ...('value' in flag ? ['value'] : [])];
+      expect(() => {
+        try {
+          parseCommandLine(argv, {}, false);
+        } catch (error) {
+          // Values are checked after parsing ("value" is not a URL): only an unknown flag fails here.
+          if (/Unknown option/.test((error as Error).message)) throw error;
+        }
+      }).not.toThrow();
+    },
+  );
+
+  it("the README's synopsis names every flag of check", () => {
+    expect(SYNOPSIS).toMatch(/who-can-federate check/);
+    const missing = CHECK_FLAGS.filter((flag) => !['help', 'version'].includes(flag.name)).filter(
+      (flag) => !SYNOPSIS.includes(`--${flag.name}`),
+    );
+    expect(missing.map((flag) => flag.name)).toEqual([]);
+  });
+
+  it('--help names the environment variable of every flag that has one', () => {
+    for (const flag of CHECK_FLAGS) if ('env' in flag) expect(HELP).toContain(flag.env);
+  });
+
+  it('--help says every profile, thorough included', () => {
+    expect(HELP).toMatch(/quick \| standard \| thorough/);
+  });
+});
