@@ -106,16 +106,17 @@ const ANSWER_STEPS: readonly Step[] = [
 ];
 
 /**
- * Entra ID discovery (where the plan has it), the first of the tenant evidence: a domain whose answer
- * is "no" or "unknown" (no SIP federation record, no Microsoft 365 MX, not a public mail service) may
- * still be a tenant (mail behind a third-party filter), and Entra ID knows every tenant's domains, so
- * its finding, either way, makes the DNS evidence after it unnecessary. A failed MX lookup leaves the
+ * Entra ID discovery (where the plan has it), the first of the tenant evidence, for every domain whose
+ * answer it can still change (no SIP federation record, no Microsoft 365 MX, not a public mail
+ * service; an XMPP "yes" included, which it can make a "yes, and Teams too" in the counts): such a
+ * domain may still be a tenant (mail behind a third-party filter), and Entra ID knows every tenant's
+ * domains, so its finding, either way, makes the DNS evidence after it unnecessary. A failed MX lookup leaves the
  * answer open too, so a domain whose DNS cannot be read is still asked. It is not in the answer phase:
  * the sign-in service is asked at most 8 at a time (about 100 domains a second at 80 ms), which would
  * hold back every answer of a large address book (bench:pane measured 1.45× the time to every answer);
  * as evidence, a "No" it may change shows as not final meanwhile, as for the DNS evidence.
  */
-const ENTRA_STEP: Step = { probes: [], entra: true, phase: 'details', evidence: true, needed: noAnswerYet };
+const ENTRA_STEP: Step = { probes: [], entra: true, phase: 'details', evidence: true, needed: answerOpen };
 
 /** The next records to ask of a domain, and in which phase; see {@link QuestionPlan.next}. */
 export interface PlannedStep {
