@@ -1,5 +1,5 @@
 import { createSocket } from 'node:dgram';
-import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import * as dnsPacket from 'dns-packet';
 import type { Packet } from 'dns-packet';
 import { answerFromZone, type Zone } from './doh-server';
@@ -52,17 +52,15 @@ export async function startUdpDnsServer(options: { zone: Zone; latencyMs?: numbe
     return encoded;
   };
 
-  const udp = createSocket('udp4');
-  udp.on('message', (message, remote) => {
-    void answer(message, 'udp').then((reply) => {
-      if (reply) udp.send(reply, remote.port, remote.address);
-    });
-  });
-  await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', resolve));
-  const port = udp.address().port;
-
   const sockets = new Set<Socket>();
-  const tcp = createServer((socket) => {
+  const onUdpMessage =
+    (udp: ReturnType<typeof createSocket>) =>
+    (message: Buffer, remote: { port: number; address: string }) => {
+      void answer(message, 'udp').then((reply) => {
+        if (reply) udp.send(reply, remote.port, remote.address);
+      });
+    };
+  const onTcpConnection = (socket: Socket): void => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     let buffered = Buffer.alloc(0);
@@ -78,9 +76,32 @@ export async function startUdpDnsServer(options: { zone: Zone; latencyMs?: numbe
       }
     });
     socket.on('error', () => undefined);
-  });
-  await new Promise<void>((resolve) => tcp.listen(port, '127.0.0.1', resolve));
-  if ((tcp.address() as AddressInfo).port !== port) throw new Error('TCP and UDP ports differ');
+  };
+  // UDP takes a free port; TCP must then get the same one, which another test's socket may hold
+  // (EADDRINUSE): then both are let go and another port is tried.
+  let udp: ReturnType<typeof createSocket> | undefined;
+  let tcp: ReturnType<typeof createServer> | undefined;
+  let port = 0;
+  for (let attempt = 0; attempt < 20 && !tcp; attempt += 1) {
+    const udpSocket = createSocket('udp4');
+    udpSocket.on('message', onUdpMessage(udpSocket));
+    await new Promise<void>((resolve) => udpSocket.bind(0, '127.0.0.1', resolve));
+    const candidate = udpSocket.address().port;
+    const server = createServer(onTcpConnection);
+    const listening = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(candidate, '127.0.0.1', () => resolve(true));
+    });
+    if (listening) {
+      udp = udpSocket;
+      tcp = server;
+      port = candidate;
+    } else {
+      await new Promise<void>((resolve) => udpSocket.close(() => resolve()));
+    }
+  }
+  if (!udp || !tcp) throw new Error('no loopback port was free for both UDP and TCP after 20 tries');
+  const [udpServer, tcpServer] = [udp, tcp];
 
   return {
     port,
@@ -89,8 +110,8 @@ export async function startUdpDnsServer(options: { zone: Zone; latencyMs?: numbe
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await Promise.all([
-        new Promise<void>((resolve) => udp.close(() => resolve())),
-        new Promise<void>((resolve) => tcp.close(() => resolve())),
+        new Promise<void>((resolve) => udpServer.close(() => resolve())),
+        new Promise<void>((resolve) => tcpServer.close(() => resolve())),
       ]);
     },
   };
