@@ -1,33 +1,43 @@
-import { answerWord } from '../core/answer';
+import { columnCells, columnHeaders, type ColumnKey } from '../core/columns';
 import { csvDocument, csvRow, UTF8_BOM, type CsvCell } from '../core/csv';
 import type { Probe } from '../core/probes';
-import { hostingWord, triStateWord, type DomainVerdict } from '../core/verdict';
+import type { DomainVerdict } from '../core/verdict';
+
+/** The verdict's columns before the records' own, in the order scripts have read them by position. */
+const FIRST: readonly ColumnKey[] = [
+  'canFederate',
+  'lyncFederation',
+  'hosting',
+  'publicFacing',
+  'xmppFederation',
+  'xmppClientAccess',
+  'microsoft365Tenant',
+  'consumer',
+];
+/** After `--live`. */
+const LIVE: readonly ColumnKey[] = ['lyncLive', 'xmppLive', 'verified'];
+/** Appended after the notes, so scripts reading the columns above by position keep working. */
+const APPENDED: readonly ColumnKey[] = [
+  'answer',
+  'cloud',
+  'tenantDomain',
+  'evidence',
+  'googleWorkspace',
+  'matrixFederation',
+  'matrixServer',
+  'ciscoEdge',
+];
 
 /** The CSV's header: a status and targets column per record; edge columns after `--live`. */
 export function csvHeader(probes: readonly Probe[], live: boolean): string[] {
   return [
     'Domain',
     'Display domain',
-    'Can federate',
-    'Lync/Teams federation',
-    'Hosting',
-    'Public-facing Lync',
-    'XMPP federation',
-    'XMPP client access',
-    'Microsoft 365 tenant',
-    'Consumer provider',
-    ...(live ? ['Lync edge answering', 'XMPP edge answering', 'Verified'] : []),
+    ...columnHeaders(FIRST),
+    ...(live ? columnHeaders(LIVE) : []),
     ...probes.flatMap((p) => [`${p.id} status`, `${p.id} targets`]),
     'Notes',
-    // Appended, so scripts reading the columns above by position keep working.
-    'Answer',
-    'Microsoft 365 cloud',
-    'Tenant domain',
-    'Microsoft 365 evidence',
-    'Google Workspace',
-    'Matrix federation',
-    'Matrix server',
-    'Cisco edge',
+    ...columnHeaders(APPENDED),
   ];
 }
 
@@ -36,21 +46,8 @@ export function csvCells(v: DomainVerdict, probes: readonly Probe[], live: boole
   return [
     v.domain,
     v.displayDomain,
-    triStateWord(v.canFederate),
-    triStateWord(v.lync.federation),
-    hostingWord(v.lync.hosting),
-    triStateWord(v.lync.publicFacing),
-    triStateWord(v.xmpp.federation),
-    triStateWord(v.xmpp.clientAccess),
-    triStateWord(v.microsoft365.tenant),
-    v.consumer ? 'yes' : 'no',
-    ...(live
-      ? [
-          triStateWord(v.lync.live ?? null),
-          triStateWord(v.xmpp.live ?? null),
-          triStateWord(v.verified ?? null),
-        ]
-      : []),
+    ...columnCells(v, FIRST),
+    ...(live ? columnCells(v, LIVE) : []),
     ...probes.flatMap((p) => {
       const record = v.records[p.id];
       if (!record) return ['not asked', ''];
@@ -66,14 +63,7 @@ export function csvCells(v: DomainVerdict, probes: readonly Probe[], live: boole
       ];
     }),
     v.notes.join('; '),
-    answerWord(v.answer),
-    v.microsoft365.cloud ?? '',
-    v.microsoft365.tenantDomain ?? '',
-    v.microsoft365.evidence.map((e) => `${e.signal}: ${e.value}`).join('; '),
-    triStateWord(v.google.workspace),
-    triStateWord(v.matrix.federation),
-    v.matrix.server ?? '',
-    triStateWord(v.cisco.edge),
+    ...columnCells(v, APPENDED),
   ];
 }
 

@@ -2,9 +2,9 @@ import { CLOUD_SHORT_NAMES, CLOUDS } from '../core/cloud';
 // string-width 4 is the CommonJS line of string-width (5 and later are ESM only, and this CLI is
 // CommonJS): it counts East Asian wide characters as two columns and combining marks as none.
 import stringWidth from 'string-width';
-import { answerWord } from '../core/answer';
+import { columnCells, columnHeaders, type ColumnKey } from '../core/columns';
 import { percent, type Summary } from '../core/summary';
-import { failedLookups, hostingWord, triStateWord, type DomainVerdict, type TriState } from '../core/verdict';
+import { failedLookups, type DomainVerdict } from '../core/verdict';
 
 /** Pads columns to their widest cell, measured in terminal columns; the last column is left ragged. */
 export function layoutTable(rows: readonly (readonly string[])[]): string {
@@ -22,22 +22,21 @@ export function layoutTable(rows: readonly (readonly string[])[]): string {
     .join('\n');
 }
 
-const word = (value: TriState): string => triStateWord(value);
+/** The verdict's columns in the terminal table, between the domain and the notes. */
+const TABLE_COLUMNS: readonly ColumnKey[] = [
+  'answer',
+  'lyncFederation',
+  'hosting',
+  'xmppFederation',
+  'xmppClientAccess',
+  'microsoft365Tenant',
+];
 
 /** The readable per-domain table a person gets on a terminal. */
 export function formatTable(verdicts: readonly DomainVerdict[]): string {
   const live = verdicts.some((v) => v.verified !== undefined);
-  const header = [
-    'Domain',
-    'Answer',
-    'Lync/Teams',
-    'Hosting',
-    'XMPP',
-    'XMPP client',
-    'Microsoft 365',
-    ...(live ? ['Edge answers'] : []),
-    'Notes',
-  ];
+  const columns: readonly ColumnKey[] = live ? [...TABLE_COLUMNS, 'verified'] : TABLE_COLUMNS;
+  const header = ['Domain', ...columnHeaders(columns, 'short'), 'Notes'];
   const rows = verdicts.map((v) => {
     const failed = failedLookups(v);
     const notes = [
@@ -47,13 +46,7 @@ export function formatTable(verdicts: readonly DomainVerdict[]): string {
     ];
     return [
       v.displayDomain === v.domain ? v.domain : `${v.displayDomain} (${v.domain})`,
-      answerWord(v.answer),
-      word(v.lync.federation),
-      hostingWord(v.lync.hosting),
-      word(v.xmpp.federation),
-      word(v.xmpp.clientAccess),
-      word(v.microsoft365.tenant),
-      ...(live ? [word(v.verified ?? null)] : []),
+      ...columnCells(v, columns),
       notes.join('; '),
     ];
   });

@@ -1,8 +1,7 @@
 import type { PersonRow } from '../contacts/contact';
-import { answerWord } from '../core/answer';
+import { columnCells, columnHeaders, type ColumnKey } from '../core/columns';
 import { csvDocument, type CsvCell } from '../core/csv';
 import type { DomainVerdict } from '../core/verdict';
-import { hostingWord, triStateWord } from '../core/words';
 import type { Filter } from './filters';
 import { rowNote } from './present';
 
@@ -10,19 +9,22 @@ import { rowNote } from './present';
  * The export's header, exactly as spreadsheets and the docs expect it: the first nine columns as
  * they always were (in their order), `Answer` and `Notes` appended.
  */
-export const EXPORT_HEADER = [
+const EXPORT_COLUMNS: readonly ColumnKey[] = [
+  'canFederate',
+  'lyncFederation',
+  'hosting',
+  'xmppFederation',
+  'xmppClientAccess',
+  'microsoft365Tenant',
+  'answer',
+];
+export const EXPORT_HEADER: readonly string[] = [
   'Name',
   'Email',
   'Domain',
-  'Can federate',
-  'Lync/Teams federation',
-  'Hosting',
-  'XMPP federation',
-  'XMPP client access',
-  'Microsoft 365 tenant',
-  'Answer',
+  ...columnHeaders(EXPORT_COLUMNS),
   'Notes',
-] as const;
+];
 
 /**
  * The CSV of the people in view (the filter and search on screen), with the pane's own words:
@@ -36,20 +38,16 @@ export function exportCsv(rows: readonly PersonRow[], verdicts: ReadonlyMap<stri
     const domain = row.parsed.ok ? row.parsed.displayDomain : '';
     const note = rowNote(row, verdict);
     if (!verdict) {
-      lines.push([row.name, row.address, domain, 'not checked', '', '', '', '', '', 'not checked', note]);
+      // Not checked: said in the first and the answer's column, the rest left empty.
+      const empty = EXPORT_COLUMNS.map((key, i) => (i === 0 || key === 'answer' ? 'not checked' : ''));
+      lines.push([row.name, row.address, domain, ...empty, note]);
       continue;
     }
     lines.push([
       row.name,
       row.address,
       domain,
-      triStateWord(verdict.canFederate),
-      triStateWord(verdict.lync.federation),
-      hostingWord(verdict.lync.hosting),
-      triStateWord(verdict.xmpp.federation),
-      triStateWord(verdict.xmpp.clientAccess),
-      triStateWord(verdict.microsoft365.tenant),
-      answerWord(verdict.answer),
+      ...columnCells(verdict, EXPORT_COLUMNS),
       [note === 'See details' ? '' : note, ...verdict.notes].filter(Boolean).join('; '),
     ]);
   }
