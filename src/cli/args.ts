@@ -98,26 +98,13 @@ function profileOf(value: string | undefined): Profile {
   return profile;
 }
 
-function validEndpoint(url: string): string {
+/** An http(s) URL for a flag or variable, or a usage error naming it (and an example, where one helps). */
+function validUrl(url: string, name: string, example?: string): string {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new UsageError(`--doh "${url}" is not a URL (e.g. https://cloudflare-dns.com/dns-query)`);
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new UsageError(`--doh "${url}" must be an https:// URL`);
-  }
-  return url;
-}
-
-/** An http(s) URL for a flag or variable, or a usage error naming it. */
-function validUrl(url: string, name: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new UsageError(`${name} "${url}" is not a URL`);
+    throw new UsageError(`${name} "${url}" is not a URL${example ? ` (e.g. ${example})` : ''}`);
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
     throw new UsageError(`${name} "${url}" must be an https:// URL`);
@@ -178,7 +165,7 @@ export function parseCommandLine(
       : fromEnv.length > 0
         ? fromEnv
         : [...PUBLIC_DOH_ENDPOINTS]
-  ).map(validEndpoint);
+  ).map((url) => validUrl(url, '--doh', 'https://cloudflare-dns.com/dns-query'));
   let dnsServers: DnsServer[] | undefined;
   if (values.dns && values.dns.length > 0) {
     if (values.doh && values.doh.length > 0) {
@@ -210,15 +197,7 @@ export function parseCommandLine(
         '--share needs the directory to share with: --collector URL, or set WCF_COLLECTOR_URL',
       );
     }
-    let parsedUrl: URL;
-    try {
-      parsedUrl = new URL(collectorUrl);
-    } catch {
-      throw new UsageError(`--collector "${collectorUrl}" is not a URL`);
-    }
-    if (parsedUrl.protocol !== 'https:' && parsedUrl.protocol !== 'http:') {
-      throw new UsageError(`--collector "${collectorUrl}" must be an https:// URL`);
-    }
+    validUrl(collectorUrl, '--collector');
     share = { collectorUrl, previewOnly: values['share-preview'] ?? false };
   } else if (values.collector !== undefined) {
     throw new UsageError('--collector is only used with --share or --share-preview');
