@@ -1,5 +1,6 @@
 import { interpretDiscovery, MOST_DISCOVERY_BYTES, type EntraFinding } from '../core/entra';
 import { Limiter } from '../dns/limiter';
+import { untilAborted } from '../dns/until-aborted';
 
 /** Microsoft's sign-in service: where MSAL.js, AADInternals and bbot read tenants' discovery documents. */
 export const DEFAULT_ENTRA_URL = 'https://login.microsoftonline.com';
@@ -96,27 +97,8 @@ export class EntraDiscovery {
         .finally(() => this.inFlight.delete(domain));
       this.inFlight.set(domain, pending);
     }
-    if (!signal) return pending;
-    const shared = pending;
-    return new Promise<EntraFinding>((resolve, reject) => {
-      const onAbort = (): void => reject(signal.reason);
-      signal.addEventListener('abort', onAbort, { once: true });
-      shared.then(
-        (finding) => {
-          signal.removeEventListener('abort', onAbort);
-          resolve(finding);
-        },
-        (error: unknown) => {
-          signal.removeEventListener('abort', onAbort);
-          reject(error);
-        },
-      );
-    });
-  }
-
-  /** Forgets every finding: for a "Refresh" that asks everything again. */
-  clear(): void {
-    this.found.clear();
+    // A request shared with other askers runs on when this one gives up (one listener per signal).
+    return signal ? untilAborted(pending, signal) : pending;
   }
 
   private remember(domain: string, finding: EntraFinding): void {
