@@ -221,11 +221,11 @@ export class DohClient {
         return response;
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
-        if (this.gaveUp.error) throw this.gaveUp.error;
         const failure = error instanceof DohError ? error : new DohNetworkError(state.url, error);
         failures.push(failure);
         if (failure instanceof DohTimeoutError || failure instanceof DohNetworkError) this.noteSilence(state);
         else state.silentStreak = 0;
+        // Given up (by this question's silence, or another's meanwhile): every question ends here.
         if (this.gaveUp.error) throw this.gaveUp.error;
         if (failure.retryable) this.noteTransportFailure(state);
         if (failure instanceof DohNetworkError || !failure.retryable) {
@@ -309,7 +309,6 @@ export class DohClient {
       return await (signal ? untilAborted(request, signal) : request);
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
-      if (this.gaveUp.error) throw this.gaveUp.error;
       if (deadlinePassed(deadline)) throw new DohTimeoutError(state.url, this.timeoutMs);
       throw new DohNetworkError(state.url, error);
     } finally {

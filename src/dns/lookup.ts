@@ -9,7 +9,7 @@ import { buildVerdict, type DomainVerdict } from '../core/verdict';
 import { onAbort } from './abort-listeners';
 import { interpretAnswer } from './answer';
 import type { DnsResponse } from './doh-client';
-import { DohError, failureKind } from './errors';
+import { DohError } from './errors';
 import { Fifo } from './fifo';
 import { RateLimiter } from './rate-limiter';
 import { RecordCache } from './record-cache';
@@ -419,7 +419,8 @@ export class FederationLookup {
       progress.questionsDone += 1;
       if (result.status === 'error') {
         progress.questionsFailed = (progress.questionsFailed ?? 0) + 1;
-        if (failureKind(result.error ?? '') === 'blocked') progress.resolverUnreachable = true;
+        // The client says so itself: it gave up on every resolver (its health check).
+        if (this.client.unreachable) progress.resolverUnreachable = true;
       }
       stepDone(state);
     };
