@@ -7,21 +7,17 @@ import { EntraDiscovery } from '../entra/discovery-client';
 import { RecordCache } from '../dns/record-cache';
 import { GroupedStorageStore } from './grouped-storage-store';
 
-/**
- * The lookup as the pane runs it: the browser's fetch (which negotiates HTTP/2 by itself), the
- * configured resolvers, answers cached in localStorage (grouped per domain) for their TTL, at most a
- * day, so that reopening the pane is instant; "Refresh" asks again regardless.
- */
-export { NO_ENTRA_SETTING } from './settings';
-
 const TURNED_OFF: EntraFinding = {
   status: 'unreachable',
   error: "Asking Microsoft's sign-in service is turned off in Settings",
 };
 
 /**
- * The lookup with Entra ID discovery where the build has a sign-in service URL and the person has
- * not turned it off (`entraOff`, read at each question, so the setting applies to the next check).
+ * The lookup as the pane runs it: the browser's fetch (which negotiates HTTP/2 by itself), the
+ * configured resolvers, answers cached in localStorage (grouped per domain) for their TTL, at most a
+ * day, so that reopening the pane is instant; "Refresh" asks again regardless. With Entra ID
+ * discovery where the build has a sign-in service URL and the person has not turned it off
+ * (`entraOff`, read at each question, so the setting applies to the next check).
  */
 export function createBrowserLookup(
   config: PaneConfig,

@@ -5,7 +5,7 @@ import type { Cloud } from '../core/cloud';
 import type { FederationLookup } from '../dns/lookup';
 import type { ContactsFile } from '../sources/contacts-file';
 import type { MessageItem } from '../sources/message-people';
-import { localSettings, roamingSettings, type SettingsStore } from './settings';
+import { localSettings, NO_ENTRA_SETTING, roamingSettings, type SettingsStore } from './settings';
 
 /**
  * Everything the pane talks to. Components get this and never call `fetch` themselves. The heavy
@@ -63,7 +63,7 @@ export function createServices(config: PaneConfig, host: Office.HostType | null 
     : localSettings(window.localStorage);
   const loaded = once(async () => {
     const module = await import(/* webpackChunkName: "lookup" */ './browser-lookup.js');
-    const entraOff = (): boolean => settingsStore.read(module.NO_ENTRA_SETTING) === true;
+    const entraOff = (): boolean => settingsStore.read(NO_ENTRA_SETTING) === true;
     return { module, entraOff, ...module.createBrowserLookup(config, entraOff) };
   });
   const ownCloud = once(async () => {
