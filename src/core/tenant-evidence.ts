@@ -122,7 +122,7 @@ export function microsoft365Of(
     evidence.push({ signal: 'entra', record: 'entra-id', value: entra.tenantId });
   }
   const dnsCloud = clouds.includes('dod') ? 'dod' : (clouds[0] ?? null);
-  const cloud = entra?.status === 'tenant' ? entra.cloud : evidence.length > 0 ? dnsCloud : null;
+  const cloud = entra?.status === 'tenant' ? entra.cloud : dnsCloud;
   let tenant: TriState;
   if (evidence.length > 0) tenant = true;
   else if (entra?.status === 'none') tenant = false;
