@@ -55,7 +55,7 @@ describe('the resolver health check', () => {
     const started = Date.now();
     await questions(client, 64);
     expect(client.unreachable).toBe(true);
-    expect(Date.now() - started).toBeLessThan(600);
+    expect(Date.now() - started).toBeLessThan(1200); // one time limit (200 ms), not 64
   });
 
   it('never gives up on a resolver that answers, even with errors', async () => {
@@ -72,7 +72,9 @@ describe('the resolver health check', () => {
   it('fails over from a silent resolver to one that answers, without giving up', async () => {
     const client = new DohClient({
       endpoints: [silentUrl, working.url],
-      timeoutMs: 200,
+      // Long enough that the working resolver answers 40 questions at once within it on a loaded CI
+      // machine (at 200 ms it once timed out 12 in a row there, and the client rightly gave up).
+      timeoutMs: 1500,
       retries: 1,
       backoffMs: 5,
     });
