@@ -1,4 +1,4 @@
-/** What a build of the pane is configured with (from WCF_* environment variables at build time; see the README). */
+/** What a build of the pane is configured with (from WCF_* environment variables at build time; see docs/add-in.md). */
 export interface PaneConfig {
   /** The Entra ID app registration's client ID; empty when the build was made without one. */
   clientId: string;

@@ -6,7 +6,7 @@ import { PUBLIC_DOH_ENDPOINTS } from '../dns/doh-client';
 import { LivePortsError, parseLivePorts, type AddressPolicyOptions } from '../live/address-policy';
 import { DEFAULT_THRESHOLD } from './defaults';
 
-/** The collector's settings, all from environment variables (documented in the README). */
+/** The collector's settings, all from environment variables (documented in docs/collector.md). */
 export interface CollectorConfig {
   port: number;
   host: string;

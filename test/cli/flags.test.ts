@@ -4,9 +4,9 @@ import { HELP, parseCommandLine } from '../../src/cli/args';
 import { CHECK_FLAGS } from '../../src/cli/flags';
 import { projectRoot } from '../support/project-root';
 
-const README = readFileSync(join(projectRoot(), 'README.md'), 'utf8');
-/** The README's synopsis of `check`: the fenced block under "The command-line checker". */
-const SYNOPSIS = /## The command-line checker\n\n```\n([\s\S]*?)```/.exec(README)?.[1] ?? '';
+const MANUAL = readFileSync(join(projectRoot(), 'docs', 'cli.md'), 'utf8');
+/** The CLI manual's synopsis of `check`: its first fenced block. */
+const SYNOPSIS = /```\n(who-can-federate check[\s\S]*?)```/.exec(MANUAL)?.[1] ?? '';
 
 describe("the CLI's flags, written once", () => {
   it.each(CHECK_FLAGS.map((flag) => [flag.name, flag] as const))(
@@ -26,7 +26,7 @@ describe("the CLI's flags, written once", () => {
     },
   );
 
-  it("the README's synopsis names every flag of check", () => {
+  it("the CLI manual's synopsis names every flag of check", () => {
     expect(SYNOPSIS).toMatch(/who-can-federate check/);
     const missing = CHECK_FLAGS.filter((flag) => !['help', 'version'].includes(flag.name)).filter(
       (flag) => !SYNOPSIS.includes(`--${flag.name}`),
