@@ -18,7 +18,25 @@ function withSlash(url) {
   return url.endsWith('/') ? url : `${url}/`;
 }
 
-/** The pane's build-time configuration, from WCF_* environment variables (documented in the README). */
+/**
+ * The readers of settings' text the CLI and the collector use (src/settings/values.ts: pure, no
+ * imports), compiled here in memory, so the pane's WCF_* variables read and fail the same way.
+ */
+function settingsReaders() {
+  const ts = require('typescript');
+  const Module = require('node:module');
+  const file = path.join(__dirname, 'src', 'settings', 'values.ts');
+  const { outputText } = ts.transpileModule(fs.readFileSync(file, 'utf8'), {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+    fileName: file,
+  });
+  const compiled = new Module(file, module);
+  compiled.filename = file;
+  compiled._compile(outputText, file);
+  return compiled.exports;
+}
+
+/** The pane's build-time configuration, from WCF_* environment variables (documented in docs/add-in.md). */
 function paneConfig(dev) {
   const env = process.env;
   const devToken = env.WCF_DEV_TOKEN || '';
@@ -27,30 +45,25 @@ function paneConfig(dev) {
       'WCF_DEV_TOKEN is set for a production build. It is for development builds only (npm run build:dev); unset it.',
     );
   }
-  const dohUrls = (env.WCF_DOH_URLS || '')
-    .split(',')
-    .map((u) => u.trim())
-    .filter(Boolean);
+  const { httpUrl, msRange, urlList } = settingsReaders();
+  const dohUrls = urlList('WCF_DOH_URLS', env.WCF_DOH_URLS, []);
   // Microsoft's sign-in service, asked whether a domain is in a Microsoft 365 tenant; "off": never.
   const entraUrl = (env.WCF_ENTRA_URL || 'https://login.microsoftonline.com').trim();
-  const entra = entraUrl.toLowerCase() === 'off' ? '' : entraUrl.replace(/\/+$/, '');
-  for (const url of [env.WCF_GRAPH_BASE_URL, env.WCF_COLLECTOR_URL, entra, ...dohUrls].filter(Boolean)) {
-    try {
-      new URL(url);
-    } catch {
-      throw new Error(`"${url}" (from a WCF_* variable) is not a URL`);
-    }
-  }
-  const delay = /^\s*(\d+)\s*-\s*(\d+)\s*$/.exec(env.WCF_SHARE_DELAY_MS || '120000-900000');
-  if (!delay)
-    throw new Error(`WCF_SHARE_DELAY_MS must be "min-max" in milliseconds, not "${env.WCF_SHARE_DELAY_MS}"`);
+  const entra =
+    entraUrl.toLowerCase() === 'off' ? '' : httpUrl('WCF_ENTRA_URL', entraUrl).replace(/\/+$/, '');
+  if (env.WCF_GRAPH_BASE_URL) httpUrl('WCF_GRAPH_BASE_URL', env.WCF_GRAPH_BASE_URL);
+  if (env.WCF_COLLECTOR_URL) httpUrl('WCF_COLLECTOR_URL', env.WCF_COLLECTOR_URL);
+  const shareDelayMs = msRange('WCF_SHARE_DELAY_MS', env.WCF_SHARE_DELAY_MS, {
+    minMs: 120000,
+    maxMs: 900000,
+  });
   return {
     clientId: env.WCF_CLIENT_ID || '',
     graphBaseUrl: (env.WCF_GRAPH_BASE_URL || DEFAULT_GRAPH_BASE_URL).replace(/\/+$/, ''),
     dohUrls,
     entraUrl: entra,
     collectorUrl: env.WCF_COLLECTOR_URL || '',
-    shareDelayMs: { minMs: Number(delay[1]), maxMs: Math.max(Number(delay[1]), Number(delay[2])) },
+    shareDelayMs,
     devToken,
     production: !dev,
   };

@@ -1,3 +1,4 @@
+import { httpUrl, msRange, SettingError, urlList, type MsRange } from '../settings/values';
 import { parseArgs } from 'node:util';
 import { CLOUDS, parseCloud, type Cloud } from '../core/cloud';
 import { selectProbes, UnknownProbeError, type Probe, PROBES } from '../core/probes';
@@ -51,7 +52,8 @@ export interface CheckCommand {
   /** Named inputs (`--cohort NAME=FILE`); plain inputs are cohorts named by their file. */
   cohorts: { name: string; file: string }[];
   /** Share the domains found with records, anonymously, with this collector; undefined: don't. */
-  share?: { collectorUrl: string; previewOnly: boolean };
+  /** `--share`: where to, whether only to preview, and the random wait before sending (`WCF_SHARE_DELAY_MS`). */
+  share?: { collectorUrl: string; previewOnly: boolean; delay: MsRange };
   /** Entra ID discovery's base URL (`--entra-url`, `WCF_ENTRA_URL`); undefined with `--no-entra`. */
   entraUrl?: string;
   /** The checking user's cloud (`--from-cloud`, `WCF_FROM_CLOUD`): a tenant in another is not "likely via Teams". */
@@ -98,18 +100,22 @@ function profileOf(value: string | undefined): Profile {
   return profile;
 }
 
+/** `--share`'s random wait before sending, unless `WCF_SHARE_DELAY_MS` says otherwise: 1–5 s. */
+const CLI_SHARE_DELAY: MsRange = { minMs: 1000, maxMs: 5000 };
+
 /** An http(s) URL for a flag or variable, or a usage error naming it (and an example, where one helps). */
 function validUrl(url: string, name: string, example?: string): string {
-  let parsed: URL;
+  return asUsage(() => httpUrl(name, url, example));
+}
+
+/** A setting's reader, its {@link SettingError} said as the CLI's {@link UsageError}. */
+function asUsage<T>(read: () => T): T {
   try {
-    parsed = new URL(url);
-  } catch {
-    throw new UsageError(`${name} "${url}" is not a URL${example ? ` (e.g. ${example})` : ''}`);
+    return read();
+  } catch (error) {
+    if (error instanceof SettingError) throw new UsageError(error.message);
+    throw error;
   }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new UsageError(`${name} "${url}" must be an https:// URL`);
-  }
-  return url;
 }
 
 /** Turns argv (without node and the script) into a command; throws {@link UsageError} on mistakes. */
@@ -155,17 +161,10 @@ export function parseCommandLine(
     }
     return { name: spec.slice(0, at).trim(), file: spec.slice(at + 1) };
   });
-  const fromEnv = (env.WCF_DOH_URLS ?? '')
-    .split(',')
-    .map((u) => u.trim())
-    .filter((u) => u !== '');
-  const endpoints = (
+  const endpoints =
     values.doh && values.doh.length > 0
-      ? values.doh
-      : fromEnv.length > 0
-        ? fromEnv
-        : [...PUBLIC_DOH_ENDPOINTS]
-  ).map((url) => validUrl(url, '--doh', 'https://cloudflare-dns.com/dns-query'));
+      ? values.doh.map((url) => validUrl(url, '--doh', 'https://cloudflare-dns.com/dns-query'))
+      : asUsage(() => urlList('WCF_DOH_URLS', env.WCF_DOH_URLS, PUBLIC_DOH_ENDPOINTS));
   let dnsServers: DnsServer[] | undefined;
   if (values.dns && values.dns.length > 0) {
     if (values.doh && values.doh.length > 0) {
@@ -198,7 +197,11 @@ export function parseCommandLine(
       );
     }
     validUrl(collectorUrl, '--collector');
-    share = { collectorUrl, previewOnly: values['share-preview'] ?? false };
+    share = {
+      collectorUrl,
+      previewOnly: values['share-preview'] ?? false,
+      delay: asUsage(() => msRange('WCF_SHARE_DELAY_MS', env.WCF_SHARE_DELAY_MS, CLI_SHARE_DELAY)),
+    };
   } else if (values.collector !== undefined) {
     throw new UsageError('--collector is only used with --share or --share-preview');
   }

@@ -245,14 +245,6 @@ async function liveCheck(
   }
 }
 
-/** The random wait before sharing, from `WCF_SHARE_DELAY_MS` ("min-max"), 1–5 s by default. */
-function shareDelay(env: Record<string, string | undefined>): { minMs: number; maxMs: number } {
-  const match = /^\s*(\d+)\s*-\s*(\d+)\s*$/.exec(env.WCF_SHARE_DELAY_MS ?? '');
-  if (!match) return { minMs: 1000, maxMs: 5000 };
-  const [minMs, maxMs] = [Number(match[1]), Number(match[2])];
-  return { minMs: Math.min(minMs, maxMs), maxMs: Math.max(minMs, maxMs) };
-}
-
 /**
  * `--share`: after the results are written (so sharing never holds them up), sends the domains
  * found with records after a random delay, with whatever earlier runs could not send. A failure
@@ -270,7 +262,7 @@ async function share(
     store: options.previewOnly
       ? { read: () => undefined, write: () => undefined, remove: () => undefined }
       : pendingFile(file),
-    delay: shareDelay(io.env),
+    delay: options.delay,
     // The CLI waits for its one send itself; nothing is left scheduled when it exits.
     timers: { set: () => undefined, clear: () => undefined },
   });

@@ -1,4 +1,4 @@
-import { DEFAULT_THRESHOLD } from './defaults';
+import { DEFAULT_THRESHOLD } from './settings';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
@@ -46,7 +46,7 @@ export interface CollectorOptions {
   logger?: FastifyBaseLogger;
 }
 
-export { DEFAULT_THRESHOLD } from './defaults';
+export { DEFAULT_THRESHOLD } from './settings';
 
 export const DEFAULT_LIMITS: Omit<ConnectionLimits, 'shutdownGraceMs'> = {
   requestTimeoutMs: 15_000,

@@ -4,7 +4,8 @@ import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { PUBLIC_DOH_ENDPOINTS } from '../dns/doh-client';
 import { LivePortsError, parseLivePorts, type AddressPolicyOptions } from '../live/address-policy';
-import { DEFAULT_THRESHOLD } from './defaults';
+import { httpUrl, oneOf, onOff, SettingError, urlList, wholeNumber } from '../settings/values';
+import { COLLECTOR_SETTINGS, type WholeNumberSetting } from './settings';
 
 /** The collector's settings, all from environment variables (documented in docs/collector.md). */
 export interface CollectorConfig {
@@ -34,7 +35,7 @@ export interface CollectorConfig {
   liveChecks: boolean;
   /** Where live checks may connect (`WCF_LIVE_ALLOW_PRIVATE`, `WCF_LIVE_PORTS`). */
   livePolicy: AddressPolicyOptions;
-  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+  logLevel: (typeof LOG_LEVELS)[number];
 }
 
 /** What one client can hold of the server: slow clients are cut, floods are capped. */
@@ -70,77 +71,74 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-function integer(
-  env: Record<string, string | undefined>,
-  name: string,
-  fallback: number,
-  min: number,
-): number {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) {
-    throw new ConfigError(`${name} must be a whole number of at least ${min}, not "${raw}"`);
+/** The reader of every setting, turning a {@link SettingError} into the collector's {@link ConfigError}. */
+function reading<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof SettingError) throw new ConfigError(error.message);
+    throw error;
   }
-  return value;
 }
 
+/** A whole-number setting, its default and least value from the settings table. */
+function whole(env: Record<string, string | undefined>, name: WholeNumberSetting, fallback?: number): number {
+  const row = COLLECTOR_SETTINGS.find((setting) => setting.env === name);
+  const bounds = row && 'number' in row ? row.number : undefined;
+  if (!bounds) throw new Error(`${name} is not a whole-number setting`);
+  return wholeNumber(name, env[name], fallback ?? bounds.fallback, bounds.min);
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'silent'] as const;
+
+/** The collector's configuration from its environment; a {@link ConfigError} names a setting it cannot use. */
 export function readConfig(env: Record<string, string | undefined>, cwd = process.cwd()): CollectorConfig {
-  const dohUrls = (env.WCF_DOH_URLS ?? '')
-    .split(',')
-    .map((url) => url.trim())
-    .filter((url) => url !== '');
-  for (const url of dohUrls) {
-    if (!/^https?:\/\//.test(url)) throw new ConfigError(`WCF_DOH_URLS: "${url}" is not an http(s) URL`);
-  }
-  const logLevel = (env.WCF_LOG_LEVEL ?? 'info').trim();
-  if (!['fatal', 'error', 'warn', 'info', 'debug', 'silent'].includes(logLevel)) {
-    throw new ConfigError(
-      `WCF_LOG_LEVEL must be fatal, error, warn, info, debug or silent, not "${logLevel}"`,
-    );
-  }
-  const trustProxy = readTrustProxy(env.WCF_TRUST_PROXY);
-  let livePorts: AddressPolicyOptions['ports'];
+  return reading(() => ({
+    port: whole(env, 'PORT'),
+    host: env.HOST?.trim() || '127.0.0.1',
+    sqliteFile: resolve(cwd, env.WCF_COLLECTOR_DB?.trim() || 'data/collector.sqlite'),
+    databaseUrl: env.DATABASE_URL?.trim() || undefined,
+    dohUrls: urlList('WCF_DOH_URLS', env.WCF_DOH_URLS, PUBLIC_DOH_ENDPOINTS),
+    entraUrl: onOff('WCF_ENTRA', env.WCF_ENTRA, true)
+      ? httpUrl('WCF_ENTRA_URL', env.WCF_ENTRA_URL?.trim() || DEFAULT_ENTRA_URL)
+      : undefined,
+    threshold: whole(env, 'WCF_PUBLISH_THRESHOLD'),
+    verifyPerMinute: whole(env, 'WCF_VERIFY_PER_MINUTE'),
+    recheckDays: whole(env, 'WCF_RECHECK_DAYS'),
+    reportsPerMinute: whole(env, 'WCF_REPORTS_PER_MINUTE'),
+    trustProxy: readTrustProxy(env.WCF_TRUST_PROXY),
+    lookupsPerMinute: whole(env, 'WCF_LOOKUPS_PER_MINUTE'),
+    limits: {
+      requestTimeoutMs: whole(env, 'WCF_REQUEST_TIMEOUT_MS'),
+      headersTimeoutMs: whole(env, 'WCF_HEADERS_TIMEOUT_MS'),
+      keepAliveTimeoutMs: whole(env, 'WCF_KEEPALIVE_TIMEOUT_MS'),
+      maxConnections: whole(env, 'WCF_MAX_CONNECTIONS', defaultMaxConnections()),
+      maxConnectionsPerAddress: whole(env, 'WCF_MAX_CONNECTIONS_PER_ADDRESS'),
+      shutdownGraceMs: whole(env, 'WCF_SHUTDOWN_GRACE_MS'),
+    },
+    queue: {
+      maxNewPerReport: whole(env, 'WCF_MAX_NEW_PER_REPORT'),
+      maxNewPerAddressPerDay: whole(env, 'WCF_MAX_NEW_PER_ADDRESS_PER_DAY'),
+      maxPending: whole(env, 'WCF_MAX_PENDING'),
+      absentExpiryChecks: whole(env, 'WCF_ABSENT_EXPIRY_CHECKS'),
+    },
+    logLevel: oneOf('WCF_LOG_LEVEL', env.WCF_LOG_LEVEL, LOG_LEVELS, 'info'),
+    liveChecks: onOff('WCF_LIVE_CHECKS', env.WCF_LIVE_CHECKS, true),
+    livePolicy: {
+      allowPrivate: onOff('WCF_LIVE_ALLOW_PRIVATE', env.WCF_LIVE_ALLOW_PRIVATE, false),
+      ports: env.WCF_LIVE_PORTS === undefined ? undefined : parseLivePortsNamed(env.WCF_LIVE_PORTS),
+    },
+  }));
+}
+
+/** `WCF_LIVE_PORTS`, its errors named for the variable. */
+function parseLivePortsNamed(raw: string): AddressPolicyOptions['ports'] {
   try {
-    livePorts = env.WCF_LIVE_PORTS === undefined ? undefined : parseLivePorts(env.WCF_LIVE_PORTS);
+    return parseLivePorts(raw);
   } catch (error) {
     if (error instanceof LivePortsError) throw new ConfigError(`WCF_LIVE_PORTS: ${error.message}`);
     throw error;
   }
-  return {
-    port: integer(env, 'PORT', 8787, 0),
-    host: env.HOST?.trim() || '127.0.0.1',
-    sqliteFile: resolve(cwd, env.WCF_COLLECTOR_DB?.trim() || 'data/collector.sqlite'),
-    databaseUrl: env.DATABASE_URL?.trim() || undefined,
-    dohUrls: dohUrls.length > 0 ? dohUrls : [...PUBLIC_DOH_ENDPOINTS],
-    entraUrl: entraUrlOf(env),
-    threshold: integer(env, 'WCF_PUBLISH_THRESHOLD', DEFAULT_THRESHOLD, 1),
-    verifyPerMinute: integer(env, 'WCF_VERIFY_PER_MINUTE', 600, 1),
-    recheckDays: integer(env, 'WCF_RECHECK_DAYS', 7, 1),
-    reportsPerMinute: integer(env, 'WCF_REPORTS_PER_MINUTE', 30, 1),
-    trustProxy,
-    lookupsPerMinute: integer(env, 'WCF_LOOKUPS_PER_MINUTE', 60, 1),
-    limits: {
-      requestTimeoutMs: integer(env, 'WCF_REQUEST_TIMEOUT_MS', 15_000, 100),
-      headersTimeoutMs: integer(env, 'WCF_HEADERS_TIMEOUT_MS', 10_000, 100),
-      keepAliveTimeoutMs: integer(env, 'WCF_KEEPALIVE_TIMEOUT_MS', 5_000, 100),
-      maxConnections: integer(env, 'WCF_MAX_CONNECTIONS', defaultMaxConnections(), 1),
-      maxConnectionsPerAddress: integer(env, 'WCF_MAX_CONNECTIONS_PER_ADDRESS', 32, 1),
-      shutdownGraceMs: integer(env, 'WCF_SHUTDOWN_GRACE_MS', 5_000, 0),
-    },
-    queue: {
-      maxNewPerReport: integer(env, 'WCF_MAX_NEW_PER_REPORT', 200, 1),
-      maxNewPerAddressPerDay: integer(env, 'WCF_MAX_NEW_PER_ADDRESS_PER_DAY', 1000, 1),
-      maxPending: integer(env, 'WCF_MAX_PENDING', 20_000, 1),
-      absentExpiryChecks: integer(env, 'WCF_ABSENT_EXPIRY_CHECKS', 3, 1),
-    },
-    logLevel: logLevel as CollectorConfig['logLevel'],
-    liveChecks: (env.WCF_LIVE_CHECKS ?? '').trim().toLowerCase() !== 'false',
-    livePolicy: {
-      allowPrivate: (env.WCF_LIVE_ALLOW_PRIVATE ?? '').trim().toLowerCase() === 'true',
-      ports: livePorts,
-    },
-  };
 }
 
 /**
@@ -191,15 +189,4 @@ function defaultMaxConnections(): number {
     // not Linux: the fallback below
   }
   return 1024;
-}
-
-/** `WCF_ENTRA=off` switches discovery off; `WCF_ENTRA_URL` points it elsewhere (a stand-in in tests). */
-function entraUrlOf(env: Record<string, string | undefined>): string | undefined {
-  const switch_ = (env.WCF_ENTRA ?? 'on').trim().toLowerCase();
-  if (switch_ === 'off' || switch_ === 'false') return undefined;
-  if (switch_ !== 'on' && switch_ !== 'true')
-    throw new ConfigError(`WCF_ENTRA must be on or off, not "${env.WCF_ENTRA}"`);
-  const url = env.WCF_ENTRA_URL?.trim() || DEFAULT_ENTRA_URL;
-  if (!/^https?:\/\//.test(url)) throw new ConfigError(`WCF_ENTRA_URL: "${url}" is not an http(s) URL`);
-  return url;
 }

@@ -232,6 +232,23 @@ describe('who-can-federate check', () => {
     expect(run.stderr).toMatch(/--help/);
   });
 
+  it.each([
+    [
+      { WCF_DOH_URLS: 'https://a.test/dns-query,ftp://b.test/' },
+      [],
+      /WCF_DOH_URLS "ftp:\/\/b\.test\/" must be an https:\/\/ URL/,
+    ],
+    [
+      { WCF_SHARE_DELAY_MS: '5s', WCF_COLLECTOR_URL: 'http://127.0.0.1:9' },
+      ['--share'],
+      /WCF_SHARE_DELAY_MS must be "min-max"/,
+    ],
+  ])('exits 2 on the environment variable it cannot use: %j', async (env, flags, message) => {
+    const run = await cli(['check', '-', ...flags], { stdin: 'contoso.test\n', env });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+  });
+
   it('exits 1 with a hint when an input cannot be read', async () => {
     const run = await cli(['check', join(dir, 'missing.txt'), '--doh', doh.url]);
     expect(run.code).toBe(1);
