@@ -13,25 +13,15 @@ import {
   useId,
   useToastController,
 } from '@fluentui/react-components';
-import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type ReactElement } from 'react';
-import type { PersonRow } from '../contacts/contact';
-import type { DomainVerdict } from '../core/verdict';
-import { uniqueDomains, type NormalisedDomain } from '../core/address';
+import { lazy, Suspense, useEffect, useRef, useSyncExternalStore, type ReactElement } from 'react';
 import { CheckStatus } from './components/CheckStatus';
 import { PeopleList, type PeopleListHandle } from './components/PeopleList';
 import { SourceActions } from './components/SourceActions';
 import { SummaryCard } from './components/SummaryCard';
 import { Toolbar } from './components/Toolbar';
-import { download, exportCsv, exportFileName } from './export';
-import { countByFilter, filterRows, FILTER_NOUNS, type Filter, type SortKey } from './filters';
-import { count } from './present';
+import { FILTER_NOUNS } from './filters';
 import type { PaneServices } from './services';
-import { useDirectory } from './useDirectory';
-import { useFederationCheck, type RunOptions } from './useFederationCheck';
-import { usePeopleSource } from './usePeopleSource';
-import { useSharing } from './useSharing';
-import { useRememberedSwitch } from './useRememberedSwitch';
-import { NO_ENTRA_SETTING } from './settings';
+import type { Notice, PaneSession } from './session/pane-session';
 import { VISUALLY_HIDDEN } from './components/visually-hidden';
 
 const useStyles = makeStyles({
@@ -74,202 +64,53 @@ const Settings = lazy(() =>
   })),
 );
 
-function domainsOf(rows: readonly PersonRow[]): NormalisedDomain[] {
-  return uniqueDomains(rows.flatMap((row) => (row.parsed.ok ? [row.parsed] : [])));
+/** A notice from the session as a Fluent toast. */
+function toast(notice: Notice): ReactElement {
+  return (
+    <Toast>
+      <ToastTitle>{notice.title}</ToastTitle>
+      {notice.body && <ToastBody>{notice.body}</ToastBody>}
+    </Toast>
+  );
 }
 
-/** The task pane: composes the hooks (people, check, sharing, directory) and lays out the answer. */
-export function App({ services }: { services: PaneServices }): ReactElement {
+/**
+ * The task pane's layout: reads the pane session's snapshot (its state lives outside React, see
+ * session/pane-session.ts) and wires events to its commands, nothing more.
+ */
+export function App({ session, services }: { session: PaneSession; services: PaneServices }): ReactElement {
   const styles = useStyles();
-  const federation = useFederationCheck(services);
-  const sharing = useSharing(services);
-  const directory = useDirectory(services);
-  const thorough = useRememberedSwitch(services.settings, 'thoroughCheck');
-  const noEntra = useRememberedSwitch(services.settings, NO_ENTRA_SETTING);
-  const [filter, setFilter] = useState<Filter>('all');
-  const [sort, setSort] = useState<SortKey>('list');
-  const [query, setQuery] = useState('');
-  const [details, setDetails] = useState<{ row: PersonRow; index: number } | undefined>();
-  const [settingsOpen, setSettingsOpen] = useState(false);
-  /** Once opened, the drawer stays mounted, so it can animate closed and open again at once. */
-  const [settingsOpened, setSettingsOpened] = useState(false);
-  const [announcement, setAnnouncement] = useState('');
+  const view = useSyncExternalStore(session.subscribe, session.getSnapshot);
   const list = useRef<PeopleListHandle>(null);
   const toasterId = useId('toaster');
   const { dispatchToast } = useToastController(toasterId);
 
-  // Fetch the sign-in and lookup code once the pane is interactive, so a click finds it ready (a
-  // sign-in pop-up must open within the click's user activation).
   useEffect(() => {
-    const warm = setTimeout(() => {
-      // Only a head start: a failure here is met again, and shown, when a check asks for them.
-      void services.lookup().catch(() => undefined);
-      void services.tokens().catch(() => undefined);
-    }, 200);
-    return () => clearTimeout(warm);
-  }, [services]);
-
-  /** While details are coming, those of the people on screen (or opened) are asked first. */
-  const hurry = useCallback(
-    (domains: string[]) =>
-      void services.lookup().then(
-        (lookup) => lookup.hurry(domains),
-        () => undefined,
+    session.start();
+    return () => session.stop();
+  }, [session]);
+  useEffect(
+    () =>
+      session.onNotice((notice) =>
+        dispatchToast(toast(notice), { intent: notice.intent, timeout: notice.timeoutMs }),
       ),
-    [services],
+    [session, dispatchToast],
   );
 
-  /** The details of domains the community directory knows can wait behind the others'. */
-  const deferKnown = useCallback(
-    (findings: ReadonlyMap<string, unknown>) => {
-      if (findings.size === 0) return;
-      void services.lookup().then(
-        (lookup) => lookup.deferDetails(findings.keys()),
-        () => undefined,
-      );
-    },
-    [services],
-  );
-
-  /** Checks domains, says when it starts and ends, then hands the verdicts to sharing. */
-  const checkAndOffer = useCallback(
-    async (
-      domains: readonly NormalisedDomain[],
-      people: readonly PersonRow[],
-      options?: Omit<RunOptions, 'informational'>,
-    ) => {
-      setAnnouncement(`Checking ${count(domains.length)} domains…`);
-      const done = await federation.run(domains, { ...options, informational: thorough.isOn() });
-      if (!done) {
-        setAnnouncement('Stopped.');
-        return;
-      }
-      const counts = countByFilter(people, done);
-      setAnnouncement(`Done — ${count(counts.yes + counts.likely)} of ${count(counts.all)} can federate.`);
-      sharing.offer(done.values());
-    },
-    [federation, sharing, thorough],
-  );
-
-  const check = useCallback(
-    async (people: PersonRow[]) => {
-      setFilter('all');
-      const domains = domainsOf(people);
-      const names = domains.map((d) => d.domain);
-      // Once every DNS answer is on screen, never before: the directory can neither change nor delay
-      // them. What it knows lets those domains' details wait (see the effect below). Asked again at
-      // the end, in case the check was stopped first (a look-up already made is not repeated).
-      await checkAndOffer(domains, people, {
-        onAnswers: () => {
-          directory.lookUp(names);
-          deferKnown(knownDomains.current);
-        },
-      });
-      directory.lookUp(names);
-    },
-    [checkAndOffer, directory, deferKnown],
-  );
-  const knownDomains = useRef(directory.findings);
-  knownDomains.current = directory.findings;
-  useEffect(() => deferKnown(directory.findings), [directory.findings, deferKnown]);
-  const people = usePeopleSource(services, check);
+  const { people, federation, sharing, directory, counts, shown, checking, busy, details } = view;
   const { rows } = people;
-
   const { verdicts } = federation;
-  const counts = useMemo(() => countByFilter(rows, verdicts), [rows, verdicts]);
-  const shown = useMemo(
-    () => filterRows(rows, verdicts, filter, query, sort),
-    [rows, verdicts, filter, query, sort],
-  );
-  const checking = federation.progress !== undefined;
-  /** Every answer is on screen; only details (which cannot change one) are still coming. */
-  const answersIn =
-    federation.progress !== undefined && federation.progress.done === federation.progress.total;
-  const busy = people.loading !== undefined || checking;
-  const checkable = rows.filter((row) => row.parsed.ok).length;
-  const answered = counts.yes + counts.likely + counts.depends + counts.no + counts.unknown;
-
-  const retryUnknown = (): void => {
-    const unknown = domainsOf(rows).filter((d) => verdicts.get(d.domain)?.answer === 'unknown');
-    void checkAndOffer(unknown, rows, { merge: true });
-  };
-  const refresh = (): void => void checkAndOffer(domainsOf(rows), rows, { refresh: true });
-  // What an export that waited for the details writes: the rows of the view as it then is.
-  const latest = useRef({ rows, filter, query, sort });
-  latest.current = { rows, filter, query, sort };
-  const saveNow = (verdictsNow: ReadonlyMap<string, DomainVerdict>): void => {
-    const view = latest.current;
-    const rowsNow = filterRows(view.rows, verdictsNow, view.filter, view.query, view.sort);
-    const fileName = exportFileName(view.filter);
-    download(fileName, exportCsv(rowsNow, verdictsNow));
-    dispatchToast(
-      <Toast>
-        <ToastTitle>
-          Saved {count(rowsNow.length)} {FILTER_NOUNS[view.filter]} to {fileName}
-        </ToastTitle>
-      </Toast>,
-      { intent: 'success', timeout: 8000 },
-    );
-  };
-  /**
-   * Exports once every detail its columns need is in: after the check under way, then the client
-   * access records the check left for later (asked now for the exported rows only). Never a
-   * half-known row.
-   */
-  const exportNow = (): void => {
-    const finishing = (domains: number): void =>
-      dispatchToast(
-        <Toast>
-          <ToastTitle>
-            Finishing details for {count(domains)} domain{domains === 1 ? '' : 's'}… the file is saved when
-            they are in.
-          </ToastTitle>
-        </Toast>,
-        { intent: 'info', timeout: 6000 },
-      );
-    if (checking) finishing(Math.max(federation.progress?.detailsLeft ?? 0, 1));
-    void (async () => {
-      const { stopped: wasStopped, verdicts: afterCheck } = await federation.settled();
-      if (wasStopped) {
-        dispatchToast(
-          <Toast>
-            <ToastTitle>Not exported: the check was stopped before every detail was in.</ToastTitle>
-          </Toast>,
-          { intent: 'warning', timeout: 8000 },
-        );
-        return;
-      }
-      const view = latest.current;
-      const inView = filterRows(view.rows, afterCheck, view.filter, view.query, view.sort);
-      const missing = domainsOf(inView).filter((d) => {
-        const verdict = afterCheck.get(d.domain);
-        return verdict !== undefined && verdict.records['_xmpp-client._tcp'] === undefined;
-      });
-      if (missing.length === 0) {
-        saveNow(afterCheck);
-        return;
-      }
-      if (!checking) finishing(missing.length);
-      // Only what the file's columns need: client access (the rest waits for a person's details).
-      saveNow(await federation.complete(missing, ['_xmpp-client._tcp', '_xmpps-client._tcp']));
-    })();
-  };
-  const cancel = (): void => {
-    people.cancel();
-    federation.cancel();
-  };
+  const retryUnknown = (): void => void session.retryUnknown();
   const closeDetails = (): void => {
-    const index = details?.index;
-    setDetails(undefined);
+    const index = session.closeDetails();
     // Back to the row the dialog was opened from, once the dialog has let go of the focus.
     if (index !== undefined) requestAnimationFrame(() => list.current?.focusRow(index));
   };
   const otherSources = [
     ...(services.messageItem
-      ? [{ label: 'Check people on this message', run: () => void people.checkMessage() }]
+      ? [{ label: 'Check people on this message', run: () => void session.checkMessage() }]
       : []),
   ];
-  const mostlyUnknown = !checking && answered >= 3 && counts.unknown > answered / 2;
   const detailsRow = details?.row;
 
   return (
@@ -279,13 +120,10 @@ export function App({ services }: { services: PaneServices }): ReactElement {
         busy={busy}
         signingIn={people.signingIn}
         hasMessage={services.messageItem !== undefined}
-        onContacts={() => void people.checkContacts()}
-        onMessage={() => void people.checkMessage()}
-        onFile={(file) => void people.importFile(file)}
-        onSettings={() => {
-          setSettingsOpened(true);
-          setSettingsOpen(true);
-        }}
+        onContacts={() => void session.checkContacts()}
+        onMessage={() => void session.checkMessage()}
+        onFile={(file) => void session.importFile(file)}
+        onSettings={() => session.openSettings()}
       />
       {!services.inOffice && people.source === '' && (
         <MessageBar intent="info">
@@ -312,12 +150,12 @@ export function App({ services }: { services: PaneServices }): ReactElement {
           )}
         </MessageBar>
       )}
-      {(mostlyUnknown || federation.dnsUnreachable) && (
+      {view.dnsTrouble && (
         <MessageBar intent="warning" layout="multiline" data-testid="dns-unreachable">
           <MessageBarBody>
             <MessageBarTitle>Couldn&apos;t reach the DNS service</MessageBarTitle>Your network may block it (a
             proxy or firewall). The people marked “Unknown” were not checked; nothing was counted as “No”.
-            {!noEntra.on &&
+            {!view.noEntra.on &&
               ' Organisations that use Microsoft 365 are still found through Microsoft’s sign-in service.'}
           </MessageBarBody>
           <MessageBarActions>
@@ -331,16 +169,16 @@ export function App({ services }: { services: PaneServices }): ReactElement {
         loading={people.loading}
         progress={federation.progress}
         stopped={busy ? undefined : federation.stopped}
-        onCancel={cancel}
+        onCancel={() => session.cancel()}
       />
-      {people.source !== '' && checkable === 0 && !busy && (
+      {people.source !== '' && view.checkable === 0 && !busy && (
         <MessageBar intent="info" layout="multiline" data-testid="no-addresses">
           <MessageBarBody>
             <MessageBarTitle>No contacts with an email address</MessageBarTitle>
             Nothing to check in {people.source}. Try another source.
           </MessageBarBody>
           <MessageBarActions>
-            {[{ label: 'Check my contacts', run: () => void people.checkContacts() }, ...otherSources].map(
+            {[{ label: 'Check my contacts', run: () => void session.checkContacts() }, ...otherSources].map(
               (a) => (
                 <Button key={a.label} onClick={a.run}>
                   {a.label}
@@ -352,19 +190,24 @@ export function App({ services }: { services: PaneServices }): ReactElement {
       )}
       {rows.length > 0 && (
         <>
-          <SummaryCard counts={counts} source={people.source} filter={filter} onFilter={setFilter} />
+          <SummaryCard
+            counts={counts}
+            source={people.source}
+            filter={view.filter}
+            onFilter={(filter) => session.setFilter(filter)}
+          />
           <Toolbar
-            query={query}
-            onQuery={setQuery}
+            query={view.query}
+            onQuery={(query) => session.setQuery(query)}
             exportCount={shown.length}
-            exportNoun={FILTER_NOUNS[filter]}
-            onExport={exportNow}
-            sort={sort}
-            onSort={setSort}
-            busy={people.loading !== undefined || (checking && !answersIn)}
+            exportNoun={FILTER_NOUNS[view.filter]}
+            onExport={() => void session.exportView()}
+            sort={view.sort}
+            onSort={(sort) => session.setSort(sort)}
+            busy={people.loading !== undefined || (checking && !view.answersIn)}
             unknown={counts.unknown}
             onRetryUnknown={retryUnknown}
-            onRefresh={refresh}
+            onRefresh={() => void session.refresh()}
           />
           <div className={styles.list}>
             <PeopleList
@@ -375,24 +218,8 @@ export function App({ services }: { services: PaneServices }): ReactElement {
               checking={checking}
               stillChecking={federation.stillChecking}
               unfinished={federation.unfinished}
-              onOpen={(row, index) => {
-                if (row.parsed.ok) {
-                  hurry([row.parsed.domain]);
-                  // The records the answers did not need (client access, Matrix, Cisco): asked now.
-                  const domain = row.parsed.displayDomain;
-                  void federation.complete([row.parsed]).catch((error: unknown) =>
-                    dispatchToast(
-                      <Toast>
-                        <ToastTitle>Couldn't finish checking {domain}</ToastTitle>
-                        <ToastBody>{error instanceof Error ? error.message : String(error)}</ToastBody>
-                      </Toast>,
-                      { intent: 'warning', timeout: 8000 },
-                    ),
-                  );
-                }
-                setDetails({ row, index });
-              }}
-              onVisibleDomains={hurry}
+              onOpen={(row, index) => session.openPerson(row, index)}
+              onVisibleDomains={(domains) => session.hurry(domains)}
             />
           </div>
         </>
@@ -407,21 +234,23 @@ export function App({ services }: { services: PaneServices }): ReactElement {
             onClose={closeDetails}
           />
         )}
-        {settingsOpened && (
+        {view.settingsOpened && (
           <Settings
-            open={settingsOpen}
-            onClose={() => setSettingsOpen(false)}
+            open={view.settingsOpen}
+            onClose={() => session.closeSettings()}
             sharing={sharing}
             directory={directory}
             verdicts={() => verdicts.values()}
-            onDirectoryEnabled={() => directory.lookUp(domainsOf(rows).map((d) => d.domain))}
-            thorough={thorough}
-            entra={services.config.entraUrl ? { noEntra, ownCloud: services.ownCloud } : undefined}
+            onDirectoryEnabled={() => session.directoryEnabled()}
+            thorough={view.thorough}
+            entra={
+              services.config.entraUrl ? { noEntra: view.noEntra, ownCloud: services.ownCloud } : undefined
+            }
           />
         )}
       </Suspense>
       <div className={styles.announcer} role="status" aria-live="polite" data-testid="announcer">
-        {announcement}
+        {view.announcement}
       </div>
       <Toaster toasterId={toasterId} position="bottom" />
     </main>

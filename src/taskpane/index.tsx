@@ -4,6 +4,7 @@ import { createRoot } from 'react-dom/client';
 import { bakedConfig } from '../config';
 import { App } from './App';
 import { createServices, type PaneServices } from './services';
+import { PaneSession } from './session/pane-session';
 import { currentTheme, type ThemeKind } from './theme';
 
 function officeBackground(): string | undefined {
@@ -14,6 +15,8 @@ const darkQuery = (): MediaQueryList => window.matchMedia('(prefers-color-scheme
 
 /** The pane in a Fluent provider whose theme follows Office's (or the system's) and changes with it. */
 function Root({ services }: { services: PaneServices }): ReactElement {
+  // One session for the pane's life: its state lives outside React (see session/pane-session.ts).
+  const [session] = useState(() => new PaneSession(services));
   const [theme, setTheme] = useState<ThemeKind>(() => currentTheme(officeBackground(), darkQuery().matches));
   useEffect(() => {
     const update = (): void => setTheme(currentTheme(officeBackground(), darkQuery().matches));
@@ -32,7 +35,7 @@ function Root({ services }: { services: PaneServices }): ReactElement {
       data-theme={theme}
       style={{ minHeight: '100vh' }}
     >
-      <App services={services} />
+      <App session={session} services={services} />
     </FluentProvider>
   );
 }

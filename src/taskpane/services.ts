@@ -5,6 +5,9 @@ import type { Cloud } from '../core/cloud';
 import type { FederationLookup } from '../dns/lookup';
 import type { ContactsFile } from '../sources/contacts-file';
 import type { MessageItem } from '../sources/message-people';
+import type { DirectoryFetch } from '../share/directory-lookup';
+import type { PendingStore, ShareFetch } from '../share/share-queue';
+import { download } from './export';
 import { localSettings, NO_ENTRA_SETTING, roamingSettings, type SettingsStore } from './settings';
 
 /**
@@ -29,6 +32,23 @@ export interface PaneServices {
    */
   ownCloud(): Promise<{ cloud: Cloud; known: boolean }>;
   readContactsFile(fileName: string, text: string): Promise<ContactsFile>;
+  /** The network, for sharing and the community directory (no cookies: they send `credentials: 'omit'`). */
+  fetch: ShareFetch & DirectoryFetch;
+  /** Where domains waiting to be shared are kept, so a closed pane loses none. */
+  pendingShares: PendingStore;
+  /** Saves a file the person exports (the browser's download). */
+  save(fileName: string, text: string): void;
+}
+
+const PENDING_SHARES_KEY = 'wcf.share.pending';
+
+/** Local storage as the share queue's pending store. */
+function pendingStore(storage: Storage): PendingStore {
+  return {
+    read: () => storage.getItem(PENDING_SHARES_KEY),
+    write: (text) => storage.setItem(PENDING_SHARES_KEY, text),
+    remove: () => storage.removeItem(PENDING_SHARES_KEY),
+  };
 }
 
 function once<T>(load: () => Promise<T>): () => Promise<T> {
@@ -89,6 +109,9 @@ export function createServices(config: PaneConfig, host: Office.HostType | null 
     graph,
     lookup,
     ownCloud,
+    fetch: (url, init) => window.fetch(url, init),
+    pendingShares: pendingStore(window.localStorage),
+    save: (fileName, text) => download(fileName, text),
     readContactsFile: async (fileName, text) => {
       const { parseContactsFile } = await import(
         /* webpackChunkName: "import" */ '../sources/contacts-file.js'

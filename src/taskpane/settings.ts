@@ -40,3 +40,6 @@ export function localSettings(storage: Storage, prefix = 'wcf.settings.'): Setti
 
 /** The setting that turns Entra ID discovery off (off by default: discovery is on). */
 export const NO_ENTRA_SETTING = 'noEntraDiscovery';
+
+/** The setting that asks every check for every record ("Thorough check"), off by default. */
+export const THOROUGH_SETTING = 'thoroughCheck';

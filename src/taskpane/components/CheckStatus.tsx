@@ -10,7 +10,7 @@ import {
 import type { ReactElement } from 'react';
 import type { ContactsProgress } from '../../graph/contacts';
 import { count } from '../present';
-import type { CheckProgress } from '../useFederationCheck';
+import type { CheckProgress } from '../session/federation-check';
 
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS },

@@ -1,6 +1,6 @@
 import { Caption1 } from '@fluentui/react-components';
 import type { ReactElement } from 'react';
-import type { CommunityDirectory } from '../useDirectory';
+import type { CommunityDirectory } from '../session/directory';
 import { SettingSwitch, useSettingStatusStyles } from './SettingSwitch';
 
 /**

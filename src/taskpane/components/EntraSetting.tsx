@@ -1,7 +1,7 @@
 import { Caption1 } from '@fluentui/react-components';
 import { useEffect, useState, type ReactElement } from 'react';
 import { CLOUD_SHORT_NAMES, type Cloud } from '../../core/cloud';
-import type { RememberedSwitch } from '../useRememberedSwitch';
+import type { RememberedSwitchView as RememberedSwitch } from '../session/remembered-switch';
 import { SettingSwitch, useSettingStatusStyles } from './SettingSwitch';
 
 /**

@@ -1,14 +1,14 @@
 import type { ReactElement } from 'react';
 import type { DomainVerdict } from '../../core/verdict';
-import type { CommunityDirectory } from '../useDirectory';
-import type { Sharing } from '../useSharing';
+import type { CommunityDirectory } from '../session/directory';
+import type { Sharing } from '../session/sharing';
 import { DirectorySetting } from './DirectorySetting';
 import { SettingsDrawer } from './SettingsDrawer';
 import { SharingSetting } from './SharingSetting';
 import { ThoroughSetting } from './ThoroughSetting';
 import { EntraSetting } from './EntraSetting';
 import type { Cloud } from '../../core/cloud';
-import type { RememberedSwitch } from '../useRememberedSwitch';
+import type { RememberedSwitchView as RememberedSwitch } from '../session/remembered-switch';
 
 /** The settings drawer ("Thorough check", the community directory's two settings): one chunk, loaded when first opened. */
 export function Settings({

@@ -17,7 +17,7 @@ import {
 import { useState, type ReactElement } from 'react';
 import type { DomainVerdict } from '../../core/verdict';
 import type { ShareState } from '../../share/share-queue';
-import type { Sharing } from '../useSharing';
+import type { Sharing } from '../session/sharing';
 
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },

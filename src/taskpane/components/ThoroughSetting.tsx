@@ -1,5 +1,5 @@
 import type { ReactElement } from 'react';
-import type { RememberedSwitch } from '../useRememberedSwitch';
+import type { RememberedSwitchView as RememberedSwitch } from '../session/remembered-switch';
 import { SettingSwitch } from './SettingSwitch';
 
 /**
