@@ -4,24 +4,15 @@ import {
   MessageBarActions,
   MessageBarBody,
   MessageBarTitle,
-  Toast,
-  ToastBody,
-  ToastTitle,
-  Toaster,
   makeStyles,
   tokens,
-  useId,
-  useToastController,
 } from '@fluentui/react-components';
 import { lazy, Suspense, useEffect, useRef, useSyncExternalStore, type ReactElement } from 'react';
 import { CheckStatus } from './components/CheckStatus';
-import { PeopleList, type PeopleListHandle } from './components/PeopleList';
-import { SourceActions } from './components/SourceActions';
-import { SummaryCard } from './components/SummaryCard';
-import { Toolbar } from './components/Toolbar';
-import { FILTER_NOUNS } from './filters';
+import type { PeopleListHandle } from './components/PeopleList';
+import { loadCheckAgainMenu, SourceActions } from './components/SourceActions';
 import type { PaneServices } from './services';
-import type { Notice, PaneSession } from './session/pane-session';
+import type { PaneSession } from './session/pane-session';
 import { VISUALLY_HIDDEN } from './components/visually-hidden';
 
 const useStyles = makeStyles({
@@ -38,16 +29,6 @@ const useStyles = makeStyles({
     // Everything above the list keeps its height; only the list gives way.
     '& > *': { flexShrink: 0 },
   },
-  list: {
-    flexGrow: 1,
-    flexShrink: 1,
-    minHeight: 0,
-    display: 'flex',
-    flexDirection: 'column',
-    marginLeft: `calc(-1 * ${tokens.spacingHorizontalS})`,
-    marginRight: `calc(-1 * ${tokens.spacingHorizontalS})`,
-    borderTop: `1px solid ${tokens.colorNeutralStroke2}`,
-  },
   announcer: VISUALLY_HIDDEN,
   empty: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
 });
@@ -58,21 +39,17 @@ const DomainDetails = lazy(() =>
     default: m.DomainDetails,
   })),
 );
+/**
+ * The results (summary, toolbar, the list, notices): not on the first screen, which only offers the
+ * sources, so their code (menus, search, the virtual list, toasts) loads while the person decides.
+ */
+const loadResults = () => import(/* webpackChunkName: "results" */ './components/Results.js');
+const Results = lazy(() => loadResults().then((m) => ({ default: m.Results })));
 const Settings = lazy(() =>
   import(/* webpackChunkName: "settings" */ './components/Settings.js').then((m) => ({
     default: m.Settings,
   })),
 );
-
-/** A notice from the session as a Fluent toast. */
-function toast(notice: Notice): ReactElement {
-  return (
-    <Toast>
-      <ToastTitle>{notice.title}</ToastTitle>
-      {notice.body && <ToastBody>{notice.body}</ToastBody>}
-    </Toast>
-  );
-}
 
 /**
  * The task pane's layout: reads the pane session's snapshot (its state lives outside React, see
@@ -82,22 +59,21 @@ export function App({ session, services }: { session: PaneSession; services: Pan
   const styles = useStyles();
   const view = useSyncExternalStore(session.subscribe, session.getSnapshot);
   const list = useRef<PeopleListHandle>(null);
-  const toasterId = useId('toaster');
-  const { dispatchToast } = useToastController(toasterId);
 
   useEffect(() => {
+    // A head start, as for the lookup's code: a failure here is met again when the results show.
+    const warm = setTimeout(() => {
+      void loadResults().catch(() => undefined);
+      void loadCheckAgainMenu().catch(() => undefined);
+    }, 200);
     session.start();
-    return () => session.stop();
+    return () => {
+      clearTimeout(warm);
+      session.stop();
+    };
   }, [session]);
-  useEffect(
-    () =>
-      session.onNotice((notice) =>
-        dispatchToast(toast(notice), { intent: notice.intent, timeout: notice.timeoutMs }),
-      ),
-    [session, dispatchToast],
-  );
 
-  const { people, federation, sharing, directory, counts, shown, checking, busy, details } = view;
+  const { people, federation, sharing, directory, checking, busy, details } = view;
   const { rows } = people;
   const { verdicts } = federation;
   const retryUnknown = (): void => void session.retryUnknown();
@@ -189,40 +165,10 @@ export function App({ session, services }: { session: PaneSession; services: Pan
         </MessageBar>
       )}
       {rows.length > 0 && (
-        <>
-          <SummaryCard
-            counts={counts}
-            source={people.source}
-            filter={view.filter}
-            onFilter={(filter) => session.setFilter(filter)}
-          />
-          <Toolbar
-            query={view.query}
-            onQuery={(query) => session.setQuery(query)}
-            exportCount={shown.length}
-            exportNoun={FILTER_NOUNS[view.filter]}
-            onExport={() => void session.exportView()}
-            sort={view.sort}
-            onSort={(sort) => session.setSort(sort)}
-            busy={people.loading !== undefined || (checking && !view.answersIn)}
-            unknown={counts.unknown}
-            onRetryUnknown={retryUnknown}
-            onRefresh={() => void session.refresh()}
-          />
-          <div className={styles.list}>
-            <PeopleList
-              ref={list}
-              rows={shown}
-              verdicts={verdicts}
-              directory={directory.findings}
-              checking={checking}
-              stillChecking={federation.stillChecking}
-              unfinished={federation.unfinished}
-              onOpen={(row, index) => session.openPerson(row, index)}
-              onVisibleDomains={(domains) => session.hurry(domains)}
-            />
-          </div>
-        </>
+        // Loaded after the first screen (see loadResults): it waits at most for that chunk.
+        <Suspense fallback={null}>
+          <Results session={session} view={view} listRef={list} />
+        </Suspense>
       )}
       <Suspense fallback={null}>
         {detailsRow && (
@@ -252,7 +198,6 @@ export function App({ session, services }: { session: PaneSession; services: Pan
       <div className={styles.announcer} role="status" aria-live="polite" data-testid="announcer">
         {view.announcement}
       </div>
-      <Toaster toasterId={toasterId} position="bottom" />
     </main>
   );
 }

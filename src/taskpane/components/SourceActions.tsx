@@ -1,18 +1,10 @@
-import {
-  Body1,
-  Button,
-  Menu,
-  MenuButton,
-  MenuItem,
-  MenuList,
-  MenuPopover,
-  MenuTrigger,
-  Spinner,
-  makeStyles,
-  tokens,
-} from '@fluentui/react-components';
+import { Body1, Button, Spinner, makeStyles, tokens } from '@fluentui/react-components';
 import { Settings20Regular } from '@fluentui/react-icons';
-import { useRef, type ReactElement } from 'react';
+import { lazy, Suspense, useRef, type ReactElement } from 'react';
+
+/** The folded sources, after the first check: loaded with the results (see App.tsx's loadResults). */
+export const loadCheckAgainMenu = () => import(/* webpackChunkName: "results" */ './CheckAgainMenu.js');
+const CheckAgainMenu = lazy(() => loadCheckAgainMenu().then((m) => ({ default: m.CheckAgainMenu })));
 
 const useStyles = makeStyles({
   first: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
@@ -94,24 +86,23 @@ export function SourceActions(props: {
   }
   return (
     <section className={styles.again} aria-label="What to check">
-      <Menu>
-        <MenuTrigger disableButtonEnhancement>
-          <MenuButton
-            className={styles.grow}
-            disabled={props.busy || props.signingIn}
-            icon={props.signingIn ? <Spinner size="tiny" /> : undefined}
-          >
-            {props.signingIn ? 'Signing in…' : 'Check again'}
-          </MenuButton>
-        </MenuTrigger>
-        <MenuPopover>
-          <MenuList>
-            <MenuItem onClick={props.onContacts}>My contacts</MenuItem>
-            {props.hasMessage && <MenuItem onClick={props.onMessage}>People on this message</MenuItem>}
-            <MenuItem onClick={() => fileInput.current?.click()}>Import a contacts file…</MenuItem>
-          </MenuList>
-        </MenuPopover>
-      </Menu>
+      <Suspense
+        fallback={
+          <Button className={styles.grow} disabled>
+            Check again
+          </Button>
+        }
+      >
+        <CheckAgainMenu
+          className={styles.grow}
+          disabled={props.busy || props.signingIn}
+          signingIn={props.signingIn}
+          hasMessage={props.hasMessage}
+          onContacts={props.onContacts}
+          onMessage={props.onMessage}
+          onPickFile={() => fileInput.current?.click()}
+        />
+      </Suspense>
       {settings}
       {input}
     </section>
