@@ -1,5 +1,6 @@
 import { readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { buildPane } from './support/build-pane';
 import { validateManifest } from './support/validate-manifest';
 
@@ -52,5 +53,30 @@ describe('npm run build (production)', () => {
     expect(bundle.includes('graphBaseUrl:"https://graph.microsoft.com/v1.0"')).toBe(true);
     expect(bundle.includes('devToken:""')).toBe(true);
     expect(bundle.includes('production:!0')).toBe(true);
+  });
+
+  it('keeps the first screen light: at most 150 kB of gzipped JavaScript before the pane is interactive', async () => {
+    // The scripts taskpane.html loads itself (Office.js from Microsoft's CDN aside); MSAL, Graph, the
+    // lookup, the results and the menus are chunks fetched later.
+    const pane = await readFile(join(ROOT, OUTPUT, 'taskpane.html'), 'utf8');
+    const scripts = [...pane.matchAll(/<script[^>]*\ssrc="?([^"\s>]+)"?/g)]
+      .map((m) => m[1] ?? '')
+      .filter((src) => !/^https?:/.test(src));
+    expect(scripts.length).toBeGreaterThan(0);
+    let bytes = 0;
+    for (const src of scripts)
+      bytes += gzipSync(await readFile(join(ROOT, OUTPUT, src)), { level: 9 }).length;
+    expect(Math.round(bytes / 1000)).toBeLessThanOrEqual(150);
+    // MSAL and the Graph client are not in it.
+    const first = await Promise.all(scripts.map((src) => readFile(join(ROOT, OUTPUT, src), 'utf8')));
+    // (MSAL's error code and the Graph client's message, as they stand in the minified chunks)
+    expect(first.some((code) => code.includes('interaction_in_progress'))).toBe(false);
+    expect(first.some((code) => code.includes('Unable to Create Client'))).toBe(false);
+    const all = await readdir(join(ROOT, OUTPUT));
+    const chunks = await Promise.all(
+      all.filter((f) => f.endsWith('.js')).map((f) => readFile(join(ROOT, OUTPUT, f), 'utf8')),
+    );
+    expect(chunks.some((code) => code.includes('interaction_in_progress'))).toBe(true);
+    expect(chunks.some((code) => code.includes('Unable to Create Client'))).toBe(true);
   });
 });
