@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import type { NormalisedDomain } from '../src/core/address';
 import { PROBES, questionName } from '../src/core/probes';
 import { DohClient, type FetchLike } from '../src/dns/doh-client';
-import { FederationLookup } from '../src/dns/lookup';
+import { FederationLookup } from '../src/engine/federation-lookup';
 import { createNodeFetch } from '../src/dns/node-fetch';
 import { benchZone, countLost } from '../test/support/generated-zone';
 import type { ResolverAddresses } from './resolver-process';

@@ -21,7 +21,7 @@ import { CLASSIC_PROBE_IDS, questionName, selectProbes, type Probe } from '../sr
 const PROBES = selectProbes(CLASSIC_PROBE_IDS);
 import type { DomainVerdict } from '../src/core/verdict';
 import { DohClient, type FetchLike } from '../src/dns/doh-client';
-import { FederationLookup } from '../src/dns/lookup';
+import { FederationLookup } from '../src/engine/federation-lookup';
 import * as dnsPacket from 'dns-packet';
 import type { NormalisedDomain } from '../src/core/address';
 import { createNodeFetch } from '../src/dns/node-fetch';

@@ -4,7 +4,7 @@ import { CLOUDS, parseCloud, type Cloud } from '../core/cloud';
 import { selectProbes, UnknownProbeError, type Probe, PROBES } from '../core/probes';
 import { DEFAULT_ENTRA_URL } from '../entra/discovery-client';
 import { PROFILES, type Profile } from '../core/question-plan';
-import { DEFAULT_CONCURRENCY } from '../dns/lookup';
+import { DEFAULT_CONCURRENCY } from '../engine/federation-lookup';
 import { PUBLIC_DOH_ENDPOINTS } from '../dns/doh-client';
 import { LivePortsError, parseLivePorts, type AddressPolicyOptions } from '../live/address-policy';
 import { parseDnsServer, type DnsServer } from '../dns/udp-client';

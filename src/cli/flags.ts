@@ -3,7 +3,7 @@ import { CLOUDS } from '../core/cloud';
 import { PROBES } from '../core/probes';
 import { PROFILES } from '../core/question-plan';
 import { PUBLIC_DOH_ENDPOINTS } from '../dns/doh-client';
-import { DEFAULT_CONCURRENCY } from '../dns/lookup';
+import { DEFAULT_CONCURRENCY } from '../engine/federation-lookup';
 import { DEFAULT_ENTRA_URL } from '../entra/discovery-client';
 
 /**

@@ -1,4 +1,4 @@
-import type { LookupProgress } from '../dns/lookup';
+import type { LookupProgress } from '../engine/federation-lookup';
 
 export interface ProgressOutput {
   write(text: string): unknown;

@@ -1,6 +1,6 @@
 import { EntraDiscovery } from '../entra/discovery-client';
 import { DohClient } from '../dns/doh-client';
-import { FederationLookup } from '../dns/lookup';
+import { FederationLookup } from '../engine/federation-lookup';
 import { createNodeFetch } from '../dns/node-fetch';
 import { NO_STORE, RecordCache } from '../dns/record-cache';
 import { AddressPolicy } from '../live/address-policy';

@@ -1,5 +1,5 @@
-import { systemClock, type Clock } from '../dns/clock';
-import type { FederationLookup } from '../dns/lookup';
+import { systemClock, type Clock } from '../async/clock';
+import type { FederationLookup } from '../engine/federation-lookup';
 import type { DomainVerdict } from '../core/verdict';
 import type { LiveChecker } from '../live/live-checker';
 import { DEFAULT_SCHEDULE, foldCheck, nextCheckAt, type CheckSchedule } from './verification';

@@ -1,4 +1,4 @@
-import { DohError, DohMalformedError } from './errors';
+import { DnsError, DnsMalformedError } from './errors';
 import { decodeMessage, sameDnsName, type Packet, type RecordType } from './wire';
 
 /** The TC (truncated) bit of a DNS header's flags. */
@@ -18,7 +18,7 @@ export function decodeAnswerTo(
   try {
     packet = decodeMessage(bytes);
   } catch (error) {
-    throw new DohMalformedError(endpoint, error instanceof Error ? error.message : 'undecodable DNS message');
+    throw new DnsMalformedError(endpoint, error instanceof Error ? error.message : 'undecodable DNS message');
   }
   const question = packet.questions?.[0];
   if (
@@ -27,7 +27,7 @@ export function decodeAnswerTo(
     question.type !== type ||
     !sameDnsName(question.name, name)
   ) {
-    throw new DohMalformedError(endpoint, `the answer is not for ${name} ${type}`);
+    throw new DnsMalformedError(endpoint, `the answer is not for ${name} ${type}`);
   }
   return packet;
 }
@@ -40,6 +40,6 @@ export function isTruncated(packet: Packet): boolean {
 /** A resolver that will not answer us (policy or capability: REFUSED, NOTIMP, FORMERR): another may. */
 export function refuseUnanswered(endpoint: string, packet: Packet & { rcode?: string }): void {
   if (packet.rcode === 'REFUSED' || packet.rcode === 'NOTIMP' || packet.rcode === 'FORMERR') {
-    throw new DohError(`${endpoint} would not answer the question (${packet.rcode})`, { retryable: false });
+    throw new DnsError(`${endpoint} would not answer the question (${packet.rcode})`, { retryable: false });
   }
 }

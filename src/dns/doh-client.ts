@@ -1,17 +1,17 @@
-import { systemClock, type Clock } from './clock';
+import { systemClock, type Clock } from '../async/clock';
 import { decodeAnswerTo, isTruncated, refuseUnanswered } from './answer-checks';
-import { DeadlineSignals, deadlinePassed } from './deadline-signals';
+import { DeadlineSignals, deadlinePassed } from '../async/deadline-signals';
 import {
   DnsUnreachableError,
-  DohAllFailedError,
-  DohError,
+  DnsAllFailedError,
+  DnsError,
   DohHttpError,
-  DohMalformedError,
-  DohNetworkError,
-  DohTimeoutError,
+  DnsMalformedError,
+  DnsNetworkError,
+  DnsTimeoutError,
 } from './errors';
-import { Limiter } from './limiter';
-import { untilAborted } from './until-aborted';
+import { Limiter } from '../async/limiter';
+import { untilAborted } from '../async/until-aborted';
 import { base64Url, DNS_MESSAGE, encodeQuery, ownBytes, type Packet, type RecordType } from './wire';
 
 /**
@@ -134,7 +134,7 @@ export class DohClient {
 
   constructor(options: DohClientOptions = {}) {
     this.endpoints = [...(options.endpoints ?? PUBLIC_DOH_ENDPOINTS)];
-    if (this.endpoints.length === 0) throw new DohAllFailedError([]);
+    if (this.endpoints.length === 0) throw new DnsAllFailedError([]);
     this.fetch = options.fetch ?? ((url, init) => globalThis.fetch(url, init as RequestInit));
     this.timeoutMs = options.timeoutMs ?? 4000;
     this.retries = options.retries ?? 2;
@@ -197,16 +197,16 @@ export class DohClient {
 
   /**
    * Asks `type` records of `name`. Resolves with the decoded answer, whatever its rcode (SERVFAIL is an
-   * answer); rejects with a {@link DohAllFailedError} when no endpoint answered, or with the signal's
+   * answer); rejects with a {@link DnsAllFailedError} when no endpoint answered, or with the signal's
    * reason when aborted.
    */
   async query(name: string, type: RecordType, signal?: AbortSignal): Promise<DnsResponse> {
     if (this.gaveUp.error) throw this.gaveUp.error;
-    const failures: DohError[] = [];
+    const failures: DnsError[] = [];
     const candidates = this.endpointOrder();
     let retriesLeft = this.retries;
     let next = 0;
-    let previous: DohError | undefined;
+    let previous: DnsError | undefined;
     while (candidates.length > 0) {
       if (previous) await this.clock.sleep(this.backoff(this.retries - retriesLeft, previous), signal);
       const index = next % candidates.length;
@@ -221,14 +221,14 @@ export class DohClient {
         return response;
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
-        const failure = error instanceof DohError ? error : new DohNetworkError(state.url, error);
+        const failure = error instanceof DnsError ? error : new DnsNetworkError(state.url, error);
         failures.push(failure);
-        if (failure instanceof DohTimeoutError || failure instanceof DohNetworkError) this.noteSilence(state);
+        if (failure instanceof DnsTimeoutError || failure instanceof DnsNetworkError) this.noteSilence(state);
         else state.silentStreak = 0;
         // Given up (by this question's silence, or another's meanwhile): every question ends here.
         if (this.gaveUp.error) throw this.gaveUp.error;
         if (failure.retryable) this.noteTransportFailure(state);
-        if (failure instanceof DohNetworkError || !failure.retryable) {
+        if (failure instanceof DnsNetworkError || !failure.retryable) {
           // Unreachable, refusing or garbling endpoints are dropped for this question and the next
           // one is asked at once, without using up a retry.
           candidates.splice(index, 1);
@@ -244,11 +244,11 @@ export class DohClient {
         }
       }
     }
-    throw new DohAllFailedError(failures);
+    throw new DnsAllFailedError(failures);
   }
 
   /** Exponential back-off with jitter, or the server's `Retry-After` when it asked for longer. */
-  private backoff(retry: number, previous: DohError): number {
+  private backoff(retry: number, previous: DnsError): number {
     const retryAfterMs =
       previous instanceof DohHttpError && previous.retryAfterSeconds !== undefined
         ? previous.retryAfterSeconds * 1000
@@ -309,8 +309,8 @@ export class DohClient {
       return await (signal ? untilAborted(request, signal) : request);
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
-      if (deadlinePassed(deadline)) throw new DohTimeoutError(state.url, this.timeoutMs);
-      throw new DohNetworkError(state.url, error);
+      if (deadlinePassed(deadline)) throw new DnsTimeoutError(state.url, this.timeoutMs);
+      throw new DnsNetworkError(state.url, error);
     } finally {
       this.deadlines.end();
     }
@@ -333,12 +333,12 @@ export class DohClient {
     }
     const contentType = response.headers.get('content-type') ?? '';
     if (!contentType.toLowerCase().startsWith(DNS_MESSAGE)) {
-      throw new DohMalformedError(state.url, `content type "${contentType}" is not ${DNS_MESSAGE}`);
+      throw new DnsMalformedError(state.url, `content type "${contentType}" is not ${DNS_MESSAGE}`);
     }
     const packet = decodeAnswerTo(state.url, response.body, name, type);
     if (isTruncated(packet)) {
       // A DoH answer is never truncated for size (RFC 8484 §5); a TC answer is partial: never used.
-      throw new DohMalformedError(state.url, 'the answer was truncated (TC bit set)');
+      throw new DnsMalformedError(state.url, 'the answer was truncated (TC bit set)');
     }
     refuseUnanswered(state.url, packet);
     return packet;

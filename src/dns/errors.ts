@@ -1,8 +1,11 @@
 import { socketErrorWords } from './socket-error';
 
-/** Base of every failure to get an answer over DNS-over-HTTPS; the lookup reports it as `error`, never as "no". */
-export class DohError extends Error {
-  override name = 'DohError';
+/**
+ * Base of every failure to get an answer from a resolver, over DNS-over-HTTPS or classic DNS (UDP/TCP):
+ * the engine reports it as `error`, never as "no".
+ */
+export class DnsError extends Error {
+  override name = 'DnsError';
   /** Whether asking again (after a pause) may help: time-outs, 5xx and 429 are; 4xx and garbage are not. */
   readonly retryable: boolean;
   constructor(message: string, options: { retryable: boolean; cause?: unknown }) {
@@ -20,8 +23,8 @@ function formatDuration(ms: number): string {
  * The resolver did not answer within the per-query time limit. Messages here are shown by every
  * front end, so they name no command-line option; the CLI adds its own hints (failure-hints.ts).
  */
-export class DohTimeoutError extends DohError {
-  override name = 'DohTimeoutError';
+export class DnsTimeoutError extends DnsError {
+  override name = 'DnsTimeoutError';
   constructor(endpoint: string, timeoutMs: number) {
     super(`${endpoint} did not answer within ${formatDuration(timeoutMs)}`, { retryable: true });
   }
@@ -42,8 +45,8 @@ function describeCause(cause: unknown): string {
 }
 
 /** The resolver could not be reached at all (refused connection, DNS failure, TLS failure, offline). */
-export class DohNetworkError extends DohError {
-  override name = 'DohNetworkError';
+export class DnsNetworkError extends DnsError {
+  override name = 'DnsNetworkError';
   constructor(endpoint: string, cause: unknown) {
     const detail = describeCause(cause);
     super(`cannot reach ${endpoint}${detail ? `: ${detail}` : ''}`, {
@@ -54,7 +57,7 @@ export class DohNetworkError extends DohError {
 }
 
 /** The resolver answered with an HTTP error status. */
-export class DohHttpError extends DohError {
+export class DohHttpError extends DnsError {
   override name = 'DohHttpError';
   constructor(
     endpoint: string,
@@ -69,8 +72,8 @@ export class DohHttpError extends DohError {
 }
 
 /** The resolver answered, but not with a DNS message for the question asked. */
-export class DohMalformedError extends DohError {
-  override name = 'DohMalformedError';
+export class DnsMalformedError extends DnsError {
+  override name = 'DnsMalformedError';
   constructor(endpoint: string, detail: string) {
     super(`${endpoint} sent a malformed answer: ${detail}`, { retryable: false });
   }
@@ -81,7 +84,7 @@ export class DohMalformedError extends DohError {
  * or failed on the network (a firewall that drops DNS-over-HTTPS, a dead proxy). The client then
  * stops asking, so a check ends in seconds instead of waiting out every question's time limit.
  */
-export class DnsUnreachableError extends DohError {
+export class DnsUnreachableError extends DnsError {
   override name = 'DnsUnreachableError';
   constructor(
     readonly endpoints: readonly string[],
@@ -95,9 +98,9 @@ export class DnsUnreachableError extends DohError {
 }
 
 /** Thrown when no resolver gave an answer; carries what each attempt met. */
-export class DohAllFailedError extends DohError {
-  override name = 'DohAllFailedError';
-  constructor(readonly attempts: readonly DohError[]) {
+export class DnsAllFailedError extends DnsError {
+  override name = 'DnsAllFailedError';
+  constructor(readonly attempts: readonly DnsError[]) {
     const last = attempts[attempts.length - 1];
     super(last ? last.message : 'no DNS-over-HTTPS resolver is configured', {
       retryable: false,

@@ -9,8 +9,8 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { FetchLike, FetchLikeResponse } from './doh-client';
-import { onAbort } from './abort-listeners';
-import { untilAborted } from './until-aborted';
+import { onAbort } from '../async/abort-listeners';
+import { untilAborted } from '../async/until-aborted';
 
 /** A DNS message is at most 65,535 bytes; anything longer is not an answer. */
 const MAX_BODY_BYTES = 65_535 + 1024;

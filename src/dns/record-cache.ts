@@ -1,5 +1,5 @@
 import type { RecordResult } from '../core/records';
-import { systemClock, type Clock } from './clock';
+import { systemClock, type Clock } from '../async/clock';
 
 /**
  * Where cached answers live: a Map in Node, `localStorage` in the pane (so reopening it is instant).

@@ -3,11 +3,11 @@ import { connect as tcpConnect, isIP } from 'node:net';
 import { randomInt } from 'node:crypto';
 import type { DnsResponse } from './doh-client';
 import { decodeAnswerTo, isTruncated, refuseUnanswered } from './answer-checks';
-import { DohAllFailedError, DohError, DohMalformedError, DohNetworkError, DohTimeoutError } from './errors';
-import { onAbort } from './abort-listeners';
-import { Limiter } from './limiter';
-import type { DnsQuerier } from './lookup';
-import { untilAborted } from './until-aborted';
+import { DnsAllFailedError, DnsError, DnsMalformedError, DnsNetworkError, DnsTimeoutError } from './errors';
+import { onAbort } from '../async/abort-listeners';
+import { Limiter } from '../async/limiter';
+import type { DnsQuerier } from './querier';
+import { untilAborted } from '../async/until-aborted';
 import { encodeQuery, type Packet, type RecordType } from './wire';
 
 /** A classic DNS resolver's address: `127.0.0.1`, `127.0.0.1:5353`, `[::1]:53`. */
@@ -30,16 +30,6 @@ export function parseDnsServer(spec: string): DnsServer {
     throw new RangeError(`"${spec}" is not a resolver address (an IP address, optionally :PORT)`);
   }
   return { host, port: number };
-}
-
-/** The resolver did not answer in time (UDP: after the retries; TCP: within the limit). */
-export class DnsTimeoutError extends DohTimeoutError {
-  override name = 'DnsTimeoutError';
-}
-
-/** The resolver could not be reached over UDP or TCP. */
-export class DnsNetworkError extends DohNetworkError {
-  override name = 'DnsNetworkError';
 }
 
 export interface UdpDnsClientOptions {
@@ -81,7 +71,7 @@ export class UdpDnsClient implements DnsQuerier {
   private readonly pending = new Map<string, Pending>();
 
   constructor(options: UdpDnsClientOptions) {
-    if (options.servers.length === 0) throw new DohAllFailedError([]);
+    if (options.servers.length === 0) throw new DnsAllFailedError([]);
     this.servers = options.servers;
     this.timeoutMs = options.timeoutMs ?? 4000;
     this.tries = Math.max(1, options.tries ?? 2);
@@ -89,7 +79,7 @@ export class UdpDnsClient implements DnsQuerier {
   }
 
   async query(name: string, type: RecordType, signal?: AbortSignal): Promise<DnsResponse> {
-    const failures: DohError[] = [];
+    const failures: DnsError[] = [];
     for (const [index, server] of this.servers.entries()) {
       const limiter = this.limiters[index] as Limiter;
       try {
@@ -97,10 +87,10 @@ export class UdpDnsClient implements DnsQuerier {
         return Object.assign(packet, { endpoint: label(server) });
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
-        failures.push(error instanceof DohError ? error : new DnsNetworkError(label(server), error));
+        failures.push(error instanceof DnsError ? error : new DnsNetworkError(label(server), error));
       }
     }
-    throw new DohAllFailedError(failures);
+    throw new DnsAllFailedError(failures);
   }
 
   /** Closes the sockets (a finished command then exits by itself: they are unref'd anyway). */
@@ -124,7 +114,7 @@ export class UdpDnsClient implements DnsQuerier {
       message = await this.overTcp(server, name, type, left, signal);
       packet = this.read(server, message, name, type);
       if (isTruncated(packet)) {
-        throw new DohMalformedError(label(server), 'the answer was truncated, even over TCP');
+        throw new DnsMalformedError(label(server), 'the answer was truncated, even over TCP');
       }
     }
     return packet;
@@ -249,7 +239,7 @@ export class UdpDnsClient implements DnsQuerier {
         }
       });
       socket.once('error', (error) =>
-        reject(error instanceof DohError ? error : new DnsNetworkError(label(server), error)),
+        reject(error instanceof DnsError ? error : new DnsNetworkError(label(server), error)),
       );
       socket.once('close', () =>
         reject(new DnsNetworkError(label(server), new Error('closed before answering'))),

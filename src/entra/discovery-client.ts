@@ -1,6 +1,6 @@
 import { interpretDiscovery, MOST_DISCOVERY_BYTES, type EntraFinding } from '../core/entra';
-import { Limiter } from '../dns/limiter';
-import { untilAborted } from '../dns/until-aborted';
+import { Limiter } from '../async/limiter';
+import { untilAborted } from '../async/until-aborted';
 
 /** Microsoft's sign-in service: where MSAL.js, AADInternals and bbot read tenants' discovery documents. */
 export const DEFAULT_ENTRA_URL = 'https://login.microsoftonline.com';

@@ -8,9 +8,9 @@ import type { ProbeId } from '../core/probes';
 import type { RecordResult, Target } from '../core/records';
 import { buildVerdict, type DomainVerdict } from '../core/verdict';
 import { interpretAddresses } from '../dns/answer';
-import { DohError } from '../dns/errors';
-import { Limiter } from '../dns/limiter';
-import type { DnsQuerier } from '../dns/lookup';
+import { DnsError } from '../dns/errors';
+import { Limiter } from '../async/limiter';
+import type { DnsQuerier } from '../dns/querier';
 import { AddressPolicy, type LiveService } from './address-policy';
 import { ProbeEnded, tcpConnectTo, type ConnectFunction } from './connect';
 import { Deadline, DeadlineExceeded, withDeadline } from './deadline';
@@ -402,7 +402,7 @@ export class LiveChecker {
             if (deadline.signal.reason instanceof DeadlineExceeded) {
               return { failure: `no answer within ${ms} ms` };
             }
-            if (!(error instanceof DohError)) throw error;
+            if (!(error instanceof DnsError)) throw error;
             return { failure: error.message };
           }
         }),

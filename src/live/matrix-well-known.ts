@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { interpretAddresses } from '../dns/answer';
-import type { DnsQuerier } from '../dns/lookup';
+import type { DnsQuerier } from '../dns/querier';
 import { socketErrorWords } from '../dns/socket-error';
 import type { AddressPolicy } from './address-policy';
 import { tcpConnectTo, type ConnectFunction } from './connect';

@@ -2,7 +2,7 @@ import type { PaneConfig } from '../config';
 import { DohClient, PUBLIC_DOH_ENDPOINTS } from '../dns/doh-client';
 import type { Cloud } from '../core/cloud';
 import type { EntraFinding } from '../core/entra';
-import { FederationLookup } from '../dns/lookup';
+import { FederationLookup } from '../engine/federation-lookup';
 import { EntraDiscovery } from '../entra/discovery-client';
 import { RecordCache } from '../dns/record-cache';
 import { GroupedStorageStore } from './grouped-storage-store';

@@ -2,7 +2,7 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import type { TokenProvider } from '../auth/token-provider';
 import type { PaneConfig } from '../config';
 import type { Cloud } from '../core/cloud';
-import type { FederationLookup } from '../dns/lookup';
+import type { FederationLookup } from '../engine/federation-lookup';
 import type { ContactsFile } from '../sources/contacts-file';
 import type { MessageItem } from '../sources/message-people';
 import type { DirectoryFetch } from '../share/directory-lookup';

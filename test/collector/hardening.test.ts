@@ -11,7 +11,7 @@ import * as rows from '../../src/collector/store/rows';
 import { UNCHECKED } from '../../src/collector/verification';
 import { Verifier } from '../../src/collector/verifier';
 import { DohClient } from '../../src/dns/doh-client';
-import { FederationLookup } from '../../src/dns/lookup';
+import { FederationLookup } from '../../src/engine/federation-lookup';
 import { createNodeFetch } from '../../src/dns/node-fetch';
 import { NO_STORE, RecordCache } from '../../src/dns/record-cache';
 import { startDohServer } from '../support/doh-server';

@@ -9,7 +9,7 @@ import { PostgresStore } from '../../src/collector/store/postgres';
 import { SqliteStore } from '../../src/collector/store/sqlite';
 import { Verifier } from '../../src/collector/verifier';
 import { DohClient } from '../../src/dns/doh-client';
-import { FederationLookup } from '../../src/dns/lookup';
+import { FederationLookup } from '../../src/engine/federation-lookup';
 import { createNodeFetch } from '../../src/dns/node-fetch';
 import { NO_STORE, RecordCache } from '../../src/dns/record-cache';
 import { LiveChecker } from '../../src/live/live-checker';

@@ -1,6 +1,6 @@
 import { Verifier } from '../../src/collector/verifier';
 import { DohClient } from '../../src/dns/doh-client';
-import { FederationLookup } from '../../src/dns/lookup';
+import { FederationLookup } from '../../src/engine/federation-lookup';
 import { createNodeFetch } from '../../src/dns/node-fetch';
 import { NO_STORE, RecordCache } from '../../src/dns/record-cache';
 import {

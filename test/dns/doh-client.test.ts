@@ -3,11 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { DohClient as BaseDohClient, type DohClientOptions } from '../../src/dns/doh-client';
 import { createNodeFetch } from '../../src/dns/node-fetch';
 import {
-  DohAllFailedError,
+  DnsAllFailedError,
   DohHttpError,
-  DohMalformedError,
-  DohNetworkError,
-  DohTimeoutError,
+  DnsMalformedError,
+  DnsNetworkError,
+  DnsTimeoutError,
 } from '../../src/dns/errors';
 import { startDohServer, type DohServer } from '../support/doh-server';
 import { FIXTURE_ZONE } from '../support/fixture-zone';
@@ -76,10 +76,10 @@ describe.each([
     const client = new DohClient({ endpoints: [doh.url], timeoutMs: 150, retries: 2, backoffMs: 10 });
     const started = Date.now();
     const failure = await client.query('_sipfederationtls._tcp.silent.test', 'SRV').catch((e: unknown) => e);
-    expect(failure).toBeInstanceOf(DohAllFailedError);
-    const attempts = (failure as DohAllFailedError).attempts;
+    expect(failure).toBeInstanceOf(DnsAllFailedError);
+    const attempts = (failure as DnsAllFailedError).attempts;
     expect(attempts).toHaveLength(3);
-    for (const attempt of attempts) expect(attempt).toBeInstanceOf(DohTimeoutError);
+    for (const attempt of attempts) expect(attempt).toBeInstanceOf(DnsTimeoutError);
     expect(doh.queries.filter((q) => q.name === '_sipfederationtls._tcp.silent.test')).toHaveLength(3);
     expect(Date.now() - started).toBeLessThan(3000);
   });
@@ -111,7 +111,7 @@ describe.each([
     const client = new DohClient({ endpoints: [limited.url], retries: 1, backoffMs: 5 });
     const failure = (await client
       .query('_sip._tls.contoso.test', 'SRV')
-      .catch((e: unknown) => e)) as DohAllFailedError;
+      .catch((e: unknown) => e)) as DnsAllFailedError;
     expect(limited.queries).toHaveLength(2);
     expect(failure.attempts[0]).toBeInstanceOf(DohHttpError);
     expect(failure.message).toMatch(/429.*too many questions at once/);
@@ -126,9 +126,9 @@ describe.each([
     const alone = new DohClient({ endpoints: [garbage.url], retries: 3 });
     const failure = (await alone
       .query('_sip._tls.contoso.test', 'SRV')
-      .catch((e: unknown) => e)) as DohAllFailedError;
+      .catch((e: unknown) => e)) as DnsAllFailedError;
     expect(failure.attempts).toHaveLength(1);
-    expect(failure.attempts[0]).toBeInstanceOf(DohMalformedError);
+    expect(failure.attempts[0]).toBeInstanceOf(DnsMalformedError);
     expect(failure.message).toMatch(/malformed/);
   });
 
@@ -204,8 +204,8 @@ describe.each([
   it('explains an unreachable resolver', async () => {
     const port = await closedPort();
     const client = new DohClient({ endpoints: [`http://127.0.0.1:${port}/dns-query`] });
-    const failure = (await client.query('a.test', 'SRV').catch((e: unknown) => e)) as DohAllFailedError;
-    expect(failure.attempts[0]).toBeInstanceOf(DohNetworkError);
+    const failure = (await client.query('a.test', 'SRV').catch((e: unknown) => e)) as DnsAllFailedError;
+    expect(failure.attempts[0]).toBeInstanceOf(DnsNetworkError);
     expect(failure.message).toMatch(/^cannot reach /);
   });
 });

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import * as dnsPacket from 'dns-packet';
 import { main } from '../../src/cli/main';
 import { DohClient } from '../../src/dns/doh-client';
-import { FederationLookup } from '../../src/dns/lookup';
+import { FederationLookup } from '../../src/engine/federation-lookup';
 import { createNodeFetch } from '../../src/dns/node-fetch';
 import { loopbackCertificate, type TestCertificate } from '../support/certificates';
 import { answerFromZone, startDohServer, type Zone } from '../support/doh-server';

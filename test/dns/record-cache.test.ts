@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/dns/clock';
+import type { Clock } from '../../src/async/clock';
 import { MemoryStore, RecordCache } from '../../src/dns/record-cache';
 
 function manualClock(): Clock & { advance(ms: number): void } {

@@ -1,8 +1,9 @@
 import { createSocket } from 'node:dgram';
 import { interpretAnswer } from '../../src/dns/answer';
-import { DohAllFailedError } from '../../src/dns/errors';
-import { FederationLookup } from '../../src/dns/lookup';
-import { DnsTimeoutError, parseDnsServer, UdpDnsClient } from '../../src/dns/udp-client';
+import { DnsAllFailedError } from '../../src/dns/errors';
+import { FederationLookup } from '../../src/engine/federation-lookup';
+import { DnsTimeoutError } from '../../src/dns/errors';
+import { parseDnsServer, UdpDnsClient } from '../../src/dns/udp-client';
 import { parseDomain } from '../../src/core/address';
 import { FIXTURE_ZONE } from '../support/fixture-zone';
 import { freeLoopbackPort } from '../support/free-port';
@@ -46,8 +47,8 @@ describe('UdpDnsClient against a local UDP/TCP server', () => {
     expect(await state('_sipfederationtls._tcp.broken.test')).toBe('error: the resolver answered SERVFAIL');
     expect(await state('_xmpp-server._tcp.closed.test')).toBe('refused');
     const silent = await c.query('_sipfederationtls._tcp.silent.test', 'SRV').catch((e: unknown) => e);
-    expect(silent).toBeInstanceOf(DohAllFailedError);
-    expect((silent as DohAllFailedError).attempts[0]).toBeInstanceOf(DnsTimeoutError);
+    expect(silent).toBeInstanceOf(DnsAllFailedError);
+    expect((silent as DnsAllFailedError).attempts[0]).toBeInstanceOf(DnsTimeoutError);
     expect((silent as Error).message).toBe(`127.0.0.1:${server.port} did not answer within 600 ms`);
     c.close();
   });

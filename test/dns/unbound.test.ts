@@ -1,6 +1,6 @@
 import { parseDomain } from '../../src/core/address';
 import { DohClient } from '../../src/dns/doh-client';
-import { FederationLookup } from '../../src/dns/lookup';
+import { FederationLookup } from '../../src/engine/federation-lookup';
 import { createNodeFetch } from '../../src/dns/node-fetch';
 import { loopbackCertificate } from '../support/certificates';
 import { benchZone, countLost } from '../support/generated-zone';

@@ -1,6 +1,6 @@
 import { parseDomain, type NormalisedDomain } from '../../src/core/address';
 import { DohClient } from '../../src/dns/doh-client';
-import { FederationLookup } from '../../src/dns/lookup';
+import { FederationLookup } from '../../src/engine/federation-lookup';
 import { EntraDiscovery } from '../../src/entra/discovery-client';
 import { startDohServer, type DohServer } from '../support/doh-server';
 import { startEntraStandIn, tenantIdOf, type EntraStandIn } from '../support/entra-server';

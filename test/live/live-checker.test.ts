@@ -1,7 +1,7 @@
 import { parseDomain } from '../../src/core/address';
 import type { DomainVerdict } from '../../src/core/verdict';
 import { DohClient } from '../../src/dns/doh-client';
-import { FederationLookup } from '../../src/dns/lookup';
+import { FederationLookup } from '../../src/engine/federation-lookup';
 import { createNodeFetch } from '../../src/dns/node-fetch';
 import { LiveChecker } from '../../src/live/live-checker';
 import { startDohServer, type DohServer } from '../support/doh-server';

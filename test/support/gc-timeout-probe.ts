@@ -7,7 +7,7 @@
  */
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { buildVerdict } from '../../src/core/verdict';
-import type { DnsQuerier } from '../../src/dns/lookup';
+import type { DnsQuerier } from '../../src/dns/querier';
 import { AddressPolicy } from '../../src/live/address-policy';
 import { LiveChecker } from '../../src/live/live-checker';
 

@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/dns/clock';
+import type { Clock } from '../../src/async/clock';
 import { RecordCache } from '../../src/dns/record-cache';
 import { domainOfKey, GroupedStorageStore } from '../../src/taskpane/grouped-storage-store';
 

@@ -7,7 +7,7 @@ import type { TokenProvider } from '../../../src/auth/token-provider';
 import { SignInError } from '../../../src/auth/sign-in-error';
 import type { PaneConfig } from '../../../src/config';
 import { DohClient } from '../../../src/dns/doh-client';
-import { FederationLookup } from '../../../src/dns/lookup';
+import { FederationLookup } from '../../../src/engine/federation-lookup';
 import { createGraphClient } from '../../../src/graph/graph-client';
 import { parseContactsFile } from '../../../src/sources/contacts-file';
 import type { MessageItem } from '../../../src/sources/message-people';

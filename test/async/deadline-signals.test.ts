@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { DEADLINE_PASSED, DeadlineSignals, deadlinePassed } from '../../src/dns/deadline-signals';
+import { DEADLINE_PASSED, DeadlineSignals, deadlinePassed } from '../../src/async/deadline-signals';
 import { startDohServer } from '../support/doh-server';
 import { FIXTURE_ZONE } from '../support/fixture-zone';
 

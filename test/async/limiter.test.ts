@@ -1,5 +1,5 @@
 import { getEventListeners, setMaxListeners } from 'node:events';
-import { Limiter } from '../../src/dns/limiter';
+import { Limiter } from '../../src/async/limiter';
 
 describe('Limiter', () => {
   it('never lets more than its limit run at once, and serves waiters in order', async () => {

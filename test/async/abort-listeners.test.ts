@@ -1,5 +1,5 @@
-import { onAbort } from '../../src/dns/abort-listeners';
-import { untilAborted } from '../../src/dns/until-aborted';
+import { onAbort } from '../../src/async/abort-listeners';
+import { untilAborted } from '../../src/async/until-aborted';
 
 describe('onAbort', () => {
   it('puts one listener on a signal however many wait, and calls only those still waiting', () => {

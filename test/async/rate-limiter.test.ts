@@ -1,5 +1,5 @@
-import type { Clock } from '../../src/dns/clock';
-import { RateLimiter } from '../../src/dns/rate-limiter';
+import type { Clock } from '../../src/async/clock';
+import { RateLimiter } from '../../src/async/rate-limiter';
 
 /** A clock whose sleeps are recorded and return at once, time moving by what was slept. */
 function manualClock(): Clock & { slept: number[] } {

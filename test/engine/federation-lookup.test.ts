@@ -2,7 +2,7 @@ import { parseDomain, type NormalisedDomain } from '../../src/core/address';
 import { CLASSIC_PROBE_IDS, PROBES, selectProbes, type ProbeId } from '../../src/core/probes';
 import type { DomainVerdict } from '../../src/core/verdict';
 import { DohClient } from '../../src/dns/doh-client';
-import { FederationLookup } from '../../src/dns/lookup';
+import { FederationLookup } from '../../src/engine/federation-lookup';
 import { startDohServer, type DohServer } from '../support/doh-server';
 import { FIXTURE_ZONE } from '../support/fixture-zone';
 
