@@ -24,7 +24,7 @@ async function cruise(folder: string): Promise<{ code: number; output: string }>
   }
 }
 
-describe('the layers: no import cycle', () => {
+describe('the layers: no import cycle, and no layer reaching up', () => {
   it('src/ has none, type-only imports included', async () => {
     const result = await cruise('src');
     expect(result.output).toMatch(/no dependency violations found/);
@@ -35,5 +35,11 @@ describe('the layers: no import cycle', () => {
     const result = await cruise('test/fixtures/import-cycle');
     expect(result.code).not.toBe(0);
     expect(result.output).toMatch(/no-circular: test\/fixtures\/import-cycle\/a\.ts/);
+  }, 60_000);
+
+  it('the core importing a transport fails the check', async () => {
+    const result = await cruise('test/fixtures/layer-breach');
+    expect(result.code).not.toBe(0);
+    expect(result.output).toMatch(/core-is-pure: test\/fixtures\/layer-breach\/src\/core\/pure\.ts/);
   }, 60_000);
 });
