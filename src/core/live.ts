@@ -1,5 +1,5 @@
 import type { ProbeId } from './probes';
-import type { RecordResult } from './records';
+import type { RecordResult, Target } from './records';
 import type { TriState } from './words';
 
 import type { LiveResult } from './live-result';
@@ -24,6 +24,70 @@ export const LIVE_PROBES: Readonly<
   '_xmpps-client._tcp': 'xmpps-client',
 };
 
+/** How a live check contacts the servers of a record: TLS (SIP edges), an XMPP greeting, or direct-TLS XMPP. */
+export type LiveKind = NonNullable<(typeof LIVE_PROBES)[ProbeId]>;
+
+/** A target as a verdict shows it after a live check: the DNS target, with what answered behind it. */
+export interface CheckedTarget extends Target {
+  live?: LiveResult;
+}
+
+/** A record as a verdict shows it: its DNS result, each target with its live finding (if checked). */
+export interface CheckedRecord extends RecordResult {
+  targets: CheckedTarget[];
+}
+
+/** What a live check found behind one record's target, by {@link liveKey}. */
+export type LiveFindings = ReadonlyMap<string, LiveResult>;
+
+/**
+ * What a live check gives a domain's verdict (core writes its notes from it, see `buildVerdict`): the
+ * findings keyed by target, how many targets were beyond the bounds, and the Matrix delegation.
+ */
+export interface LiveInputs {
+  findings: LiveFindings;
+  /** Targets not contacted because a check contacts at most so many per record and per domain. */
+  skipped: number;
+  /** `.well-known/matrix/server`: the server it names, or why it was not fetched. */
+  matrix?: { server: string } | { blocked: string };
+}
+
+/** The key of a record's target among a domain's live findings: the record, its place, its host and port. */
+export function liveKey(probe: ProbeId, index: number, target: Target): string {
+  return `${probe}#${index} ${target.target}:${target.port}`;
+}
+
+/** The records with each target's live finding beside it (copies: the DNS results are not touched). */
+export function withLive(
+  records: Partial<Record<ProbeId, RecordResult>>,
+  findings: LiveFindings,
+): Partial<Record<ProbeId, CheckedRecord>> {
+  const checked: Partial<Record<ProbeId, CheckedRecord>> = {};
+  for (const [probe, record] of Object.entries(records) as [ProbeId, RecordResult][]) {
+    checked[probe] = {
+      ...record,
+      targets: record.targets.map((target: CheckedTarget, index) => {
+        // A finding of an earlier check is replaced, never kept beside this one's.
+        const { target: host, port, priority, weight } = target;
+        const live = findings.get(liveKey(probe, index, target));
+        return live
+          ? { target: host, port, priority, weight, live }
+          : { target: host, port, priority, weight };
+      }),
+    };
+  }
+  return checked;
+}
+
+/** The note a verdict carries when targets were beyond the live check's bounds. */
+export function skippedNote(skipped: number): string | undefined {
+  if (skipped === 0) return undefined;
+  return (
+    `${skipped} more server${skipped === 1 ? ' was' : 's were'} not contacted: a live check contacts at most ` +
+    `${MAX_LIVE_TARGETS_PER_RECORD} per record and ${MAX_LIVE_TARGETS_PER_DOMAIN} per domain`
+  );
+}
+
 /** Whether a target's check says its edge is gone: refused, no address, or an address we may not contact. */
 function edgeGone(result: LiveResult): boolean {
   if (result.status === 'refused' || result.status === 'blocked') return true;
@@ -35,9 +99,9 @@ function edgeGone(result: LiveResult): boolean {
  * or without an address → false; otherwise (time-outs, TLS failures, lookups that failed, targets
  * skipped) unknown. Null too when there is no found target to contact.
  */
-export function liveState(results: readonly (RecordResult | undefined)[]): TriState {
+export function liveState(results: readonly (CheckedRecord | undefined)[]): TriState {
   const checks = results
-    .filter((r): r is RecordResult => r?.status === 'found')
+    .filter((r): r is CheckedRecord => r?.status === 'found')
     .flatMap((r) => r.targets.map((t) => t.live));
   if (checks.length === 0 || checks.some((c) => c === undefined)) {
     return checks.some((c) => c?.status === 'answering') ? true : null;

@@ -1,5 +1,3 @@
-import type { LiveResult } from './live-result';
-
 /**
  * What one probe found for one domain.
  * - `found`: one or more usable targets;
@@ -15,8 +13,6 @@ export interface Target {
   port: number;
   priority: number;
   weight: number;
-  /** Set by a live check (`--live`, the collector): whether the server behind the target answers. */
-  live?: LiveResult;
 }
 
 export interface RecordResult {

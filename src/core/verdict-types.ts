@@ -2,7 +2,7 @@ import type { NormalisedDomain } from './address';
 import type { Cloud } from './cloud';
 import type { EntraFinding } from './entra';
 import type { ProbeId } from './probes';
-import type { RecordResult } from './records';
+import type { CheckedRecord } from './live';
 import type { GoogleSignals, Microsoft365Signals } from './tenant-evidence';
 import type { LyncHosting, TriState } from './words';
 
@@ -25,7 +25,8 @@ export type Answer = 'yes' | 'likely' | 'depends' | 'no' | 'unknown';
 
 /** Everything known about one domain's federation, derived from its records alone. */
 export interface DomainVerdict extends NormalisedDomain {
-  records: Partial<Record<ProbeId, RecordResult>>;
+  /** The records asked, each target with its live finding after a live check. */
+  records: Partial<Record<ProbeId, CheckedRecord>>;
   /** `live` (only after a live check): whether a federation edge answers (see `liveState`). */
   lync: { federation: TriState; publicFacing: TriState; hosting: LyncHosting; live?: TriState };
   xmpp: { federation: TriState; clientAccess: TriState; live?: TriState };

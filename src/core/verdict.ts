@@ -3,7 +3,7 @@ import { answerOf } from './answer';
 import type { DomainVerdict } from './verdict-types';
 import { isConsumerDomain } from './consumer';
 import { falsePositiveOf } from './false-positives';
-import { liveState } from './live';
+import { liveState, skippedNote, withLive, type LiveInputs } from './live';
 import { isMicrosoftSipTarget } from './hosting';
 import { crossCloudNote } from './cloud';
 import { googleOf, microsoft365Of, type TenantInputs } from './tenant-evidence';
@@ -81,17 +81,24 @@ function matrixServer(records: Partial<Record<ProbeId, RecordResult>>): string |
 export type { TenantInputs } from './tenant-evidence';
 export { crossCloudNote } from './cloud';
 
+/** What a verdict is built from beside the records: the tenant inputs, and a live check's findings. */
+export interface VerdictInputs extends TenantInputs {
+  /** After a live check (`--live`, the collector): what answered behind each target. */
+  live?: LiveInputs;
+}
+
 /**
  * Turns one domain's record results into its verdict. Pure: the same records (and inputs: Entra ID's
- * answer, the checking user's cloud) always give the same verdict.
+ * answer, the checking user's cloud, a live check's findings) always give the same verdict.
  */
 export function buildVerdict(
   domain: NormalisedDomain,
   asked: Partial<Record<ProbeId, RecordResult>>,
-  inputs: TenantInputs = {},
+  inputs: VerdictInputs = {},
 ): DomainVerdict {
   const notes: string[] = [];
-  const records = countedRecords(domain.domain, asked, notes);
+  const counted = countedRecords(domain.domain, asked, notes);
+  const records = inputs.live ? withLive(counted, inputs.live.findings) : counted;
   const federation = capabilityOf('lync.federation', records);
   const xmppFederation = capabilityOf('xmpp.federation', records);
   const microsoft365 = microsoft365Of(records, inputs);
@@ -126,13 +133,37 @@ export function buildVerdict(
     ...(inputs.fromCloud ? { fromCloud: inputs.fromCloud } : {}),
   };
   verdict.answer = answerOf(verdict);
-  const liveChecked = Object.values(records).some((r) => r.targets.some((t) => t.live !== undefined));
-  if (liveChecked) {
+  if (inputs.live) addLive(verdict, inputs.live);
+  return verdict;
+}
+
+/** A live check's findings in a verdict: the edges' tri-states, "verified", the Matrix delegation and the notes. */
+function addLive(verdict: DomainVerdict, live: LiveInputs): void {
+  const { records } = verdict;
+  if (live.findings.size > 0) {
     verdict.lync.live = liveState([records['_sipfederationtls._tcp']]);
     verdict.xmpp.live = liveState([records['_xmpp-server._tcp'], records['_xmpps-server._tcp']]);
     verdict.verified = verifiedOf(verdict);
   }
-  return verdict;
+  const skipped = skippedNote(live.skipped);
+  if (skipped) verdict.notes.push(skipped);
+  if (live.matrix && 'server' in live.matrix) {
+    verdict.matrix = { federation: true, server: live.matrix.server, via: 'well-known' };
+  } else if (live.matrix) {
+    verdict.notes.push(`Matrix delegation not fetched: ${live.matrix.blocked}`);
+  }
+}
+
+/**
+ * A verdict again with a live check's findings: the same records and inputs, so the answer is the
+ * same; the edges, "verified" and their notes added.
+ */
+export function verdictWithLive(verdict: DomainVerdict, live: LiveInputs): DomainVerdict {
+  return buildVerdict({ domain: verdict.domain, displayDomain: verdict.displayDomain }, verdict.records, {
+    entra: verdict.entra,
+    fromCloud: verdict.fromCloud,
+    live,
+  });
 }
 
 /** "Record present and an edge answers", from the federation capabilities and their edges. */

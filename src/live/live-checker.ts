@@ -1,22 +1,17 @@
-import {
-  LIVE_PROBES,
-  MAX_LIVE_TARGETS_PER_DOMAIN,
-  MAX_LIVE_TARGETS_PER_RECORD,
-  type LiveResult,
-} from '../core/live';
-import type { ProbeId } from '../core/probes';
-import type { RecordResult, Target } from '../core/records';
-import { buildVerdict, type DomainVerdict } from '../core/verdict';
-import { interpretAddresses } from '../dns/answer';
-import { DnsError } from '../dns/errors';
+import type { LiveInputs, LiveResult } from '../core/live';
+import { liveKey } from '../core/live';
+import { verdictWithLive, type DomainVerdict } from '../core/verdict';
 import { Limiter } from '../async/limiter';
 import type { DnsQuerier } from '../dns/querier';
-import { AddressPolicy, type LiveService } from './address-policy';
+import { firstAllowed, resolveAddresses, type Resolved } from './address-resolution';
+import { AddressPolicy } from './address-policy';
 import { ProbeEnded, tcpConnectTo, type ConnectFunction } from './connect';
-import { Deadline, DeadlineExceeded, withDeadline } from './deadline';
-import { tlsHandshake, withNameMatch, type Certificate } from './tls-probe';
-import { xmppGreeting, type XmppGreeting } from './xmpp-probe';
+import { withDeadline } from './deadline';
 import { matrixWellKnown, type MatrixWellKnownOptions } from './matrix-well-known';
+import { probeServer, SERVICE_OF, type Outcome, type ServerToProbe } from './probers';
+import { ServerMemo } from './server-memo';
+import { planTargets, type LiveJob } from './target-plan';
+import { withNameMatch } from './tls-probe';
 
 export interface LiveCheckerOptions {
   /** The DNS client the lookup used: target hosts are resolved over the same resolvers. */
@@ -53,48 +48,20 @@ export interface LiveCheckOptions {
   budgetMs?: number;
 }
 
-/** A target host's addresses, or why there are none. */
-type Resolved = { addresses: string[] } | { addresses?: undefined; detail: string; lookupFailed: boolean };
-
-/** What one connection to one server showed. */
-type Outcome =
-  | { kind: 'tls'; certificate: Certificate }
-  | { kind: 'xmpp'; greeting: XmppGreeting }
-  | { kind: 'ended'; ended: ProbeEnded };
+/** A domain's live check, for its verdict (see `verdictWithLive` in core/verdict.ts). */
+export type LiveReport = LiveInputs;
 
 /** What one `check()` shares between its targets, and forgets afterwards. */
 interface Run {
   started: number;
   budgetMs: number;
-  addresses: Map<string, Promise<Resolved>>;
-  /** One outcome per (protocol, server, SNI or stream-to). */
-  outcomes: Map<string, Promise<Outcome>>;
-  /** Servers that refused or never spoke: every later target behind them gets the same, unasked. */
-  down: Map<string, ProbeEnded>;
+  memo: ServerMemo;
   /** When each domain's first target started: its time budget runs from there. */
   domainStarted: Map<number, number>;
-  /** Tails of the per-server queues: a new connection waits for the one before it. */
-  serverQueues: Map<string, Promise<unknown>>;
-}
-
-interface Job {
-  verdict: number;
-  probe: ProbeId;
-  target: number;
-  /** Set when the target is beyond the bounds: it is reported, not contacted. */
-  skip?: string;
 }
 
 /** Why a target was not contacted when a budget ran out. */
 const OUT_OF_TIME = 'not contacted: the time allowed for this check ran out';
-
-const SERVICE: Record<string, LiveService> = {
-  tls: 'sip',
-  'xmpp-server': 'xmpp',
-  'xmpp-client': 'xmpp',
-  'xmpps-server': 'xmpp',
-  'xmpps-client': 'xmpp',
-};
 
 /**
  * Contacts the servers behind the records a lookup found, to tell a live edge from a record left
@@ -127,8 +94,11 @@ export class LiveChecker {
   }
 
   /** A domain's Matrix delegation, when asked for: it names the server over the SRV records (spec §2.1). */
-  private async matrixDelegation(verdict: DomainVerdict, signal?: AbortSignal): Promise<void> {
-    if (!this.matrix || verdict.consumer) return;
+  private async matrixDelegation(
+    verdict: DomainVerdict,
+    signal?: AbortSignal,
+  ): Promise<LiveInputs['matrix']> {
+    if (!this.matrix || verdict.consumer) return undefined;
     const delegation = await this.limiter.run(
       () =>
         matrixWellKnown(
@@ -138,88 +108,64 @@ export class LiveChecker {
         ),
       signal,
     );
-    if (delegation.status === 'found') {
-      verdict.matrix = { federation: true, server: delegation.server, via: 'well-known' };
-    } else if (delegation.status === 'blocked') {
-      verdict.notes.push(`Matrix delegation not fetched: ${delegation.detail}`);
-    }
+    if (delegation.status === 'found') return { server: delegation.server };
+    if (delegation.status === 'blocked') return { blocked: delegation.detail };
+    return undefined;
   }
 
-  /** The verdicts again, each found target with its `live` result and the verdicts' live tri-states. */
-  async check(verdicts: readonly DomainVerdict[], options: LiveCheckOptions = {}): Promise<DomainVerdict[]> {
-    const copies = verdicts.map((verdict) => structuredClone(verdict.records));
-    const jobs = copies.flatMap((records, verdict) => this.jobsOf(records, verdict));
-    // Addresses and outcomes are remembered for this run only: a long-running collector checks
-    // again, with fresh DNS, every time it verifies.
+  /**
+   * What answers behind each verdict's records: per domain, the findings keyed by target, the
+   * targets beyond the bounds and the Matrix delegation. The verdicts are not touched.
+   */
+  async findings(verdicts: readonly DomainVerdict[], options: LiveCheckOptions = {}): Promise<LiveReport[]> {
+    const plans = verdicts.map((verdict) => planTargets(verdict.records));
     const run: Run = {
       started: performance.now(),
       budgetMs: options.budgetMs ?? Number.POSITIVE_INFINITY,
-      addresses: new Map(),
-      outcomes: new Map(),
-      down: new Map(),
+      memo: new ServerMemo(),
       domainStarted: new Map(),
-      serverQueues: new Map(),
     };
-    const progress: LiveProgress = { done: 0, total: jobs.length };
+    const progress: LiveProgress = { done: 0, total: plans.reduce((sum, jobs) => sum + jobs.length, 0) };
     options.onProgress?.({ ...progress });
-    await Promise.all(
-      jobs.map(async (job) => {
-        const records = copies[job.verdict] as Partial<Record<ProbeId, RecordResult>>;
-        const target = (records[job.probe] as RecordResult).targets[job.target] as Target;
-        const domain = (verdicts[job.verdict] as DomainVerdict).domain;
-        target.live = job.skip
-          ? { status: 'skipped', ms: 0, detail: job.skip }
-          : await this.checkTarget(run, job, domain, target, options.signal);
-        progress.done += 1;
-        options.onProgress?.({ ...progress });
+    const reports = await Promise.all(
+      plans.map(async (jobs, domainIndex) => {
+        const verdict = verdicts[domainIndex] as DomainVerdict;
+        const findings = new Map<string, LiveResult>();
+        await Promise.all(
+          jobs.map(async (job) => {
+            findings.set(
+              liveKey(job.probe, job.index, job.target),
+              job.skip
+                ? { status: 'skipped', ms: 0, detail: job.skip }
+                : await this.checkTarget(run, domainIndex, job, verdict.domain, options.signal),
+            );
+            progress.done += 1;
+            options.onProgress?.({ ...progress });
+          }),
+        );
+        return { findings, skipped: jobs.filter((job) => job.skip).length };
       }),
     );
-    const checkedVerdicts = verdicts.map((verdict, i) => {
-      const checked = buildVerdict(
-        { domain: verdict.domain, displayDomain: verdict.displayDomain },
-        copies[i] ?? {},
-        { entra: verdict.entra, fromCloud: verdict.fromCloud },
-      );
-      const skipped = jobs.filter((job) => job.verdict === i && job.skip).length;
-      if (skipped > 0) {
-        checked.notes.push(
-          `${skipped} more server${skipped === 1 ? ' was' : 's were'} not contacted: a live check contacts at most ` +
-            `${MAX_LIVE_TARGETS_PER_RECORD} per record and ${MAX_LIVE_TARGETS_PER_DOMAIN} per domain`,
-        );
-      }
-      return checked;
+    const delegations = await Promise.all(
+      verdicts.map((verdict) => this.matrixDelegation(verdict, options.signal)),
+    );
+    return reports.map((report, i) => {
+      const matrix = delegations[i];
+      return matrix ? { ...report, matrix } : report;
     });
-    await Promise.all(checkedVerdicts.map((verdict) => this.matrixDelegation(verdict, options.signal)));
-    return checkedVerdicts;
   }
 
-  /** One domain's targets to check, in record then priority order, within the bounds. */
-  private jobsOf(records: Partial<Record<ProbeId, RecordResult>>, verdict: number): Job[] {
-    const jobs: Job[] = [];
-    let counted = 0;
-    for (const probe of Object.keys(LIVE_PROBES) as ProbeId[]) {
-      const record = records[probe];
-      if (record?.status !== 'found') continue;
-      record.targets.forEach((_, target) => {
-        let skip: string | undefined;
-        if (target >= MAX_LIVE_TARGETS_PER_RECORD) {
-          skip = `not contacted: only the first ${MAX_LIVE_TARGETS_PER_RECORD} servers of a record are checked`;
-        } else if (counted >= MAX_LIVE_TARGETS_PER_DOMAIN) {
-          skip = `not contacted: only ${MAX_LIVE_TARGETS_PER_DOMAIN} servers of a domain are checked`;
-        } else {
-          counted += 1;
-        }
-        jobs.push({ verdict, probe, target, skip });
-      });
-    }
-    return jobs;
+  /** The verdicts again, with what answers behind their records (see {@link findings}). */
+  async check(verdicts: readonly DomainVerdict[], options: LiveCheckOptions = {}): Promise<DomainVerdict[]> {
+    const reports = await this.findings(verdicts, options);
+    return verdicts.map((verdict, i) => verdictWithLive(verdict, reports[i] as LiveReport));
   }
 
-  /** Milliseconds this target may still use: the smallest of its own limit, its domain's and the run's. */
-  private allowance(run: Run, job: Job): number {
+  /** Milliseconds a target may still use: the smallest of its own limit, its domain's and the run's. */
+  private allowance(run: Run, domainIndex: number): number {
     const now = performance.now();
-    const domainStarted = run.domainStarted.get(job.verdict) ?? now;
-    run.domainStarted.set(job.verdict, domainStarted);
+    const domainStarted = run.domainStarted.get(domainIndex) ?? now;
+    run.domainStarted.set(domainIndex, domainStarted);
     const domainLeft = domainStarted + this.domainBudgetMs - now;
     const runLeft = run.started + run.budgetMs - now;
     return Math.floor(Math.min(this.timeoutMs, domainLeft, runLeft));
@@ -227,20 +173,22 @@ export class LiveChecker {
 
   private async checkTarget(
     run: Run,
-    job: Job,
+    domainIndex: number,
+    job: LiveJob,
     domain: string,
-    target: Target,
     signal?: AbortSignal,
   ): Promise<LiveResult> {
     const started = performance.now();
     const elapsed = (): number => Math.round(performance.now() - started);
-    const kind = LIVE_PROBES[job.probe] as NonNullable<(typeof LIVE_PROBES)[ProbeId]>;
-    const port = this.policy.checkPort(SERVICE[kind] as LiveService, target.port);
+    const { kind, target } = job;
+    const port = this.policy.checkPort(SERVICE_OF[kind], target.port);
     if (!port.allowed) return { status: 'blocked', ms: 0, detail: port.reason };
 
-    const lookupMs = this.allowance(run, job);
-    if (lookupMs <= 0) return this.outOfTime(elapsed());
-    const resolved = await this.resolve(run, target.target, lookupMs, signal);
+    const lookupMs = this.allowance(run, domainIndex);
+    if (lookupMs <= 0) return { status: 'skipped', ms: elapsed(), detail: OUT_OF_TIME };
+    const resolved: Resolved = await run.memo.addressesOf(target.target, () =>
+      resolveAddresses(this.resolver, target.target, lookupMs, signal),
+    );
     if (!resolved.addresses) {
       return {
         status: 'unresolved',
@@ -249,22 +197,16 @@ export class LiveChecker {
         ...(resolved.lookupFailed ? { lookupFailed: true } : {}),
       };
     }
-    const address = this.firstAllowed(resolved.addresses);
+    const address = firstAllowed(this.policy, resolved.addresses);
     if ('blocked' in address) return { status: 'blocked', ms: elapsed(), detail: address.blocked };
 
     const server = `${address.ok.includes(':') ? `[${address.ok}]` : address.ok}:${target.port}`;
     // SIP edges are named by SNI for the target (one handshake serves every domain behind it);
     // direct-TLS XMPP servers for the XMPP domain (XEP-0368); plain XMPP by the stream's `to`.
     const name = kind === 'tls' ? target.target : domain;
-    const key = `${kind} ${server} ${name}`;
-    let outcome = run.outcomes.get(key);
-    if (!outcome) {
-      outcome = this.oneAtATime(run, server, () =>
-        this.contact(run, job, server, { kind, address: address.ok, port: target.port, name }, signal),
-      );
-      run.outcomes.set(key, outcome);
-    }
-    const result = await outcome;
+    const result = await run.memo.outcomeOf(`${kind} ${server} ${name}`, server, () =>
+      this.contact(run, domainIndex, server, { kind, address: address.ok, port: target.port, name }, signal),
+    );
     if (signal?.aborted) throw signal.reason;
     if (result.kind === 'ended') {
       return {
@@ -287,40 +229,23 @@ export class LiveChecker {
     return { status: 'answering', ms: elapsed(), address: address.ok, starttls: result.greeting.starttls };
   }
 
-  private outOfTime(ms: number): LiveResult {
-    return { status: 'skipped', ms, detail: OUT_OF_TIME };
-  }
-
-  /** The first address the policy allows, IPv4 before IPv6, or why none is. */
-  private firstAllowed(addresses: readonly string[]): { ok: string } | { blocked: string } {
-    let reason: string | undefined;
-    for (const address of addresses) {
-      const verdict = this.policy.checkAddress(address);
-      if (verdict.allowed) return { ok: address };
-      reason ??= verdict.reason;
-    }
-    return { blocked: `not contacted: ${reason ?? 'no usable address'}` };
-  }
-
   /** Opens one connection, within the target's allowance; a server found down is not asked again. */
   private async contact(
     run: Run,
-    job: Job,
+    domainIndex: number,
     server: string,
-    probe: { kind: string; address: string; port: number; name: string },
+    probe: ServerToProbe,
     signal?: AbortSignal,
   ): Promise<Outcome> {
-    const known = run.down.get(server);
+    const known = run.memo.downReason(server);
     if (known) return { kind: 'ended', ended: known };
     return this.limiter.run(async () => {
-      const down = run.down.get(server);
+      const down = run.memo.downReason(server);
       if (down) return { kind: 'ended', ended: down };
-      const ms = this.allowance(run, job);
-      if (ms <= 0) {
-        return { kind: 'ended', ended: new ProbeEnded('skipped', OUT_OF_TIME) };
-      }
+      const ms = this.allowance(run, domainIndex);
+      if (ms <= 0) return { kind: 'ended', ended: new ProbeEnded('skipped', OUT_OF_TIME) };
       try {
-        return await withDeadline(ms, signal, (deadline) => this.probe(probe, deadline));
+        return await withDeadline(ms, signal, (deadline) => probeServer(probe, deadline, this.connect));
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
         if (!(error instanceof ProbeEnded)) throw error;
@@ -329,94 +254,9 @@ export class LiveChecker {
           // this says nothing about it.
           return { kind: 'ended', ended: new ProbeEnded('skipped', OUT_OF_TIME) };
         }
-        if (error.serverDown) run.down.set(server, error);
+        if (error.serverDown) run.memo.markDown(server, error);
         return { kind: 'ended', ended: error };
       }
     }, signal);
-  }
-
-  private async probe(
-    probe: { kind: string; address: string; port: number; name: string },
-    signal: AbortSignal,
-  ): Promise<Outcome> {
-    const { kind, address, port, name } = probe;
-    if (kind === 'tls' || kind === 'xmpps-server' || kind === 'xmpps-client') {
-      const alpn = kind === 'tls' ? undefined : kind === 'xmpps-server' ? 'xmpp-server' : 'xmpp-client';
-      const certificate = await tlsHandshake({
-        address,
-        port,
-        servername: name,
-        alpn,
-        signal,
-        connect: this.connect,
-      });
-      return { kind: 'tls', certificate };
-    }
-    const greeting = await xmppGreeting({
-      address,
-      port,
-      domain: name,
-      namespace: kind === 'xmpp-server' ? 'jabber:server' : 'jabber:client',
-      signal,
-      connect: this.connect,
-    });
-    return { kind: 'xmpp', greeting };
-  }
-
-  /** Runs `task` after every earlier connection to the same server in this run has finished. */
-  private oneAtATime<T>(run: Run, server: string, task: () => Promise<T>): Promise<T> {
-    const before = run.serverQueues.get(server) ?? Promise.resolve();
-    const next = before.then(task, task);
-    run.serverQueues.set(
-      server,
-      next.catch(() => undefined),
-    );
-    return next;
-  }
-
-  private resolve(run: Run, host: string, ms: number, signal?: AbortSignal): Promise<Resolved> {
-    let pending = run.addresses.get(host);
-    if (!pending) {
-      pending = this.resolveNow(host, ms, signal);
-      run.addresses.set(host, pending);
-    }
-    return pending;
-  }
-
-  /** A and AAAA at once, within one time limit of our own. */
-  private async resolveNow(host: string, ms: number, signal?: AbortSignal): Promise<Resolved> {
-    const deadline = new Deadline(ms, signal);
-    try {
-      const answers = await Promise.all(
-        (['A', 'AAAA'] as const).map(async (type) => {
-          try {
-            const answer = interpretAddresses(
-              await this.resolver.query(host, type, deadline.signal),
-              host,
-              type,
-            );
-            if (answer.status === 'found') return { addresses: answer.addresses };
-            return answer.status === 'error' ? { failure: answer.error ?? 'lookup failed' } : {};
-          } catch (error) {
-            if (signal?.aborted) throw signal.reason;
-            if (deadline.signal.reason instanceof DeadlineExceeded) {
-              return { failure: `no answer within ${ms} ms` };
-            }
-            if (!(error instanceof DnsError)) throw error;
-            return { failure: error.message };
-          }
-        }),
-      );
-      const addresses = answers.flatMap((answer) => ('addresses' in answer ? (answer.addresses ?? []) : []));
-      if (addresses.length > 0) return { addresses };
-      const failure = answers
-        .map((answer) => ('failure' in answer ? answer.failure : undefined))
-        .find(Boolean);
-      return failure
-        ? { detail: `the address lookup failed: ${failure}`, lookupFailed: true }
-        : { detail: `${host} has no address (A or AAAA)`, lookupFailed: false };
-    } finally {
-      deadline.dispose();
-    }
   }
 }

@@ -1,3 +1,4 @@
+import { liveKey } from '../../src/core/live';
 import { DEFAULT_SCHEDULE, foldCheck, nextCheckAt, UNCHECKED } from '../../src/collector/verification';
 import { buildVerdict } from '../../src/core/verdict';
 import { failed, found, noneBut } from '../support/records';
@@ -34,18 +35,14 @@ describe('foldCheck', () => {
   });
 
   test('live checks: an edge that answered stays answering through a time-out; no record, no edge', () => {
+    const edge = { target: 'sip.fabrikam.test', port: 5061, priority: 0, weight: 0 };
     const sip = (status: 'answering' | 'timeout' | 'refused') =>
-      buildVerdict(
-        domain,
-        noneBut({
-          '_sipfederationtls._tcp': {
-            status: 'found',
-            targets: [
-              { target: 'sip.fabrikam.test', port: 5061, priority: 0, weight: 0, live: { status, ms: 5 } },
-            ],
-          },
-        }),
-      );
+      buildVerdict(domain, noneBut({ '_sipfederationtls._tcp': { status: 'found', targets: [edge] } }), {
+        live: {
+          findings: new Map([[liveKey('_sipfederationtls._tcp', 0, edge), { status, ms: 5 }]]),
+          skipped: 0,
+        },
+      });
     const answering = foldCheck(UNCHECKED, sip('answering'), NOW);
     expect(answering).toMatchObject({ lyncLive: true, verified: true, xmppLive: null });
     expect(foldCheck(answering, sip('timeout'), NOW + 1)).toMatchObject({ lyncLive: true, verified: true });
