@@ -25,6 +25,13 @@ module.exports = {
       to: { path: '(^|/)src/(?!core/)' },
     },
     {
+      name: 'types-import-nothing',
+      severity: 'error',
+      comment: 'src/core/types.ts holds the data types every layer builds on: it imports nothing.',
+      from: { path: '(^|/)src/core/types\\.ts$' },
+      to: {},
+    },
+    {
       name: 'core-has-no-io',
       severity: 'error',
       comment: 'src/core imports no Node built-in: I/O lives at the edges and is injected.',

@@ -1,12 +1,6 @@
 import { toUnicode } from 'punycode/';
-
-/** A domain ready to be asked about: the A-label form for DNS, the Unicode form for people. */
-export interface NormalisedDomain {
-  /** ASCII (A-label), lower case, no trailing dot: the form DNS is asked and results are keyed by. */
-  domain: string;
-  /** The Unicode (U-label) form shown to people; equal to `domain` for plain ASCII names. */
-  displayDomain: string;
-}
+import type { NormalisedDomain } from './types';
+export type { NormalisedDomain } from './types';
 
 /** An address as found in an address book, reduced to what federation depends on. */
 export interface NormalisedAddress extends NormalisedDomain {

@@ -1,7 +1,7 @@
 import { CLOUD_SHORT_NAMES } from './cloud';
-import type { Answer, DomainVerdict } from './verdict-types';
+import type { Answer, DomainVerdict } from './types';
 
-export type { Answer } from './verdict-types';
+export type { Answer } from './types';
 
 /** Every answer, in the order lists, legends and filters show them. */
 export const ANSWERS: readonly Answer[] = ['yes', 'likely', 'depends', 'no', 'unknown'];

@@ -1,17 +1,5 @@
-/**
- * Microsoft 365's clouds. Teams external access between two tenants of one cloud needs no DNS record;
- * between clouds it goes through the Skype interop edge, and both organisations need their SIP
- * federation record (`_sipfederationtls._tcp`). Sources: Microsoft Learn, "External Domain Name
- * System records for Office 365" (the SRV row: "Teams and Skype for Business cross-cloud (e.g.,
- * between Office 365 … and Office 365 operated by 21Vianet … or US government clouds)", since
- * MicrosoftDocs/microsoft-365-docs PR 10010, Oct 2022) and "Manage external meetings and chat"
- * (MicrosoftDocs/OfficeDocs-SkypeForBusiness issue 9621 and PR 9634, Jan 2023: "In cross-cloud
- * federation, sipfederationtls DNS records are required for routing of federated chats").
- *
- * GCC runs in the commercial cloud (same hosts, same Entra ID instance, `tenant_region_sub_scope`
- * `GCC`), so commercial and GCC are one realm; GCC High and DoD are clouds of their own.
- */
-export type Cloud = 'commercial' | 'gcc' | 'gcc-high' | 'dod' | '21vianet';
+import type { Cloud } from './types';
+export type { Cloud } from './types';
 
 export const CLOUDS: readonly Cloud[] = ['commercial', 'gcc', 'gcc-high', 'dod', '21vianet'];
 

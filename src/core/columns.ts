@@ -1,6 +1,6 @@
 import { answerWord } from './answer';
-import type { DomainVerdict } from './verdict-types';
 import { hostingWord, triStateWord } from './words';
+import type { DomainVerdict } from './types';
 
 /**
  * One column of a verdict, as every table of verdicts shows it: the CLI's CSV and terminal table and

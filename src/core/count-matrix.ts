@@ -1,5 +1,5 @@
 import { answerOf } from './answer';
-import type { DomainVerdict } from './verdict';
+import type { DomainVerdict } from './types';
 
 /**
  * `--count matrix`: Matrix federation counted in `canFederate` (and so in the answer). Off by

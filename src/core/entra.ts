@@ -1,22 +1,6 @@
-import type { Cloud } from './cloud';
 import { DISCOVERY_CONVENTIONS } from './microsoft-conventions';
-
-/**
- * What Entra ID's OpenID discovery document says of a domain: the one public, definitive test of
- * whether a domain is verified in a Microsoft 365 (Entra ID) tenant, whatever its DNS says (mail
- * behind a third-party filter, no autodiscover, no DKIM).
- * - `tenant`: 200 with a discovery document; its `issuer` holds the tenant id;
- * - `none`: 400 `invalid_tenant` (AADSTS90002): the domain is in no tenant;
- * - `error`: anything else (5xx, a time-out, a body that is not the document): not known, never "no";
- * - `unreachable`: no HTTP answer could be read at all (offline, blocked, or a browser refusing an
- *   answer without CORS headers, which we could not confirm Microsoft sends on its 400s): the
- *   verdict then stands on the DNS evidence alone, as if discovery had not been asked.
- */
-export type EntraFinding =
-  | { status: 'tenant'; tenantId: string; cloud: Cloud }
-  | { status: 'none' }
-  | { status: 'error'; error: string }
-  | { status: 'unreachable'; error: string };
+import type { Cloud, EntraFinding } from './types';
+export type { EntraFinding } from './types';
 
 /** A discovery document is a few kB; anything much larger is not one. */
 export const MOST_DISCOVERY_BYTES = 64 * 1024;

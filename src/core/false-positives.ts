@@ -1,5 +1,4 @@
-import type { ProbeId } from './probes';
-import type { RecordResult } from './records';
+import type { ProbeId, RecordResult } from './types';
 
 /**
  * A record that is published but known not to mean what it says: matched by the domain that owns it,

@@ -1,10 +1,17 @@
-import type { ProbeId } from './probes';
-import type { RecordResult, Target } from './records';
-import type { TriState } from './words';
+import type {
+  CheckedRecord,
+  CheckedTarget,
+  LiveFindings,
+  LiveResult,
+  ProbeId,
+  RecordResult,
+  Target,
+  TriState,
+} from './types';
 
-import type { LiveResult } from './live-result';
+export type { CheckedTarget, CheckedRecord, LiveFindings, LiveInputs } from './types';
 
-export type { LiveResult, LiveStatus, TlsFacts } from './live-result';
+export type { LiveResult, LiveStatus, TlsFacts } from './types';
 
 /**
  * Bounds on the work one domain's records can cause: an SRV answer can hold thousands of targets,
@@ -26,31 +33,6 @@ export const LIVE_PROBES: Readonly<
 
 /** How a live check contacts the servers of a record: TLS (SIP edges), an XMPP greeting, or direct-TLS XMPP. */
 export type LiveKind = NonNullable<(typeof LIVE_PROBES)[ProbeId]>;
-
-/** A target as a verdict shows it after a live check: the DNS target, with what answered behind it. */
-export interface CheckedTarget extends Target {
-  live?: LiveResult;
-}
-
-/** A record as a verdict shows it: its DNS result, each target with its live finding (if checked). */
-export interface CheckedRecord extends RecordResult {
-  targets: CheckedTarget[];
-}
-
-/** What a live check found behind one record's target, by {@link liveKey}. */
-export type LiveFindings = ReadonlyMap<string, LiveResult>;
-
-/**
- * What a live check gives a domain's verdict (core writes its notes from it, see `buildVerdict`): the
- * findings keyed by target, how many targets were beyond the bounds, and the Matrix delegation.
- */
-export interface LiveInputs {
-  findings: LiveFindings;
-  /** Targets not contacted because a check contacts at most so many per record and per domain. */
-  skipped: number;
-  /** `.well-known/matrix/server`: the server it names, or why it was not fetched. */
-  matrix?: { server: string } | { blocked: string };
-}
 
 /** The key of a record's target among a domain's live findings: the record, its place, its host and port. */
 export function liveKey(probe: ProbeId, index: number, target: Target): string {

@@ -1,4 +1,4 @@
-import type { Cloud } from './cloud';
+import type { Cloud } from './types';
 
 /**
  * Microsoft's DNS conventions that show a Microsoft 365 tenant (and its cloud), one row each, with the

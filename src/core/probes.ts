@@ -1,33 +1,5 @@
-/** The DNS record types the probes ask for. */
-export type ProbeRecordType = 'SRV' | 'MX' | 'TXT' | 'CNAME';
-
-/** Stable identifiers of the probes; they are the keys of `records` in every output. */
-export type ProbeId =
-  | '_sipfederationtls._tcp'
-  | '_sip._tls'
-  | '_xmpp-server._tcp'
-  | '_xmpp-client._tcp'
-  | '_xmpps-server._tcp'
-  | '_xmpps-client._tcp'
-  | 'MX'
-  | 'TXT'
-  | 'autodiscover'
-  | 'selector1._domainkey'
-  | 'lyncdiscover'
-  | '_matrix-fed._tcp'
-  | '_matrix._tcp'
-  | '_collab-edge._tls';
-
-/** The capability a probe's record feeds (see `verdict.ts`). */
-export type Capability =
-  | 'lync.federation'
-  | 'lync.publicFacing'
-  | 'xmpp.federation'
-  | 'xmpp.clientAccess'
-  | 'microsoft365.tenant'
-  | 'tenant.evidence'
-  | 'matrix.federation'
-  | 'cisco.edge';
+import type { Capability, ProbeId, ProbeRecordType } from './types';
+export type { ProbeRecordType, ProbeId, Capability } from './types';
 
 /**
  * When a probe is asked (see `question-plan.ts`):

@@ -1,7 +1,6 @@
-import type { NormalisedDomain } from './address';
-import { PROBES, type Probe, type ProbeId } from './probes';
-import type { RecordResult } from './records';
-import { buildVerdict, type DomainVerdict, type TenantInputs } from './verdict';
+import { PROBES, type Probe } from './probes';
+import { buildVerdict } from './verdict';
+import type { DomainVerdict, NormalisedDomain, ProbeId, RecordResult, TenantInputs } from './types';
 
 /** What a plan step is decided on beside the records: the verdict's inputs, and whether Entra ID was asked. */
 export interface PlanInputs extends TenantInputs {

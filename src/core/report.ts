@@ -1,6 +1,6 @@
 import { parseDomain } from './address';
-import { PROBE_IDS, PROBES, type ProbeId } from './probes';
-import type { DomainVerdict } from './verdict';
+import { PROBE_IDS, PROBES } from './probes';
+import type { DomainVerdict, ProbeId } from './types';
 
 /** One domain in an anonymous report: its name and which of its federation records were found. */
 export interface ReportedDomain {

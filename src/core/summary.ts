@@ -1,5 +1,5 @@
-import { CLOUDS, type Cloud } from './cloud';
-import type { DomainVerdict } from './verdict';
+import { CLOUDS } from './cloud';
+import type { Cloud, DomainVerdict } from './types';
 
 /**
  * The research table the original study published (e.g. "of 15,255 Lync-federated domains, 1,201

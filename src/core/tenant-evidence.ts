@@ -1,64 +1,18 @@
-import { sameRealm, type Cloud } from './cloud';
-import type { EntraFinding } from './entra';
+import { sameRealm } from './cloud';
 import { HOST_CONVENTIONS, matchesHost, TEXT_CONVENTIONS, tenantDomainOfDkim } from './microsoft-conventions';
-import type { ProbeId } from './probes';
-import type { RecordResult } from './records';
-import type { TriState } from './words';
+import type {
+  Cloud,
+  Evidence,
+  GoogleSignals,
+  Microsoft365Signals,
+  ProbeId,
+  RecordResult,
+  TenantInputs,
+  TriState,
+} from './types';
+export type { Evidence, Microsoft365Signals, GoogleSignals, TenantInputs } from './types';
 
 export type { Cloud } from './cloud';
-
-/** A named piece of evidence, with the record that shows it (or `entra-id`) and the value it showed. */
-export interface Evidence {
-  signal:
-    | 'mx'
-    | 'sip-federation'
-    | 'autodiscover'
-    | 'lyncdiscover'
-    | 'dkim'
-    | 'ms-verification'
-    | 'spf'
-    | 'entra'
-    | 'google-mx'
-    | 'google-spf'
-    | 'google-site-verification';
-  record: ProbeId | 'entra-id';
-  value: string;
-}
-
-export interface Microsoft365Signals {
-  /**
-   * A Microsoft 365 tenant: any signal (DNS or Entra ID); no when Entra ID says so, or the MX says
-   * otherwise and nothing else does; unknown when a lookup that could have shown one failed.
-   */
-  tenant: TriState;
-  /**
-   * "Likely via Teams": a tenant Teams external access reaches by default, which needs no DNS record
-   * within one cloud; across clouds (see {@link crossCloud}) it needs SIP federation records.
-   */
-  teamsLikely: boolean;
-  cloud: Cloud | null;
-  /** The tenant's initial domain, e.g. `contoso.onmicrosoft.com`, where its DKIM record names it. */
-  tenantDomain?: string;
-  /** The tenant's id, where Entra ID's discovery document named it. */
-  tenantId?: string;
-  /** A tenant in another cloud than the checking user's (`--from-cloud`): not reached without SIP records. */
-  crossCloud?: boolean;
-  evidence: Evidence[];
-}
-
-export interface GoogleSignals {
-  /** Google Workspace mail (MX or SPF). Google Chat federates with neither Teams nor XMPP. */
-  workspace: TriState;
-  evidence: Evidence[];
-}
-
-/** What a verdict takes beside the DNS records: Entra ID's answer and the checking user's own cloud. */
-export interface TenantInputs {
-  /** Entra ID discovery for the domain, where it was asked. */
-  entra?: EntraFinding;
-  /** The cloud of whoever reads the answer; without it, no cross-cloud rule applies (the collector). */
-  fromCloud?: Cloud;
-}
 
 /** The records that are only asked as evidence: when one failed, "no tenant" cannot be said. */
 const EVIDENCE_RECORDS: readonly ProbeId[] = ['TXT', 'autodiscover', 'selector1._domainkey', 'lyncdiscover'];
@@ -163,4 +117,15 @@ export function googleOf(records: Partial<Record<ProbeId, RecordResult>>): Googl
   const strong = evidence.some((e) => e.signal !== 'google-site-verification');
   const workspace: TriState = strong ? true : mx === undefined || mx.status === 'error' ? null : false;
   return { workspace, evidence };
+}
+
+/**
+ * Whether a `_sipfederationtls._tcp` target is one of Microsoft 365's federation edges, in any cloud:
+ * commercial (`sipfed.online.lync.com`), GCC High (`sipfed.online.gov.skypeforbusiness.us`), DoD
+ * (`sipfed.online.dod.skypeforbusiness.us`) or 21Vianet (`*.online.partner.lync.cn`); the suffixes
+ * are the tenant evidence's (`tenant-evidence.ts`). Any other target is an organisation's own
+ * (on-premises) Edge.
+ */
+export function isMicrosoftSipTarget(host: string): boolean {
+  return cloudOf('_sipfederationtls._tcp', host) !== undefined;
 }

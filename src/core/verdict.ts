@@ -1,20 +1,25 @@
-import type { NormalisedDomain } from './address';
 import { answerOf } from './answer';
-import type { DomainVerdict } from './verdict-types';
 import { isConsumerDomain } from './consumer';
 import { falsePositiveOf } from './false-positives';
-import { liveState, skippedNote, withLive, type LiveInputs } from './live';
-import { isMicrosoftSipTarget } from './hosting';
+import { liveState, skippedNote, withLive } from './live';
 import { crossCloudNote } from './cloud';
-import { googleOf, microsoft365Of, type TenantInputs } from './tenant-evidence';
-import { PROBES, type Capability, type ProbeId } from './probes';
-import type { RecordResult } from './records';
-
-import type { LyncHosting, TriState } from './words';
+import { googleOf, isMicrosoftSipTarget, microsoft365Of } from './tenant-evidence';
+import { PROBES } from './probes';
+import type {
+  Capability,
+  DomainVerdict,
+  LiveInputs,
+  LyncHosting,
+  NormalisedDomain,
+  ProbeId,
+  RecordResult,
+  TenantInputs,
+  TriState,
+} from './types';
 
 export type { LyncHosting, TriState } from './words';
 
-export type { DomainVerdict } from './verdict-types';
+export type { DomainVerdict } from './types';
 
 /**
  * Combines the states of the records that feed one capability: any found ⇒ true; all none/refused ⇒

@@ -1,9 +1,5 @@
-import type { RecordResult } from './records';
-
-/** `true` yes, `false` no, `null` unknown (a lookup failed or was not asked): never collapse null into no. */
-export type TriState = boolean | null;
-
-export type LyncHosting = 'microsoft-365' | 'on-premises' | null;
+import type { LyncHosting, RecordResult, TriState } from './types';
+export type { TriState, LyncHosting } from './types';
 
 /** Hosting in the words the CLI, the CSV export and the pane use; empty without a federation record. */
 export function hostingWord(hosting: LyncHosting): '' | 'Microsoft 365' | 'on-premises' {
