@@ -11,6 +11,7 @@ import { parseDnsServer, type DnsServer } from '../dns/udp-client';
 import { UsageError } from './errors';
 import {
   CHECK_FLAGS,
+  SUMMARY_FLAGS,
   DEFAULT_CLI_CACHE_ENTRIES,
   optionsHelp,
   parseArgsOptions,
@@ -51,7 +52,6 @@ export interface CheckCommand {
   shard?: { index: number; count: number };
   /** Named inputs (`--cohort NAME=FILE`); plain inputs are cohorts named by their file. */
   cohorts: { name: string; file: string }[];
-  /** Share the domains found with records, anonymously, with this collector; undefined: don't. */
   /** `--share`: where to, whether only to preview, and the random wait before sending (`WCF_SHARE_DELAY_MS`). */
   share?: { collectorUrl: string; previewOnly: boolean; delay: MsRange };
   /** Entra ID discovery's base URL (`--entra-url`, `WCF_ENTRA_URL`); undefined with `--no-entra`. */
@@ -60,7 +60,15 @@ export interface CheckCommand {
   fromCloud: Cloud;
 }
 
-export type Command = CheckCommand | { command: 'help' } | { command: 'version' };
+/** `who-can-federate summary FILE...`: the research table of results files written by `check`. */
+export interface SummaryCommand {
+  command: 'summary';
+  files: string[];
+  format: 'table' | 'csv' | 'json';
+  output?: string;
+}
+
+export type Command = CheckCommand | SummaryCommand | { command: 'help' } | { command: 'version' };
 
 export const HELP = `Usage: who-can-federate check [FILE|-]... [options]
 
@@ -76,7 +84,20 @@ ${optionsHelp(CHECK_FLAGS)}
 
 Exit status: 0 when the run completed (failed lookups show as "error"/"unknown"),
 1 when an input cannot be read, 2 for a usage error, 3 when not a single lookup
-succeeded (the resolvers could not be reached).`;
+succeeded (the resolvers could not be reached).
+
+Usage: who-can-federate summary FILE... [options]
+
+Prints the research table of results files written by check (--format ndjson, or
+json): the shards of one study (--shard I/N), merged as one unsharded run would
+count them, by cohort. A domain in two files counts once; a line cut off by an
+interrupted run is said on stderr and skipped.
+
+Options:
+${optionsHelp(SUMMARY_FLAGS)}
+
+Exit status: 0 when every file was read, 1 when one cannot be read (or is not
+results of check), 2 for a usage error.`;
 
 function positiveInteger(flag: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -124,6 +145,15 @@ export function parseCommandLine(
   env: Record<string, string | undefined>,
   stdoutIsTerminal: boolean,
 ): Command {
+  // The command word first (options with values are known, so their values are not taken for it);
+  // then each command's own options, strictly.
+  const word = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: false,
+    options: parseArgsOptions(CHECK_FLAGS),
+  }).positionals[0];
+  if (word === 'summary') return parseSummary(argv, stdoutIsTerminal);
   let parsed;
   try {
     parsed = parseArgs({
@@ -142,7 +172,9 @@ export function parseCommandLine(
   if (values.version) return { command: 'version' };
   const [command, ...inputs] = positionals;
   if (command === undefined) throw new UsageError('no command given: use "who-can-federate check FILE"');
-  if (command !== 'check') throw new UsageError(`unknown command "${command}": the command is "check"`);
+  if (command !== 'check') {
+    throw new UsageError(`unknown command "${command}": the commands are "check" and "summary"`);
+  }
 
   const format = values.format ?? (stdoutIsTerminal ? 'table' : 'json');
   if (format !== 'table' && format !== 'csv' && format !== 'json' && format !== 'ndjson') {
@@ -254,6 +286,35 @@ export function parseCommandLine(
     quiet: values.quiet ?? false,
     live: values.live ?? false,
   };
+}
+
+/** `summary FILE... [--format table|csv|json] [--output FILE]`. */
+function parseSummary(argv: readonly string[], stdoutIsTerminal: boolean): Command {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: parseArgsOptions(SUMMARY_FLAGS),
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const values = parsed.values as FlagValues<typeof SUMMARY_FLAGS>;
+  if (values.help) return { command: 'help' };
+  if (values.version) return { command: 'version' };
+  const files = parsed.positionals.slice(1);
+  if (files.length === 0) {
+    throw new UsageError(
+      'summary needs the results files to count (written by check --format ndjson --output FILE)',
+    );
+  }
+  const format = values.format ?? (stdoutIsTerminal ? 'table' : 'json');
+  if (format !== 'table' && format !== 'csv' && format !== 'json') {
+    throw new UsageError(`summary --format must be table, csv or json, not "${format}"`);
+  }
+  return { command: 'summary', files, format, ...(values.output ? { output: values.output } : {}) };
 }
 
 /** `--shard I/N`: shard I (from 1) of N. */

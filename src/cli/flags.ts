@@ -142,6 +142,18 @@ export const CHECK_FLAGS = [
   { name: 'version', short: 'v', help: 'the version' },
 ] as const satisfies readonly Flag[];
 
+/** Every option of `summary`, in the order `--help` lists them (each also an option of `check`). */
+export const SUMMARY_FLAGS = [
+  {
+    name: 'format',
+    value: 'FORMAT',
+    help: 'table | csv | json (default: table on a terminal, json otherwise); json is {"summary": ...}, shaped as check\'s',
+  },
+  { name: 'output', value: 'FILE', help: 'write the table to FILE instead of standard output' },
+  { name: 'help', short: 'h', help: 'this help' },
+  { name: 'version', short: 'v', help: 'the version' },
+] as const satisfies readonly Flag[];
+
 /**
  * What `parseArgs` gives for a table of flags, typed from the table itself: a string (or strings,
  * for `multiple`) for an option that takes a value, a boolean for a switch.

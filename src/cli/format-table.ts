@@ -95,6 +95,11 @@ export function formatSummary(summary: Summary): string {
  * appear to have a public-facing XMPP federation".
  */
 export function formatCohorts(cohorts: readonly (Summary & { cohort: string })[], total: Summary): string {
+  return `${layoutTable(cohortRows(cohorts, total))}\n`;
+}
+
+/** The study's table by cohort as rows of cells, the header first: for the terminal and for CSV. */
+export function cohortRows(cohorts: readonly (Summary & { cohort: string })[], total: Summary): string[][] {
   const cell = (n: number, of: number): string => `${n} (${percent(n, of).toFixed(1)}%)`;
   const header = [
     'Cohort',
@@ -129,5 +134,5 @@ export function formatCohorts(cohorts: readonly (Summary & { cohort: string })[]
       cell(s.unknown, counted),
     ];
   };
-  return `${layoutTable([header, ...cohorts.map((c) => row(c.cohort, c)), row('Total', total)])}\n`;
+  return [header, ...cohorts.map((c) => row(c.cohort, c)), row('Total', total)];
 }

@@ -22,6 +22,7 @@ import { shardOf } from './shard';
 import { RunTally } from './tally';
 import { countingMatrix } from '../core/count-matrix';
 import { InputReader } from './input';
+import { runSummary } from './summary-command';
 import type { NormalisedDomain } from '../core/address';
 import { RecordCache } from '../dns/record-cache';
 import { ProgressBar } from './progress';
@@ -144,8 +145,15 @@ async function check(command: CheckCommand, io: CliIo): Promise<number> {
   const sink = command.output ? fileSink(command.output, command.resume) : stdoutSink(io.stdout);
   try {
     if (streaming && format === 'csv' && !(resumed && !resumed.empty)) sink.write(csvStart(probes, false));
-    const counted = (verdict: DomainVerdict): DomainVerdict =>
-      command.countMatrix ? countingMatrix(verdict) : verdict;
+    // With several cohorts, each verdict says which listed its domain: shards then merge right
+    // (`who-can-federate summary`), and a resumed run counts what it reads back by it.
+    const several = input.cohortNames.length > 1;
+    const counted = (verdict: DomainVerdict): DomainVerdict => {
+      const shown = command.countMatrix ? countingMatrix(verdict) : verdict;
+      if (!several) return shown;
+      const bits = input.cohortsOf(verdict.domain);
+      return { ...shown, cohorts: input.cohortNames.filter((_, i) => (bits & (2 ** i)) !== 0) };
+    };
     const emit = (found: DomainVerdict): void => {
       const verdict = counted(found);
       tally.add(verdict);
@@ -348,6 +356,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.stdout.write(`${packageVersion()}\n`);
       return 0;
     }
+    if (command.command === 'summary') return await runSummary(command, io);
     if (command.inputs.includes('-') && (io.stdin as { isTTY?: boolean }).isTTY) {
       throw new UsageError(
         'no input: give a FILE, or pipe a list of addresses or domains into standard input',

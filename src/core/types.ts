@@ -287,4 +287,6 @@ export interface DomainVerdict extends NormalisedDomain {
   entra?: EntraFinding;
   /** The checking user's cloud the answer was given for (`--from-cloud`), where one was. */
   fromCloud?: Cloud;
+  /** In a multi-cohort CLI run's output: the cohorts (inputs) that listed the domain, so shards merge right. */
+  cohorts?: string[];
 }

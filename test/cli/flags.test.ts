@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HELP, parseCommandLine } from '../../src/cli/args';
-import { CHECK_FLAGS } from '../../src/cli/flags';
+import { CHECK_FLAGS, SUMMARY_FLAGS } from '../../src/cli/flags';
 import { projectRoot } from '../support/project-root';
 
 const MANUAL = readFileSync(join(projectRoot(), 'docs', 'cli.md'), 'utf8');
@@ -32,6 +32,14 @@ describe("the CLI's flags, written once", () => {
       (flag) => !SYNOPSIS.includes(`--${flag.name}`),
     );
     expect(missing.map((flag) => flag.name)).toEqual([]);
+  });
+
+  it('--help and the manual give summary and every flag of it', () => {
+    expect(HELP).toContain('Usage: who-can-federate summary FILE...');
+    for (const flag of SUMMARY_FLAGS) {
+      expect(HELP).toContain(`--${flag.name}${'value' in flag ? ` ${flag.value}` : ''}`);
+    }
+    expect(MANUAL).toContain('who-can-federate summary FILE... [--format table|csv|json] [--output FILE]');
   });
 
   it('--help names the environment variable of every flag that has one', () => {
