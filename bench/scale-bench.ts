@@ -212,6 +212,9 @@ async function countLost(
 interface Row {
   domains: number;
   cli: Timed;
+  /** `who-can-federate summary` over the run's ndjson, and the domains it counted. */
+  summary: Timed;
+  summarised: number;
   lost: number;
   questions: number;
   dnsperf: { wallSeconds: number; qps: number; lost: number } | undefined;
@@ -230,6 +233,12 @@ async function runSize(count: number, port: number): Promise<Row> {
   ]);
   const queries = join(scratch, `queries-${count}.txt`);
   const { lost, questions } = await countLost(output, count, queries);
+  // The research table of the results, as a study run in shards gets it (here, one shard).
+  const summary = await timed(process.execPath, [
+    join(projectRoot(), 'bin', 'who-can-federate.js'),
+    ...['summary', output, '--format', 'json'],
+  ]);
+  const summarised = (JSON.parse(summary.stdout) as { summary: { domains: number } }).summary.domains;
   rmSync(output, { force: true });
   let dnsperf: Row['dnsperf'];
   if (DNSPERF) {
@@ -243,7 +252,7 @@ async function runSize(count: number, port: number): Promise<Row> {
   }
   rmSync(queries, { force: true });
   rmSync(input, { force: true });
-  return { domains: count, cli, lost, questions, dnsperf };
+  return { domains: count, cli, summary, summarised, lost, questions, dnsperf };
 }
 
 function table(rows: string[][]): string {
@@ -310,6 +319,18 @@ async function main(): Promise<void> {
       `beside dnsperf on the same questions at the same concurrency. Peak RSS from ${TIME ? '/usr/bin/time -v' : 'n/a (no /usr/bin/time)'}.\n\n` +
       `${table([header, ...body])}\n`,
   );
+  process.stdout.write(
+    `\nwho-can-federate summary over each run's ndjson (the table of a study's shards), under the same timer:\n\n` +
+      `${table([
+        ['domains', 'wall s', 'peak RSS MB', 'counted'],
+        ...rows.map((row) => [
+          row.domains.toLocaleString('en'),
+          row.summary.wallSeconds.toFixed(1),
+          mb(row.summary.peakRssMb),
+          row.summarised.toLocaleString('en'),
+        ]),
+      ])}\n`,
+  );
   if (rows.length > 1) {
     const [first, last] = [rows[0]!, rows[rows.length - 1]!];
     if (first.cli.peakRssMb !== undefined && last.cli.peakRssMb !== undefined) {
@@ -320,7 +341,7 @@ async function main(): Promise<void> {
       );
     }
   }
-  if (rows.some((row) => row.lost > 0)) process.exitCode = 1;
+  if (rows.some((row) => row.lost > 0 || row.summarised !== row.domains)) process.exitCode = 1;
 }
 
 main().catch((error: unknown) => {

@@ -33,5 +33,9 @@ run('npm run bench:scale (small)', () => {
       );
     }
     expect(stdout).toMatch(/Memory slope: -?[\d.]+ bytes a domain/);
+    // summary over each run's results: wall, peak RSS, and every domain counted once.
+    for (const size of ['1,000', '3,000']) {
+      expect(stdout).toMatch(new RegExp(`\\n${size}\\s+[\\d.]+\\s+\\d+\\s+${size}\\n`));
+    }
   }, 120_000);
 });
