@@ -1,7 +1,8 @@
 /**
  * `npm run bench:collector`: reports per second the collector acknowledges (202) on this machine,
- * with SQLite and with PostgreSQL, side by side in one run with a bare Node HTTP server that only
- * parses the report (the ceiling of HTTP and the load generator here). Each report names 20
+ * with SQLite, with PostgreSQL, and two instances on one PostgreSQL, side by side in one run with a
+ * bare Node HTTP server that only parses the report (the ceiling of HTTP and the load generator
+ * here); once with Node's global fetch and once with undici's pooled client, a faster one. Each report names 20
  * domains drawn from a pool of 5,000, so most writes update existing rows, as in life. After each
  * run every acknowledgement is checked against the database: a domain's stored count must equal
  * the 202s that named it. The collector runs as `npm run collector` does, in its own process, its
@@ -12,6 +13,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Pool } from 'undici';
 import { PostgresStore } from '../src/collector/store/postgres';
 import { SqliteStore } from '../src/collector/store/sqlite';
 import type { CollectorStore } from '../src/collector/store/store';
@@ -52,29 +54,76 @@ function reportDomains(next: () => number): string[] {
   return [...picked].sort();
 }
 
-async function load(url: string, name: string): Promise<{ result: Result; counts: Map<string, number> }> {
-  const counts = new Map<string, number>();
-  const latencies: number[] = [];
-  let failed = 0;
-  const started = performance.now();
-  const deadline = started + SECONDS * 1000;
-  await Promise.all(
-    Array.from({ length: SENDERS }, async (_, sender) => {
-      const next = random(sender + 1);
-      while (performance.now() < deadline) {
-        const domains = reportDomains(next);
-        const body = JSON.stringify({
-          domains: domains.map((domain) => ({ domain, records: ['_sipfederationtls._tcp'] })),
-        });
-        const sent = performance.now();
+/** How reports are sent: Node's global fetch, or undici's own pooled client (a faster one, 32 connections). */
+type Client = 'fetch' | 'undici';
+
+/** One POST of a report, over the chosen client; resolves with the status (undefined: no answer). */
+type Send = (url: string, body: string) => Promise<number | undefined>;
+
+function sender(client: Client, urls: readonly string[]): { send: Send; close: () => Promise<void> } {
+  if (client === 'fetch') {
+    return {
+      send: async (url, body) => {
         const response = await fetch(`${url}/v1/reports`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body,
         }).catch(() => undefined);
         await response?.arrayBuffer();
+        return response?.status;
+      },
+      close: async () => undefined,
+    };
+  }
+  const pools = new Map(
+    urls.map((url) => [url, new Pool(url, { connections: Math.ceil(SENDERS / urls.length), pipelining: 1 })]),
+  );
+  return {
+    send: async (url, body) => {
+      try {
+        const response = await (pools.get(url) as Pool).request({
+          path: '/v1/reports',
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+        });
+        await response.body.dump();
+        return response.statusCode;
+      } catch {
+        return undefined;
+      }
+    },
+    close: async () => {
+      await Promise.all([...pools.values()].map((pool) => pool.close()));
+    },
+  };
+}
+
+/** SENDERS senders, each sending one report after another for SECONDS, spread over `urls`. */
+async function load(
+  urls: readonly string[],
+  name: string,
+  client: Client,
+): Promise<{ result: Result; counts: Map<string, number> }> {
+  const counts = new Map<string, number>();
+  const latencies: number[] = [];
+  let failed = 0;
+  const { send, close } = sender(client, urls);
+  const started = performance.now();
+  const deadline = started + SECONDS * 1000;
+  await Promise.all(
+    Array.from({ length: SENDERS }, async (_, index) => {
+      const next = random(index + 1);
+      const url = urls[index % urls.length] as string;
+      while (performance.now() < deadline) {
+        const domains = reportDomains(next);
+        const body = JSON.stringify({
+          domains: domains.map((domain) => ({ domain, records: ['_sipfederationtls._tcp'] })),
+        });
+        const sent = performance.now();
+        const status = await send(url, body);
         latencies.push(performance.now() - sent);
-        if (response?.status === 202) {
+        if (status === 202) {
           for (const d of domains) counts.set(d, (counts.get(d) ?? 0) + 1);
         } else {
           failed += 1;
@@ -83,6 +132,7 @@ async function load(url: string, name: string): Promise<{ result: Result; counts
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  await close();
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
   const reports = latencies.length - failed;
@@ -165,7 +215,7 @@ async function directoryPages(): Promise<string> {
   return lines.join('\n');
 }
 
-async function bare(): Promise<Result> {
+async function bare(client: Client): Promise<Result> {
   const child = spawn(process.execPath, [join(__dirname, 'bare-report-server.js')]);
   const url = await new Promise<string>((resolve) => {
     child.stderr.on('data', (chunk: Buffer) => {
@@ -173,56 +223,58 @@ async function bare(): Promise<Result> {
       if (match?.[1]) resolve(match[1]);
     });
   });
-  const { result } = await load(url, 'bare HTTP server (parse, 202, no storage)');
+  const { result } = await load([url], 'bare HTTP server (parse, 202, no storage)', client);
   child.kill('SIGTERM');
   return result;
 }
 
-async function sqlite(): Promise<Result> {
+async function sqlite(client: Client): Promise<Result> {
   const dir = await mkdtemp(join(tmpdir(), 'wcf-bench-'));
   const file = join(dir, 'collector.sqlite');
   const collector = await startCollectorProcess({ ...collectorEnv, WCF_COLLECTOR_DB: file });
-  const { result, counts } = await load(collector.url, 'collector, SQLite (WAL, synchronous=FULL)');
+  const { result, counts } = await load([collector.url], 'collector, SQLite (WAL, synchronous=FULL)', client);
   await stop(collector);
   result.lost = await lostCount(new SqliteStore(file), counts);
   await rm(dir, { recursive: true, force: true });
   return result;
 }
 
-async function postgres(): Promise<Result | string> {
-  let url = process.env.WCF_TEST_DATABASE_URL;
-  let started = false;
-  if (!url) {
-    try {
-      url = execFileSync(join(projectRoot(), 'scripts/test-postgres.sh'), { encoding: 'utf8' }).trim();
-      started = true;
-    } catch {
-      return 'PostgreSQL: skipped (not installed; set WCF_TEST_DATABASE_URL or install postgresql)';
-    }
-  }
+/** `instances` collectors on one PostgreSQL schema, the senders spread over them. */
+async function postgres(url: string, client: Client, instances: number): Promise<Result> {
   const schema = await createTestSchema(url);
-  const collector = await startCollectorProcess({ ...collectorEnv, DATABASE_URL: schema.url });
-  const { result, counts } = await load(collector.url, 'collector, PostgreSQL (same machine)');
-  await stop(collector);
+  const env = { ...collectorEnv, DATABASE_URL: schema.url };
+  const collectors = await Promise.all(Array.from({ length: instances }, () => startCollectorProcess(env)));
+  const name =
+    instances === 1 ? 'collector, PostgreSQL (same machine)' : `${instances} collectors on one PostgreSQL`;
+  const { result, counts } = await load(
+    collectors.map((c) => c.url),
+    name,
+    client,
+  );
+  for (const collector of collectors) await stop(collector);
   result.lost = await lostCount(new PostgresStore(schema.url), counts);
   await schema.drop();
-  if (started) execFileSync(join(projectRoot(), 'scripts/test-postgres.sh'), ['stop']);
   return result;
 }
 
-async function main(): Promise<void> {
-  process.stdout.write(
-    `Collector intake: ${SENDERS} concurrent senders for ${SECONDS} s each, ${DOMAINS_PER_REPORT} domains a report from a pool of ${POOL}\n\n`,
-  );
-  const results: Result[] = [];
-  const notes: string[] = [];
-  results.push(await bare());
-  results.push(await sqlite());
-  const pg = await postgres();
-  if (typeof pg === 'string') notes.push(pg);
-  else results.push(pg);
+/** The suite's PostgreSQL, or one started for the run (stopped at the end), or why there is none. */
+function postgresUrl(): { url: string; started: boolean } | string {
+  const url = process.env.WCF_TEST_DATABASE_URL;
+  if (url) return { url, started: false };
+  try {
+    return {
+      url: execFileSync(join(projectRoot(), 'scripts/test-postgres.sh'), { encoding: 'utf8' }).trim(),
+      started: true,
+    };
+  } catch {
+    return 'PostgreSQL: skipped (not installed; set WCF_TEST_DATABASE_URL or install postgresql)';
+  }
+}
+
+function print(title: string, results: readonly Result[]): void {
   const ceiling = (results[0] as Result).reports / (results[0] as Result).seconds;
   const pad = Math.max(...results.map((r) => r.name.length));
+  process.stdout.write(`${title}\n`);
   for (const r of results) {
     const rate = r.reports / r.seconds;
     process.stdout.write(
@@ -231,8 +283,30 @@ async function main(): Promise<void> {
         `failed ${r.failed}${r.lost === null ? '' : `  lost ${r.lost}`}\n`,
     );
   }
-  for (const note of notes) process.stdout.write(`${note}\n`);
-  process.stdout.write(`\n${await directoryPages()}\n`);
+  process.stdout.write('\n');
+}
+
+async function main(): Promise<void> {
+  process.stdout.write(
+    `Collector intake: ${SENDERS} concurrent senders for ${SECONDS} s each, ${DOMAINS_PER_REPORT} domains a report from a pool of ${POOL}\n\n`,
+  );
+  const pg = postgresUrl();
+  for (const client of ['fetch', 'undici'] as const) {
+    const results: Result[] = [await bare(client), await sqlite(client)];
+    if (typeof pg !== 'string') {
+      results.push(await postgres(pg.url, client, 1));
+      results.push(await postgres(pg.url, client, 2));
+    }
+    print(
+      client === 'fetch'
+        ? "With Node's global fetch (one request at a time per sender):"
+        : "With undici's pooled client (32 connections):",
+      results,
+    );
+  }
+  if (typeof pg === 'string') process.stdout.write(`${pg}\n`);
+  else if (pg.started) execFileSync(join(projectRoot(), 'scripts/test-postgres.sh'), ['stop']);
+  process.stdout.write(`${await directoryPages()}\n`);
 }
 
 main().catch((error: unknown) => {

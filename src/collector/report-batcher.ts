@@ -15,7 +15,9 @@ export interface ReportBatcherOptions {
   windowMs?: number;
   /**
    * A batch this large is written at once, without waiting out the window (default 16): it already
-   * mixes its reports, and under load it keeps a report's wait to about one write (group commit).
+   * mixes its reports. While a batch is being written the next one grows, and goes as soon as the
+   * write before it is done, however large (group commit): under load a report waits about one
+   * write, and each write carries as many reports as arrived meanwhile.
    */
   fullAt?: number;
   /** Existing rows rewritten unchanged beside each batch (default 16). */
@@ -44,6 +46,8 @@ export class ReportBatcher {
   private waiting: Waiting[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
   private writing: Promise<void> = Promise.resolve();
+  /** A batch is being written: the next one gathers until it is done. */
+  private busy = false;
   /** Today's reporters per domain (keyed hashes, forgotten at the day change). */
   private reportersToday = new Map<string, Set<string>>();
   private reportersDay = '';
@@ -77,7 +81,7 @@ export class ReportBatcher {
     return new Promise<void>((resolve, reject) => {
       this.waiting.push({ domains, reporter, key, resolve, reject });
       if (key) this.keysWaiting.add(key);
-      if (this.waiting.length >= this.fullAt) void this.flush();
+      if (this.waiting.length >= this.fullAt && !this.busy) void this.flush();
       else this.timer ??= setTimeout(() => void this.flush(), this.windowMs);
     }).then(() => true);
   }
@@ -89,7 +93,16 @@ export class ReportBatcher {
     const batch = this.waiting;
     this.waiting = [];
     if (batch.length === 0) return this.writing;
-    this.writing = this.writing.then(() => this.write(batch));
+    this.writing = this.writing.then(async () => {
+      this.busy = true;
+      try {
+        await this.write(batch);
+      } finally {
+        this.busy = false;
+      }
+      // What gathered meanwhile goes at once when it is a batch already (it waited one write).
+      if (this.waiting.length >= this.fullAt) void this.flush();
+    });
     return this.writing;
   }
 
