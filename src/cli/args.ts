@@ -15,6 +15,7 @@ import {
   DEFAULT_CLI_CACHE_ENTRIES,
   optionsHelp,
   parseArgsOptions,
+  type Flag,
   type FlagValues,
 } from './flags';
 
@@ -154,20 +155,7 @@ export function parseCommandLine(
     options: parseArgsOptions(CHECK_FLAGS),
   }).positionals[0];
   if (word === 'summary') return parseSummary(argv, stdoutIsTerminal);
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: parseArgsOptions(CHECK_FLAGS),
-    });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const { positionals } = parsed;
-  // The options were built from CHECK_FLAGS, so the values have the table's shapes (see FlagValues).
-  const values = parsed.values as FlagValues<typeof CHECK_FLAGS>;
+  const { positionals, values } = parseStrictly(argv, CHECK_FLAGS);
   if (values.help) return { command: 'help' };
   if (values.version) return { command: 'version' };
   const [command, ...inputs] = positionals;
@@ -288,20 +276,29 @@ export function parseCommandLine(
   };
 }
 
-/** `summary FILE... [--format table|csv|json] [--output FILE]`. */
-function parseSummary(argv: readonly string[], stdoutIsTerminal: boolean): Command {
-  let parsed;
+/** Parses argv against one command's flag table, strictly: an unknown option is a usage error. */
+function parseStrictly<F extends readonly Flag[]>(
+  argv: readonly string[],
+  flags: F,
+): { positionals: string[]; values: FlagValues<F> } {
   try {
-    parsed = parseArgs({
+    const parsed = parseArgs({
       args: [...argv],
       allowPositionals: true,
       strict: true,
-      options: parseArgsOptions(SUMMARY_FLAGS),
+      options: parseArgsOptions(flags),
     });
+    // The options were built from the table, so the values have its shapes (see FlagValues).
+    return { positionals: parsed.positionals, values: parsed.values as FlagValues<F> };
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
-  const values = parsed.values as FlagValues<typeof SUMMARY_FLAGS>;
+}
+
+/** `summary FILE... [--format table|csv|json] [--output FILE]`. */
+function parseSummary(argv: readonly string[], stdoutIsTerminal: boolean): Command {
+  const parsed = parseStrictly(argv, SUMMARY_FLAGS);
+  const { values } = parsed;
   if (values.help) return { command: 'help' };
   if (values.version) return { command: 'version' };
   const files = parsed.positionals.slice(1);
