@@ -1,4 +1,4 @@
-import { httpUrl, msRange, SettingError, urlList, type MsRange } from '../settings/values';
+import { httpUrl, msRange, onOff, SettingError, urlList, type MsRange } from '../settings/values';
 import { parseArgs } from 'node:util';
 import { CLOUDS, parseCloud, type Cloud } from '../core/cloud';
 import { selectProbes, UnknownProbeError, type Probe, PROBES } from '../core/probes';
@@ -334,7 +334,8 @@ function livePolicyOf(
   const ports = portsFlag ?? env.WCF_LIVE_PORTS;
   try {
     return {
-      allowPrivate: allowPrivateFlag || env.WCF_LIVE_ALLOW_PRIVATE?.trim().toLowerCase() === 'true',
+      allowPrivate:
+        allowPrivateFlag || asUsage(() => onOff('WCF_LIVE_ALLOW_PRIVATE', env.WCF_LIVE_ALLOW_PRIVATE, false)),
       ports: ports === undefined ? undefined : parseLivePorts(ports),
     };
   } catch (error) {
