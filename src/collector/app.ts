@@ -11,6 +11,7 @@ import type { CollectorContext, RateLimit, VerifierHealth } from './context';
 import { BadRequest, RetryLater } from './errors';
 import { Intake } from './intake';
 import { ReportBatcher } from './report-batcher';
+import { DomainSet } from '../core/domain-set';
 import { anonymousLogger } from './logger';
 import { domainsRoute } from './routes/domains';
 import { healthRoute } from './routes/health';
@@ -169,6 +170,7 @@ export async function buildCollector(options: CollectorOptions): Promise<Fastify
     statsCacheMs: options.statsCacheMs ?? 60_000,
     addressKey,
     batcher: new ReportBatcher({ store: options.store, windowMs: options.batchWindowMs, day: utcDay }),
+    known: new DomainSet(),
     intake: new Intake(options.store, options.queue, () => clock.now()),
     logger: { error: (error) => logger.error(error as Error), warn: (message) => logger.warn(message) },
   };

@@ -1,3 +1,4 @@
+import type { DomainSet } from '../core/domain-set';
 import type { DailyAddressKey } from './address-key';
 import type { Intake } from './intake';
 import type { ReportBatcher } from './report-batcher';
@@ -26,6 +27,12 @@ export interface CollectorContext {
   /** The daily keyed hash of client addresses: rate limits and the reporter count use it. */
   addressKey: DailyAddressKey;
   batcher: ReportBatcher;
+  /**
+   * Domains known to be stored (12 bytes each), so a report asks the store only about names it has
+   * not met: a domain deleted later (no records, checks in a row) still counts as known here, which
+   * only makes the allowance of new domains a little more lenient.
+   */
+  known: DomainSet;
   intake: Intake;
   logger: { error(error: unknown): void; warn(message: string): void };
   /** How long the statistics are reused before they are counted again. */

@@ -62,9 +62,12 @@ export class ReportBatcher {
     this.day = options.day;
   }
 
-  /** Domains waiting in batches not yet written: they are new to the store too, if not in it. */
-  get waitingDomains(): ReadonlySet<string> {
-    return new Set(this.waiting.flatMap((report) => report.domains));
+  /** How many reports waiting for a batch name each domain (kept as they come and go, not rebuilt per request). */
+  private readonly waitingCounts = new Map<string, number>();
+
+  /** Whether a domain is named by a report waiting for its batch: new to the store too, if not in it. */
+  isWaiting(domain: string): boolean {
+    return this.waitingCounts.has(domain);
   }
 
   /** Whether a report with this key is already counted or on its way. */
@@ -80,6 +83,7 @@ export class ReportBatcher {
     if (key && this.keysWaiting.has(key)) return Promise.resolve(false);
     return new Promise<void>((resolve, reject) => {
       this.waiting.push({ domains, reporter, key, resolve, reject });
+      for (const domain of domains) this.waitingCounts.set(domain, (this.waitingCounts.get(domain) ?? 0) + 1);
       if (key) this.keysWaiting.add(key);
       if (this.waiting.length >= this.fullAt && !this.busy) void this.flush();
       else this.timer ??= setTimeout(() => void this.flush(), this.windowMs);
@@ -93,6 +97,13 @@ export class ReportBatcher {
     const batch = this.waiting;
     this.waiting = [];
     if (batch.length === 0) return this.writing;
+    for (const report of batch) {
+      for (const domain of report.domains) {
+        const left = (this.waitingCounts.get(domain) ?? 1) - 1;
+        if (left > 0) this.waitingCounts.set(domain, left);
+        else this.waitingCounts.delete(domain);
+      }
+    }
     this.writing = this.writing.then(async () => {
       this.busy = true;
       try {

@@ -100,9 +100,14 @@ export function reportsRoute(app: FastifyInstance, context: CollectorContext): v
       if (key && (await context.batcher.isDuplicate(key))) {
         return reply.code(202).send({ accepted: accepted.length, ignored, duplicate: true });
       }
-      const known = await context.store.existing(accepted);
-      const waiting = context.batcher.waitingDomains;
-      const fresh = accepted.filter((domain) => !known.has(domain) && !waiting.has(domain)).length;
+      // New domains (the ones that cost a check) count against the intake's limits: the store is asked
+      // only about names this process has not met, in the store or in a batch on its way.
+      const unmet = accepted.filter(
+        (domain) => !context.known.has(domain) && !context.batcher.isWaiting(domain),
+      );
+      const stored = unmet.length > 0 ? await context.store.existing(unmet) : new Set<string>();
+      for (const domain of stored) context.known.add(domain);
+      const fresh = unmet.filter((domain) => !stored.has(domain)).length;
       const reporter = context.addressKey.keyOf(request.ip);
       const giveBack = await context.intake.admit(reporter, fresh);
       let counted: boolean;
@@ -113,6 +118,7 @@ export function reportsRoute(app: FastifyInstance, context: CollectorContext): v
         throw error;
       }
       if (!counted) giveBack();
+      else for (const domain of accepted) context.known.add(domain);
       context.verifier?.nudge();
       return reply
         .code(202)
