@@ -63,7 +63,8 @@ export interface TestSchema {
 }
 
 async function adminQuery(url: string, sql: string): Promise<void> {
-  const admin = new Client({ connectionString: url });
+  // Fails fast when the suite's PostgreSQL is not there, rather than hanging the suite.
+  const admin = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
   await admin.connect();
   try {
     await admin.query(sql);

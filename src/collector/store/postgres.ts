@@ -57,8 +57,14 @@ export class PostgresStore implements CollectorStore {
   readonly kind = 'postgres';
   private readonly pool: Pool;
 
-  constructor(connectionString: string, options: { max?: number } = {}) {
-    this.pool = new Pool({ connectionString, max: options.max ?? 10 });
+  constructor(connectionString: string, options: { max?: number; connectTimeoutMs?: number } = {}) {
+    // A server that accepts the connection and never answers (down, firewalled, overloaded) fails
+    // the query that waits for it after this long, with a message, instead of hanging it for ever.
+    this.pool = new Pool({
+      connectionString,
+      max: options.max ?? 10,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+    });
     // An idle connection that the server drops must not crash the process; the next query reconnects.
     this.pool.on('error', () => undefined);
   }
