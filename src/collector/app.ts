@@ -8,9 +8,10 @@ import { REPORT_LIMITS } from '../core/report';
 import { DailyAddressKey } from './address-key';
 import type { ConnectionLimits, QueueLimits } from './config';
 import type { CollectorContext, RateLimit, VerifierHealth } from './context';
-import { BadRequest, RetryLater } from './errors';
+import { BadRequest, RetryLater, ServiceUnavailable, TooManyRequests } from './errors';
 import { Intake } from './intake';
 import { ReportBatcher } from './report-batcher';
+import type { CollectorMetrics, RefusalReason } from './metrics';
 import { DomainSet } from '../core/domain-set';
 import { anonymousLogger } from './logger';
 import { domainsRoute } from './routes/domains';
@@ -24,6 +25,8 @@ import type { CollectorStore } from './store/store';
 
 export interface CollectorOptions {
   store: CollectorStore;
+  /** The operator's metrics, when served: reports accepted and refused are counted into them. */
+  metrics?: CollectorMetrics;
   verifier?: VerifierHealth;
   /** K, the publication threshold: different reporters a domain must be reported by (default 3). */
   threshold?: number;
@@ -106,6 +109,14 @@ function limitedServer(limits: Omit<ConnectionLimits, 'shutdownGraceMs'>, perAdd
   };
 }
 
+/** Why a report was refused, as the metrics count it. */
+function refusalReason(error: FastifyError, status: number): RefusalReason | undefined {
+  if (error instanceof ServiceUnavailable) return 'queue_full';
+  if (error instanceof TooManyRequests) return 'too_many_new';
+  if (status === 429) return 'rate_limited';
+  return status >= 400 && status < 500 ? 'invalid' : undefined;
+}
+
 /** A validation error in words: where, what, and the allowed values or the unexpected field. */
 function describeValidation(error: FastifyError): string {
   const context = error.validationContext ?? 'request';
@@ -168,6 +179,7 @@ export async function buildCollector(options: CollectorOptions): Promise<Fastify
     clock,
     rateLimits: { reports: reportsLimit, reads: readsLimit, lookups: lookupsLimit },
     statsCacheMs: options.statsCacheMs ?? 60_000,
+    ...(options.metrics ? { metrics: options.metrics } : {}),
     addressKey,
     batcher: new ReportBatcher({ store: options.store, windowMs: options.batchWindowMs, day: utcDay }),
     known: new DomainSet(),
@@ -219,8 +231,10 @@ export async function buildCollector(options: CollectorOptions): Promise<Fastify
   // Only JSON is a report; plain text would otherwise be parsed and reach validation as a string.
   app.removeContentTypeParser('text/plain');
 
-  app.setErrorHandler((error: FastifyError, _request, reply) => {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
     const status = error.statusCode ?? 500;
+    const refusal = request.routeOptions.url === '/v1/reports' ? refusalReason(error, status) : undefined;
+    if (refusal) context.metrics?.refused.inc({ reason: refusal });
     if (error instanceof RetryLater) {
       reply.header('retry-after', String(error.retryAfterSeconds));
       return reply.code(error.statusCode).send({

@@ -36,6 +36,8 @@ export interface CollectorConfig {
   /** Where live checks may connect (`WCF_LIVE_ALLOW_PRIVATE`, `WCF_LIVE_PORTS`). */
   livePolicy: AddressPolicyOptions;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** Prometheus metrics on a listener of their own (`WCF_METRICS_PORT`, `WCF_METRICS_HOST`); off when unset. */
+  metrics?: { host: string; port: number };
 }
 
 /** What one client can hold of the server: slow clients are cut, floods are capped. */
@@ -123,6 +125,14 @@ export function readConfig(env: Record<string, string | undefined>, cwd = proces
       absentExpiryChecks: whole(env, 'WCF_ABSENT_EXPIRY_CHECKS'),
     },
     logLevel: oneOf('WCF_LOG_LEVEL', env.WCF_LOG_LEVEL, LOG_LEVELS, 'info'),
+    ...(env.WCF_METRICS_PORT?.trim()
+      ? {
+          metrics: {
+            port: wholeNumber('WCF_METRICS_PORT', env.WCF_METRICS_PORT, 0, 0),
+            host: env.WCF_METRICS_HOST?.trim() || '127.0.0.1',
+          },
+        }
+      : {}),
     liveChecks: onOff('WCF_LIVE_CHECKS', env.WCF_LIVE_CHECKS, true),
     livePolicy: {
       allowPrivate: onOff('WCF_LIVE_ALLOW_PRIVATE', env.WCF_LIVE_ALLOW_PRIVATE, false),

@@ -1,6 +1,7 @@
 import type { DomainSet } from '../core/domain-set';
 import type { DailyAddressKey } from './address-key';
 import type { Intake } from './intake';
+import type { CollectorMetrics } from './metrics';
 import type { ReportBatcher } from './report-batcher';
 import type { CollectorStore } from './store/store';
 
@@ -37,4 +38,6 @@ export interface CollectorContext {
   logger: { error(error: unknown): void; warn(message: string): void };
   /** How long the statistics are reused before they are counted again. */
   statsCacheMs: number;
+  /** The operator's metrics, when served (`WCF_METRICS_PORT`). */
+  metrics?: CollectorMetrics;
 }

@@ -8,6 +8,8 @@ import { LiveChecker } from '../live/live-checker';
 import { buildCollector } from './app';
 import { ConfigError, readConfig } from './config';
 import { anonymousLogger } from './logger';
+import { CollectorMetrics, serveMetrics, timedQuerier } from './metrics';
+import type { Server } from 'node:http';
 import { PostgresStore } from './store/postgres';
 import { SqliteStore } from './store/sqlite';
 import { StoreError, type CollectorStore } from './store/store';
@@ -25,7 +27,9 @@ export async function main(env: Record<string, string | undefined> = process.env
   }
   await store.migrate();
 
-  const client = new DohClient({ endpoints: config.dohUrls, fetch: createNodeFetch({ maxSockets: 16 }) });
+  const metrics = config.metrics ? new CollectorMetrics(() => store.pendingCount()) : undefined;
+  const doh = new DohClient({ endpoints: config.dohUrls, fetch: createNodeFetch({ maxSockets: 16 }) });
+  const client = metrics ? timedQuerier(doh, metrics) : doh;
   const lookup = new FederationLookup({
     client,
     concurrency: 16,
@@ -48,9 +52,11 @@ export async function main(env: Record<string, string | undefined> = process.env
     absentExpiryChecks: config.queue.absentExpiryChecks,
     schedule: { recheckMs: config.recheckDays * 86_400_000, retryMs: 3_600_000 },
     onError: (error) => logger.error(error as Error),
+    metrics,
   });
   const app = await buildCollector({
     store,
+    metrics,
     verifier,
     threshold: config.threshold,
     reportsPerMinute: config.reportsPerMinute,
@@ -74,6 +80,7 @@ export async function main(env: Record<string, string | undefined> = process.env
   maintenance.unref();
 
   let closing = false;
+  let metricsServer: Server | undefined;
   const shutdown = (signal: string): void => {
     if (closing) return;
     closing = true;
@@ -92,6 +99,7 @@ export async function main(env: Record<string, string | undefined> = process.env
     void (async () => {
       try {
         await app.close();
+        metricsServer?.close();
         await verifier.stop();
         await store.close();
       } catch (error) {
@@ -108,6 +116,13 @@ export async function main(env: Record<string, string | undefined> = process.env
 
   await app.listen({ port: config.port, host: config.host });
   if (closing) return;
+  if (metrics && config.metrics) {
+    metricsServer = await serveMetrics(metrics, config.metrics.host, config.metrics.port);
+    const bound = metricsServer.address();
+    logger.info(
+      `metrics on http://${config.metrics.host}:${typeof bound === 'object' && bound ? bound.port : config.metrics.port}/metrics`,
+    );
+  }
   verifier.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -88,6 +88,12 @@ export const COLLECTOR_SETTINGS = [
     0,
     'after SIGTERM, time for requests in progress before connections are closed',
   ),
+  {
+    env: 'WCF_METRICS_PORT',
+    shown: '(empty: off)',
+    help: 'serve Prometheus metrics at `/metrics` on this port, a listener of its own (never the public port)',
+  },
+  { env: 'WCF_METRICS_HOST', shown: '127.0.0.1', help: 'the address the metrics listener binds to' },
   { env: 'WCF_LOG_LEVEL', shown: 'info', help: '`fatal`, `error`, `warn`, `info`, `debug` or `silent`' },
   {
     env: 'WCF_LIVE_CHECKS',

@@ -2,6 +2,7 @@ import { systemClock, type Clock } from '../async/clock';
 import type { FederationLookup } from '../engine/federation-lookup';
 import type { DomainVerdict } from '../core/verdict';
 import type { LiveChecker } from '../live/live-checker';
+import type { CollectorMetrics } from './metrics';
 import { DEFAULT_SCHEDULE, foldCheck, nextCheckAt, type CheckSchedule } from './verification';
 import type { CollectorStore, DomainFacts } from './store/store';
 
@@ -17,6 +18,8 @@ export interface VerifierOptions {
   lookup: FederationLookup;
   /** Contacts the servers behind the records found (the collector's default); without it, DNS only. */
   live?: LiveChecker;
+  /** The operator's metrics: each check's outcome and each live check's status are counted. */
+  metrics?: CollectorMetrics;
   clock?: Pick<Clock, 'now'>;
   schedule?: CheckSchedule;
   /**
@@ -61,6 +64,7 @@ export class Verifier {
   private readonly store: CollectorStore;
   private readonly lookup: FederationLookup;
   private readonly live: LiveChecker | undefined;
+  private readonly metrics: CollectorMetrics | undefined;
   private readonly clock: Pick<Clock, 'now'>;
   private readonly schedule: CheckSchedule;
   private readonly perMinute: number;
@@ -90,6 +94,7 @@ export class Verifier {
     this.store = options.store;
     this.lookup = options.lookup;
     this.live = options.live;
+    this.metrics = options.metrics;
     this.clock = options.clock ?? systemClock;
     this.schedule = options.schedule ?? DEFAULT_SCHEDULE;
     this.perMinute = options.perMinute ?? 600;
@@ -150,8 +155,10 @@ export class Verifier {
             : entry.absentChecks;
       if (facts.status === 'absent' && absentChecks >= this.absentExpiryChecks) {
         await this.store.deleteDomain(entry.domain);
+        this.metrics?.verifications.inc({ outcome: 'deleted' });
         continue;
       }
+      this.metrics?.verifications.inc({ outcome: facts.status === 'pending' ? 'unknown' : facts.status });
       await this.store.saveCheck(
         entry.domain,
         facts,
@@ -192,7 +199,13 @@ export class Verifier {
     const checkedAt = this.clock.now();
     for (const [i, job] of jobs.entries()) {
       const verdict = checked[i];
-      if (verdict) await this.store.saveFacts(job.domain, foldCheck(job.facts, verdict, checkedAt));
+      if (!verdict) continue;
+      this.metrics?.countLive(
+        Object.values(verdict.records).flatMap((record) =>
+          record.targets.flatMap((t) => (t.live ? [t.live.status] : [])),
+        ),
+      );
+      await this.store.saveFacts(job.domain, foldCheck(job.facts, verdict, checkedAt));
     }
     return jobs.length;
   }

@@ -94,10 +94,14 @@ export function reportsRoute(app: FastifyInstance, context: CollectorContext): v
         if (isConsumerDomain(entry.domain)) ignored.push(entry.domain);
         else accepted.push(entry.domain);
       }
-      if (accepted.length === 0) return reply.code(202).send({ accepted: 0, ignored });
+      if (accepted.length === 0) {
+        context.metrics?.reports.inc({ outcome: 'accepted' });
+        return reply.code(202).send({ accepted: 0, ignored });
+      }
       // Stored as a hash: the collector keeps nothing a client chose.
       const key = rawKey === undefined ? undefined : createHash('sha256').update(rawKey).digest('base64url');
       if (key && (await context.batcher.isDuplicate(key))) {
+        context.metrics?.reports.inc({ outcome: 'duplicate' });
         return reply.code(202).send({ accepted: accepted.length, ignored, duplicate: true });
       }
       // New domains (the ones that cost a check) count against the intake's limits: the store is asked
@@ -119,6 +123,7 @@ export function reportsRoute(app: FastifyInstance, context: CollectorContext): v
       }
       if (!counted) giveBack();
       else for (const domain of accepted) context.known.add(domain);
+      context.metrics?.reports.inc({ outcome: counted ? 'accepted' : 'duplicate' });
       context.verifier?.nudge();
       return reply
         .code(202)
