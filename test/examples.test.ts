@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { load } from 'js-yaml';
 import { parseCommandLine } from '../src/cli/args';
+import { COLLECTOR_SETTINGS } from '../src/collector/settings';
+import { readConfig } from '../src/collector/config';
 import { projectRoot } from './support/project-root';
 
 const run = promisify(execFile);
@@ -71,5 +73,55 @@ describe('the shard recipes in examples/', () => {
       dnsServers: [{ host: '127.0.0.1', port: 53 }],
       output: 'results/part-3.ndjson',
     });
+  });
+});
+
+describe('the collector service examples', () => {
+  const unitFile = join(EXAMPLES, 'systemd', 'who-can-federate-collector.service');
+
+  it('the systemd unit sets only settings the collector has, to values it accepts, and is hardened', async () => {
+    const unit = await readFile(unitFile, 'utf8');
+    const environment = Object.fromEntries(
+      [...unit.matchAll(/^Environment=([A-Z_]+)=(.*)$/gm)].map((m) => [m[1] as string, m[2] as string]),
+    );
+    const known = new Set<string>([...COLLECTOR_SETTINGS.map((row) => row.env), 'NODE_ENV']);
+    expect(Object.keys(environment).filter((name) => !known.has(name))).toEqual([]);
+    expect(readConfig(environment, '/var/lib/who-can-federate')).toMatchObject({
+      host: '127.0.0.1',
+      trustProxy: 1,
+      metrics: { port: 9464, host: '127.0.0.1' },
+    });
+    for (const directive of [
+      'DynamicUser=yes',
+      'ProtectSystem=strict',
+      'StateDirectory=',
+      'NoNewPrivileges=yes',
+    ]) {
+      expect(unit).toContain(directive);
+    }
+  });
+
+  it('systemd itself accepts the unit (where systemd-analyze is installed)', async () => {
+    let analyze = true;
+    try {
+      await run('systemd-analyze', ['--version']);
+    } catch {
+      analyze = false;
+    }
+    if (!analyze) {
+      process.stderr.write('systemd-analyze not installed: the unit was checked by the test above only\n');
+      return;
+    }
+    const { stderr } = await run('systemd-analyze', ['verify', unitFile]);
+    expect(stderr).toBe('');
+  });
+
+  it('the nginx site appends the client to X-Forwarded-For, the one hop WCF_TRUST_PROXY=1 believes', async () => {
+    const snippet = await readFile(join(EXAMPLES, 'nginx', 'who-can-federate-proxy.conf'), 'utf8');
+    const site = await readFile(join(EXAMPLES, 'nginx', 'collector.conf'), 'utf8');
+    expect(snippet).toMatch(/proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;/);
+    expect(site).toMatch(/server 127\.0\.0\.1:8787;/);
+    expect(site).toMatch(/client_max_body_size 64k;/);
+    expect(site).not.toMatch(/9464/); // the metrics port is not proxied
   });
 });

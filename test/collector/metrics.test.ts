@@ -3,13 +3,14 @@
  * port; a report moves the counters, a refused one counts by reason, the verifier's checks and DNS
  * questions show.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCollectorProcess, type CollectorProcess } from '../support/collector-process';
 import { startDohServer, type DohServer } from '../support/doh-server';
 import { FIXTURE_ZONE } from '../support/fixture-zone';
 import { freeLoopbackPort } from '../support/free-port';
+import { projectRoot } from '../support/project-root';
 
 let doh: DohServer;
 let dir: string;
@@ -72,6 +73,14 @@ describe("the collector's metrics", () => {
     expect(sample(text, 'wcf_verifications_total{outcome="present"}')).toBe(1);
     expect(sample(text, 'wcf_dns_question_seconds_count{outcome="answered"}')).toBeGreaterThan(0);
     expect(text).not.toMatch(/contoso/);
+
+    // The manual lists every metric of the collector's own.
+    const manual = await readFile(join(projectRoot(), 'docs', 'collector.md'), 'utf8');
+    const families = [...text.matchAll(/^# TYPE (wcf_\S+) /gm)]
+      .map((m) => m[1] as string)
+      .filter((name) => !/^wcf_(process|nodejs)_/.test(name));
+    expect(families.length).toBeGreaterThanOrEqual(6);
+    for (const family of families) expect(manual).toContain(`\`${family}`);
 
     const publicMetrics = await fetch(`${collector.url}/metrics`);
     expect(publicMetrics.status).toBe(404);
