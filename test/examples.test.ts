@@ -112,8 +112,10 @@ describe('the collector service examples', () => {
       process.stderr.write('systemd-analyze not installed: the unit was checked by the test above only\n');
       return;
     }
+    // Exit 0 (execFile rejects otherwise), and no complaint about the unit itself (a container
+    // without a running systemd may warn about other things).
     const { stderr } = await run('systemd-analyze', ['verify', unitFile]);
-    expect(stderr).toBe('');
+    expect(stderr.split('\n').filter((line) => line.includes('who-can-federate-collector'))).toEqual([]);
   });
 
   it('the nginx site appends the client to X-Forwarded-For, the one hop WCF_TRUST_PROXY=1 believes', async () => {
