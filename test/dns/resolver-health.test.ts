@@ -43,7 +43,7 @@ describe('the resolver health check', () => {
     }
     const later = Date.now();
     await expect(client.query('later.example', 'MX')).rejects.toBeInstanceOf(DnsUnreachableError);
-    expect(Date.now() - later).toBeLessThan(50);
+    expect(Date.now() - later).toBeLessThan(150); // refused at once: asking would take 200 ms or more
   });
 
   it('probes again after giving up, and gives up at the first silent question', async () => {
