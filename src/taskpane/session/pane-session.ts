@@ -179,11 +179,15 @@ export class PaneSession extends ExternalStore<PaneSnapshot> {
     const query = patch.query ?? before.query;
     const { rows } = people;
     const { verdicts, progress } = federation;
-    const inputs = [rows, verdicts, filter, sort, query];
-    const same = inputs.every((input, i) => input === this.derivedFrom[i]);
-    const counts = same ? before.counts : countByFilter(rows, verdicts);
-    const shown = same ? before.shown : filterRows(rows, verdicts, filter, query, sort);
-    this.derivedFrom = inputs;
+    // Counted again only when the people or the verdicts change (not at each keystroke of a search);
+    // the rows in view when any of what picks them changes.
+    const [lastRows, lastVerdicts, lastFilter, lastSort, lastQuery] = this.derivedFrom;
+    const sameAnswers = rows === lastRows && verdicts === lastVerdicts;
+    const sameView = sameAnswers && filter === lastFilter && sort === lastSort && query === lastQuery;
+    const counts = sameAnswers ? before.counts : countByFilter(rows, verdicts);
+    const checkable = rows === lastRows ? before.checkable : rows.filter((row) => row.parsed.ok).length;
+    const shown = sameView ? before.shown : filterRows(rows, verdicts, filter, query, sort);
+    this.derivedFrom = [rows, verdicts, filter, sort, query];
     const checking = progress !== undefined;
     const answered = counts.yes + counts.likely + counts.depends + counts.no + counts.unknown;
     this.set({
@@ -199,7 +203,7 @@ export class PaneSession extends ExternalStore<PaneSnapshot> {
       checking,
       answersIn: progress !== undefined && progress.done === progress.total,
       busy: people.loading !== undefined || checking,
-      checkable: rows.filter((row) => row.parsed.ok).length,
+      checkable,
       dnsTrouble: federation.dnsUnreachable || (!checking && answered >= 3 && counts.unknown > answered / 2),
     });
   }

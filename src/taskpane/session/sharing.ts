@@ -70,7 +70,6 @@ export class SharingSession extends ExternalStore<Sharing> {
   /** Forgets what was waiting, at once, then saves the choice. */
   async disable(): Promise<void> {
     this.queue?.clear();
-    this.queue?.stop();
     await this.choice.turnOff();
   }
 
