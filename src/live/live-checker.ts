@@ -48,9 +48,6 @@ export interface LiveCheckOptions {
   budgetMs?: number;
 }
 
-/** A domain's live check, for its verdict (see `verdictWithLive` in core/verdict.ts). */
-export type LiveReport = LiveInputs;
-
 /** What one `check()` shares between its targets, and forgets afterwards. */
 interface Run {
   started: number;
@@ -117,7 +114,7 @@ export class LiveChecker {
    * What answers behind each verdict's records: per domain, the findings keyed by target, the
    * targets beyond the bounds and the Matrix delegation. The verdicts are not touched.
    */
-  async findings(verdicts: readonly DomainVerdict[], options: LiveCheckOptions = {}): Promise<LiveReport[]> {
+  async findings(verdicts: readonly DomainVerdict[], options: LiveCheckOptions = {}): Promise<LiveInputs[]> {
     const plans = verdicts.map((verdict) => planTargets(verdict.records));
     const run: Run = {
       started: performance.now(),
@@ -158,7 +155,7 @@ export class LiveChecker {
   /** The verdicts again, with what answers behind their records (see {@link findings}). */
   async check(verdicts: readonly DomainVerdict[], options: LiveCheckOptions = {}): Promise<DomainVerdict[]> {
     const reports = await this.findings(verdicts, options);
-    return verdicts.map((verdict, i) => verdictWithLive(verdict, reports[i] as LiveReport));
+    return verdicts.map((verdict, i) => verdictWithLive(verdict, reports[i] as LiveInputs));
   }
 
   /** Milliseconds a target may still use: the smallest of its own limit, its domain's and the run's. */
