@@ -29,6 +29,33 @@ export function fileSink(path: string, append: boolean): ResultsSink {
   };
 }
 
+/** The closing line of an ndjson run: `{"summary": …}`, with the cohorts in the run's order. */
+export interface SummaryLine {
+  cohorts?: { cohort?: unknown }[];
+}
+
+/**
+ * What one parsed line of `check`'s ndjson is: a domain's verdict, the run's closing summary, or
+ * something this tool did not write. The one reading of it, for resuming a file and for `summary`.
+ */
+export function resultLine(
+  parsed: unknown,
+):
+  | { kind: 'verdict'; verdict: DomainVerdict }
+  | { kind: 'summary'; summary: SummaryLine }
+  | { kind: 'other' } {
+  const entry = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Partial<DomainVerdict> & {
+    summary?: unknown;
+  };
+  if (typeof entry.domain === 'string' && typeof entry.records === 'object' && entry.records !== null) {
+    return { kind: 'verdict', verdict: entry as DomainVerdict };
+  }
+  if (typeof entry.summary === 'object' && entry.summary !== null) {
+    return { kind: 'summary', summary: entry.summary as SummaryLine };
+  }
+  return { kind: 'other' };
+}
+
 /** What an earlier, interrupted run left in its results file. */
 export interface Resumed {
   /** Domains (ASCII) already answered: not asked again. Compact: a resumed run may have millions. */
@@ -65,12 +92,12 @@ export function resumeResults(
       } catch {
         throw new InputError(`cannot resume ${path}: line ${lineNumber} is not JSON`);
       }
-      const verdict = parsed as Partial<DomainVerdict> & { summary?: unknown };
-      if (typeof verdict.domain === 'string' && verdict.records) {
-        done.add(verdict.domain);
-        onVerdict(verdict as DomainVerdict);
+      const result = resultLine(parsed);
+      if (result.kind === 'verdict') {
+        done.add(result.verdict.domain);
+        onVerdict(result.verdict);
         keep = endsAt;
-      } else if (verdict.summary === undefined) {
+      } else if (result.kind === 'other') {
         throw new InputError(`cannot resume ${path}: line ${lineNumber} is not a result of this tool`);
       }
     } else if (lineNumber === 1) {

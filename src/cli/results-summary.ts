@@ -5,10 +5,8 @@ import { DomainSet } from '../core/domain-set';
 import { countInto, emptySummary, type Summary } from '../core/summary';
 import type { DomainVerdict } from '../core/verdict';
 import { InputError } from './errors';
+import { resultLine, type SummaryLine } from './results-file';
 import type { CohortSummary } from './tally';
-
-/** A verdict as `check` writes it (in a multi-cohort run, with the cohorts that listed its domain). */
-export type ResultLine = DomainVerdict;
 
 /** The research table of results files: in total, and per cohort where the run had several. */
 export interface MergedSummary {
@@ -38,7 +36,7 @@ export async function summariseResults(
   const met: string[] = [];
   let counted = 0;
   let repeated = 0;
-  const countVerdict = (verdict: ResultLine): void => {
+  const countVerdict = (verdict: DomainVerdict): void => {
     if (!seen.add(verdict.domain)) {
       repeated += 1;
       return;
@@ -55,7 +53,7 @@ export async function summariseResults(
       countInto(row, verdict);
     }
   };
-  const declare = (summary: { cohorts?: { cohort?: unknown }[] }): void => {
+  const declare = (summary: SummaryLine): void => {
     for (const row of summary.cohorts ?? []) {
       if (typeof row.cohort === 'string' && !declared.includes(row.cohort)) declared.push(row.cohort);
     }
@@ -90,14 +88,10 @@ export async function summariseResults(
           unreadable = lineNumber;
           continue;
         }
-        const entry = parsed as Partial<ResultLine> & { summary?: { cohorts?: { cohort?: unknown }[] } };
-        if (typeof entry.domain === 'string' && entry.records && typeof entry.records === 'object') {
-          countVerdict(entry as ResultLine);
-        } else if (entry.summary && typeof entry.summary === 'object') {
-          declare(entry.summary);
-        } else {
-          throw notResults(file, lineNumber);
-        }
+        const result = resultLine(parsed);
+        if (result.kind === 'verdict') countVerdict(result.verdict);
+        else if (result.kind === 'summary') declare(result.summary);
+        else throw notResults(file, lineNumber);
       }
     } catch (error) {
       if (error instanceof InputError) throw error;
@@ -150,9 +144,7 @@ async function kindOf(file: string): Promise<'json' | 'ndjson' | 'csv'> {
 }
 
 /** `check --format json`'s one document (at most a few hundred thousand domains: read whole). */
-async function readJsonDocument(
-  file: string,
-): Promise<{ domains: ResultLine[]; summary?: { cohorts?: { cohort?: unknown }[] } }> {
+async function readJsonDocument(file: string): Promise<{ domains: DomainVerdict[]; summary?: SummaryLine }> {
   let document: unknown;
   try {
     document = JSON.parse(await readFile(file, 'utf8'));
@@ -163,5 +155,5 @@ async function readJsonDocument(
   }
   const domains = (document as { domains?: unknown }).domains;
   if (!Array.isArray(domains)) throw notResults(file, 1);
-  return document as { domains: ResultLine[]; summary?: { cohorts?: { cohort?: unknown }[] } };
+  return document as { domains: DomainVerdict[]; summary?: SummaryLine };
 }
