@@ -1,7 +1,8 @@
 'use strict';
 // The task pane's build, in the shape of Microsoft's Office add-in task-pane template: entries
-// `taskpane` and `commands`, HtmlWebpackPlugin pages, CopyWebpackPlugin for assets/ and the manifest
-// (dev URL rewritten to the production URL in production builds), webpack-dev-server over HTTPS.
+// `taskpane` and `commands`, HtmlWebpackPlugin pages, CopyWebpackPlugin for assets/, the manifests and the
+// app package written for the build's URL (the production URL in production builds), webpack-dev-server
+// over HTTPS.
 
 const fs = require('node:fs');
 const path = require('node:path');
@@ -9,7 +10,6 @@ const webpack = require('webpack');
 const CopyWebpackPlugin = require('copy-webpack-plugin');
 const HtmlWebpackPlugin = require('html-webpack-plugin');
 
-const urlDev = 'https://localhost:3000/';
 // CHANGE THIS (or set WCF_PRODUCTION_URL) TO YOUR PRODUCTION DEPLOYMENT LOCATION, with a trailing slash.
 const DEFAULT_URL_PROD = 'https://www.contoso.com/who-can-federate/';
 const DEFAULT_GRAPH_BASE_URL = 'https://graph.microsoft.com/v1.0';
@@ -19,21 +19,78 @@ function withSlash(url) {
 }
 
 /**
- * The readers of settings' text the CLI and the collector use (src/settings/values.ts: pure, no
- * imports), compiled here in memory, so the pane's WCF_* variables read and fail the same way.
+ * A TypeScript module of the project (and the project modules it imports), compiled here in memory:
+ * the settings readers (src/settings/values.ts, so the pane's WCF_* variables read and fail the way the
+ * CLI's and the collector's do) and the manifests' writers (src/manifest/), all pure. Imports name files
+ * without an extension or with `.js`, as TypeScript's node16 resolution has them; packages load as usual.
  */
-function settingsReaders() {
+function loadTypeScript(file, loaded = new Map()) {
+  const known = loaded.get(file);
+  if (known) return known.exports;
   const ts = require('typescript');
   const Module = require('node:module');
-  const file = path.join(__dirname, 'src', 'settings', 'values.ts');
   const { outputText } = ts.transpileModule(fs.readFileSync(file, 'utf8'), {
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+    compilerOptions: {
+      module: ts.ModuleKind.CommonJS,
+      target: ts.ScriptTarget.ES2022,
+      esModuleInterop: true,
+    },
     fileName: file,
   });
   const compiled = new Module(file, module);
   compiled.filename = file;
+  compiled.paths = Module._nodeModulePaths(path.dirname(file));
+  const requirePackage = compiled.require.bind(compiled);
+  compiled.require = (specifier) =>
+    specifier.startsWith('.')
+      ? loadTypeScript(path.resolve(path.dirname(file), `${specifier.replace(/\.js$/, '')}.ts`), loaded)
+      : requirePackage(specifier);
+  loaded.set(file, compiled);
   compiled._compile(outputText, file);
   return compiled.exports;
+}
+
+function settingsReaders() {
+  return loadTypeScript(path.join(__dirname, 'src', 'settings', 'values.ts'));
+}
+
+/**
+ * Writes both manifests and the app package for the add-in hosted at `baseUrl`, from the one table they
+ * share (src/manifest/addin-facts.ts): dist/manifest.xml, dist/manifest.json and dist/who-can-federate.zip
+ * (manifest.json and appPackage/'s two icons at its root), for the Microsoft 365 admin center.
+ */
+class ManifestsPlugin {
+  constructor(baseUrl) {
+    this.baseUrl = baseUrl;
+  }
+
+  apply(compiler) {
+    const sources = ['addin-facts.ts', 'xml-manifest.ts', 'unified-manifest.ts', 'app-package.ts'].map((f) =>
+      path.join(__dirname, 'src', 'manifest', f),
+    );
+    const icons = ['color.png', 'outline.png'].map((f) => path.join(__dirname, 'appPackage', f));
+    compiler.hooks.thisCompilation.tap('ManifestsPlugin', (compilation) => {
+      compilation.hooks.processAssets.tap(
+        { name: 'ManifestsPlugin', stage: webpack.Compilation.PROCESS_ASSETS_STAGE_ADDITIONAL },
+        () => {
+          for (const file of [...sources, ...icons]) compilation.fileDependencies.add(file);
+          const loaded = new Map();
+          const { xmlManifest } = loadTypeScript(sources[1], loaded);
+          const { unifiedManifestText } = loadTypeScript(sources[2], loaded);
+          const { appPackage, APP_PACKAGE_FILE } = loadTypeScript(sources[3], loaded);
+          const manifest = unifiedManifestText(this.baseUrl);
+          const [color, outline] = icons.map((file) => fs.readFileSync(file));
+          const { RawSource } = webpack.sources;
+          compilation.emitAsset('manifest.xml', new RawSource(xmlManifest(this.baseUrl)));
+          compilation.emitAsset('manifest.json', new RawSource(manifest));
+          compilation.emitAsset(
+            APP_PACKAGE_FILE,
+            new RawSource(Buffer.from(appPackage({ manifest, color, outline }))),
+          );
+        },
+      );
+    });
+  }
 }
 
 /** The pane's build-time configuration, from WCF_* environment variables (documented in docs/add-in.md). */
@@ -105,6 +162,7 @@ async function getHttpsOptions() {
 module.exports = async (env = {}, options = {}) => {
   const dev = options.mode === 'development';
   const config = paneConfig(dev);
+  const { DEV_BASE_URL } = loadTypeScript(path.join(__dirname, 'src', 'manifest', 'addin-facts.ts'));
   const urlProd = withSlash(process.env.WCF_PRODUCTION_URL || DEFAULT_URL_PROD);
   return {
     devtool: dev ? 'eval-source-map' : 'source-map',
@@ -162,17 +220,9 @@ module.exports = async (env = {}, options = {}) => {
       new HtmlWebpackPlugin({ filename: 'support.html', template: './src/support/support.html', chunks: [] }),
       new HtmlWebpackPlugin({ filename: 'privacy.html', template: './src/support/privacy.html', chunks: [] }),
       new CopyWebpackPlugin({
-        patterns: [
-          { from: 'assets/*', to: 'assets/[name][ext][query]' },
-          {
-            from: 'manifest*.xml',
-            to: '[name][ext]',
-            transform(content) {
-              return dev ? content : content.toString().replace(new RegExp(urlDev, 'g'), urlProd);
-            },
-          },
-        ],
+        patterns: [{ from: 'assets/*', to: 'assets/[name][ext][query]' }],
       }),
+      new ManifestsPlugin(dev ? DEV_BASE_URL : urlProd),
     ],
     performance: { hints: false },
     devServer: {

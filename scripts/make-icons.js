@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 'use strict';
 /**
- * Draws the add-in's icons (assets/icon-<size>.png) without any image tool: a blue rounded square with
- * two linked white rings ("federation"). Run `node scripts/make-icons.js` after changing the design.
+ * Draws the add-in's icons without any image tool: a blue rounded square with two linked white rings
+ * ("federation"), as assets/icon-<size>.png for the XML manifest and the ribbon, and the app package's
+ * two (appPackage/color.png, 192×192 in full colour; appPackage/outline.png, 32×32, the white rings alone
+ * on a transparent background, as the unified manifest's schema asks). Run `node scripts/make-icons.js`
+ * after changing the design.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -62,7 +65,7 @@ function coverage(x, y, inside) {
   return hits / 16;
 }
 
-function icon(size) {
+function icon(size, { outline = false } = {}) {
   const s = size;
   const radius = s * 0.2;
   const inSquare = (x, y) => {
@@ -76,6 +79,14 @@ function icon(size) {
   };
   const left = ring(s * 0.38, s * 0.5);
   const right = ring(s * 0.62, s * 0.5);
+  if (outline) {
+    return png(s, (x, y) => [
+      255,
+      255,
+      255,
+      Math.round(coverage(x, y, (px, py) => left(px, py) || right(px, py)) * 255),
+    ]);
+  }
   return png(s, (x, y) => {
     const bg = coverage(x, y, inSquare);
     const fg = coverage(x, y, (px, py) => inSquare(px, py) && (left(px, py) || right(px, py)));
@@ -89,3 +100,9 @@ const out = path.join(__dirname, '..', 'assets');
 fs.mkdirSync(out, { recursive: true });
 for (const size of SIZES) fs.writeFileSync(path.join(out, `icon-${size}.png`), icon(size));
 console.log(`wrote ${SIZES.map((s) => `icon-${s}.png`).join(', ')} to assets/`);
+
+const appPackage = path.join(__dirname, '..', 'appPackage');
+fs.mkdirSync(appPackage, { recursive: true });
+fs.writeFileSync(path.join(appPackage, 'color.png'), icon(192));
+fs.writeFileSync(path.join(appPackage, 'outline.png'), icon(32, { outline: true }));
+console.log('wrote color.png (192×192) and outline.png (32×32) to appPackage/');

@@ -2,7 +2,9 @@ import { readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { buildPane } from './support/build-pane';
+import { strFromU8, unzipSync } from 'fflate';
 import { validateManifest } from './support/validate-manifest';
+import { validateUnifiedManifest } from './support/validate-unified-manifest';
 
 jest.setTimeout(180_000);
 
@@ -32,6 +34,8 @@ describe('npm run build (production)', () => {
       'support.html',
       'privacy.html',
       'manifest.xml',
+      'manifest.json',
+      'who-can-federate.zip',
     ]) {
       expect(files).toContain(page);
     }
@@ -40,6 +44,14 @@ describe('npm run build (production)', () => {
     expect(manifest).toContain(`${PRODUCTION_URL}taskpane.html`);
     expect(manifest).toContain(`${PRODUCTION_URL}assets/icon-80.png`);
     expect(await validateManifest(manifest)).toEqual([]);
+    // The unified manifest, alone and in the app package, names the production URL and validates.
+    const unified = await readFile(join(ROOT, OUTPUT, 'manifest.json'), 'utf8');
+    expect(unified).not.toContain('localhost');
+    expect(unified).toContain(`${PRODUCTION_URL}taskpane.html`);
+    expect(await validateUnifiedManifest(JSON.parse(unified) as Record<string, unknown>)).toEqual([]);
+    const zip = unzipSync(await readFile(join(ROOT, OUTPUT, 'who-can-federate.zip')));
+    expect(Object.keys(zip).sort()).toEqual(['color.png', 'manifest.json', 'outline.png']);
+    expect(strFromU8(zip['manifest.json'] ?? new Uint8Array())).toBe(unified);
     const pane = await readFile(join(ROOT, OUTPUT, 'taskpane.html'), 'utf8');
     expect(pane).toMatch(
       /<script[^>]* src="?https:\/\/appsforoffice\.microsoft\.com\/lib\/1\/hosted\/office\.js"?>/,

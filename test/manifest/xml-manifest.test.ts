@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { validateManifest } from './support/validate-manifest';
+import { validateManifest } from '../support/validate-manifest';
 
-const ROOT = join(__dirname, '..');
+const ROOT = join(__dirname, '..', '..');
 
 /** Width and height from a PNG's IHDR chunk. */
 async function pngSize(file: string): Promise<[number, number]> {
@@ -11,7 +11,7 @@ async function pngSize(file: string): Promise<[number, number]> {
   return [bytes.readUInt32BE(16), bytes.readUInt32BE(20)];
 }
 
-describe('manifest.xml', () => {
+describe('manifest.xml (the XML manifest)', () => {
   let xml: string;
   beforeAll(async () => {
     xml = await readFile(join(ROOT, 'manifest.xml'), 'utf8');
