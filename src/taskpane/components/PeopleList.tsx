@@ -1,12 +1,22 @@
-import { Badge, Body1Strong, Caption1, makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
+import {
+  Badge,
+  Body1Strong,
+  Caption1,
+  List,
+  ListItem,
+  makeStyles,
+  mergeClasses,
+  tokens,
+} from '@fluentui/react-components';
+import { useTabsterAttributes } from '@fluentui/react-tabster';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import {
   forwardRef,
   useCallback,
   useImperativeHandle,
+  useId,
   useRef,
   useEffect,
-  useState,
   type KeyboardEvent,
   type ReactElement,
 } from 'react';
@@ -90,10 +100,12 @@ export interface PeopleListHandle {
 }
 
 /**
- * Every person with their answer, virtualised so 10,000 rows scroll smoothly: only the rows in view
- * are in the page. The list is one Tab stop (a roving tabindex, as Fluent's List does): ↑/↓,
- * Page Up/Down, Home and End move between rows, Enter opens a row's details. Each row is a button
- * named by its content: person, answer, address, how.
+ * Every person with their answer, on Fluent's List (navigation mode "items": the list is one Tab stop,
+ * ↑/↓ move between rows, Enter or a click opens a row's details), virtualised so 10,000 rows scroll
+ * smoothly: only the rows in view are in the page. Fluent's focus manager (Tabster) moves between the
+ * rows that are in the page, which is right for ↑/↓ (the next row is always rendered: overscan);
+ * Home, End, Page Up and Page Down must reach rows that are not, so the list takes those keys itself
+ * and scrolls the row in before focusing it.
  */
 export const PeopleList = forwardRef<
   PeopleListHandle,
@@ -117,8 +129,11 @@ export const PeopleList = forwardRef<
 ): ReactElement {
   const styles = useStyles();
   const scroller = useRef<HTMLDivElement>(null);
-  const [active, setActive] = useState(0);
-  const activeIndex = Math.min(active, Math.max(0, rows.length - 1));
+  const idBase = useId();
+  // Tabster leaves these keys to onKeyDown below (Enter stays the ListItem's own: it opens the row).
+  const virtualKeys = useTabsterAttributes({
+    focusable: { ignoreKeydown: { Enter: true, Home: true, End: true, PageUp: true, PageDown: true } },
+  });
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scroller.current,
@@ -129,7 +144,6 @@ export const PeopleList = forwardRef<
   const focusRow = useCallback(
     (index: number) => {
       const target = Math.max(0, Math.min(rows.length - 1, index));
-      setActive(target);
       virtualizer.scrollToIndex(target, { align: 'auto' });
       const find = (): HTMLElement | null | undefined =>
         scroller.current?.querySelector<HTMLElement>(`[data-index="${target}"]`);
@@ -145,11 +159,11 @@ export const PeopleList = forwardRef<
   );
   useImperativeHandle(ref, () => ({ focusRow }), [focusRow]);
 
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
+  const onKeyDown = (event: KeyboardEvent<HTMLElement>): void => {
     const index = Number((event.target as HTMLElement).dataset.index);
     if (Number.isNaN(index)) return;
     const page = Math.max(1, Math.floor((scroller.current?.clientHeight ?? ROW_HEIGHT) / ROW_HEIGHT) - 1);
-    const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page };
+    const moves: Record<string, number> = { PageDown: page, PageUp: -page };
     if (event.key in moves) focusRow(index + (moves[event.key] ?? 0));
     else if (event.key === 'Home') focusRow(0);
     else if (event.key === 'End') focusRow(rows.length - 1);
@@ -171,22 +185,15 @@ export const PeopleList = forwardRef<
   }, [checking, firstShown, lastShown, rows, onVisibleDomains]);
 
   if (rows.length === 0) return <Body1Strong className={styles.empty}>Nobody matches.</Body1Strong>;
-  // The list's Tab stop is its active row; scrolled out of the page, the list itself stands in.
-  const activeRendered = items.some((item) => item.index === activeIndex);
   return (
-    <div
-      ref={scroller}
-      className={styles.scroller}
-      tabIndex={activeRendered ? -1 : 0}
-      onFocus={(event) => {
-        if (event.target === event.currentTarget) focusRow(activeIndex);
-      }}
-      role="list"
-      aria-label={`People (${rows.length.toLocaleString()})`}
-      data-testid="people"
-      onKeyDown={onKeyDown}
-    >
-      <div className={styles.inner} style={{ height: `${virtualizer.getTotalSize()}px` }}>
+    <div ref={scroller} className={styles.scroller} data-testid="people">
+      <List
+        navigationMode="items"
+        className={styles.inner}
+        style={{ height: `${virtualizer.getTotalSize()}px` }}
+        aria-label={`People (${rows.length.toLocaleString()})`}
+        onKeyDown={onKeyDown}
+      >
         {items.map((item) => {
           const row = rows[item.index] as PersonRow;
           const verdict = row.parsed.ok ? verdicts.get(row.parsed.domain) : undefined;
@@ -213,55 +220,59 @@ export const PeopleList = forwardRef<
             else if (unfinished?.has(key)) noMark = 'stopped';
           }
           return (
-            <div key={row.key} role="listitem" aria-setsize={rows.length} aria-posinset={item.index + 1}>
-              <button
-                type="button"
-                className={styles.row}
-                style={{ top: `${item.start}px` }}
-                tabIndex={item.index === activeIndex ? 0 : -1}
-                data-index={item.index}
-                data-testid="person"
-                data-answer={answer}
-                onFocus={() => setActive(item.index)}
-                onClick={() => onOpen(row, item.index)}
+            <ListItem
+              key={row.key}
+              value={row.key}
+              {...virtualKeys}
+              className={styles.row}
+              style={{ top: `${item.start}px` }}
+              aria-setsize={rows.length}
+              aria-posinset={item.index + 1}
+              data-index={item.index}
+              // Named by its own content (person, answer, address, how), as the button it replaces was:
+              // a list item is not named from its content unless it points at itself.
+              id={`${idBase}-${item.index}`}
+              aria-labelledby={`${idBase}-${item.index}`}
+              data-testid="person"
+              data-answer={answer}
+              onAction={() => onOpen(row, item.index)}
+            >
+              <span className={styles.avatar} aria-hidden="true">
+                {initials(row.name, row.address) || '?'}
+              </span>
+              <Body1Strong className={styles.line} title={row.name || undefined}>
+                {row.name || row.address || '(no name)'}
+                <span className={styles.visuallyHidden}>, answer:</span>
+              </Body1Strong>
+              <Badge
+                className={styles.answer}
+                appearance="tint"
+                color={badge.color}
+                icon={noMark ? NO_SO_FAR_ICON : badge.icon}
+                title={noMark ? NO_MARK_HINTS[noMark] : ROW_ANSWER_HINTS[answer]}
+                data-testid="answer"
+                data-still-checking={noMark === 'checking' || undefined}
+                data-unfinished={noMark === 'stopped' || undefined}
               >
-                <span className={styles.avatar} aria-hidden="true">
-                  {initials(row.name, row.address) || '?'}
-                </span>
-                <Body1Strong className={styles.line} title={row.name || undefined}>
-                  {row.name || row.address || '(no name)'}
-                  <span className={styles.visuallyHidden}>, answer:</span>
-                </Body1Strong>
-                <Badge
-                  className={styles.answer}
-                  appearance="tint"
-                  color={badge.color}
-                  icon={noMark ? NO_SO_FAR_ICON : badge.icon}
-                  title={noMark ? NO_MARK_HINTS[noMark] : ROW_ANSWER_HINTS[answer]}
-                  data-testid="answer"
-                  data-still-checking={noMark === 'checking' || undefined}
-                  data-unfinished={noMark === 'stopped' || undefined}
-                >
-                  {ROW_ANSWER_LABELS[answer]}
-                  {noMark && <span className={styles.visuallyHidden}>{NO_MARK_WORDS[noMark]}</span>}
-                </Badge>
-                <Caption1
-                  className={mergeClasses(styles.line, styles.secondary, styles.second)}
-                  title={second ? `${address}\n${second}` : address}
-                >
-                  <span data-testid="address">{address}</span>
-                  {parts.map((part) => (
-                    <span key={part.id}>
-                      {' · '}
-                      <span data-testid={part.id}>{part.text}</span>
-                    </span>
-                  ))}
-                </Caption1>
-              </button>
-            </div>
+                {ROW_ANSWER_LABELS[answer]}
+                {noMark && <span className={styles.visuallyHidden}>{NO_MARK_WORDS[noMark]}</span>}
+              </Badge>
+              <Caption1
+                className={mergeClasses(styles.line, styles.secondary, styles.second)}
+                title={second ? `${address}\n${second}` : address}
+              >
+                <span data-testid="address">{address}</span>
+                {parts.map((part) => (
+                  <span key={part.id}>
+                    {' · '}
+                    <span data-testid={part.id}>{part.text}</span>
+                  </span>
+                ))}
+              </Caption1>
+            </ListItem>
           );
         })}
-      </div>
+      </List>
     </div>
   );
 });
