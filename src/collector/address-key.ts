@@ -1,21 +1,39 @@
 import { createHmac, randomBytes } from 'node:crypto';
 
 /**
- * Turns a client address into a rate-limit key that cannot be turned back: an HMAC under a random
- * key that lives in memory only and is replaced at every UTC day change. Yesterday's keys cannot
- * be recomputed by anyone, this process included, so even a memory dump links nothing across days.
+ * Turns a client address into a rate-limit key that cannot be turned back: an HMAC under a key that
+ * is replaced at every UTC day change.
+ *
+ * - Alone (no shared secret), the day's key is random and lives in this process's memory only:
+ *   yesterday's keys cannot be recomputed by anyone, this process included, so even a memory dump
+ *   links nothing across days.
+ * - With a shared secret (`WCF_ADDRESS_KEY_SECRET`, the same on every instance, never stored), the
+ *   day's key is derived from it and the day, so every instance on one database keys an address
+ *   alike and their limits add up. Whoever holds the secret can recompute a day's keys; the
+ *   database alone cannot.
  */
 export class DailyAddressKey {
   private day = '';
   private secret: Buffer = Buffer.alloc(0);
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly sharedSecret?: string,
+  ) {}
+
+  /** Whether every instance given the same secret keys addresses alike. */
+  get shared(): boolean {
+    return this.sharedSecret !== undefined;
+  }
 
   keyOf(address: string): string {
     const day = new Date(this.now()).toISOString().slice(0, 10);
     if (day !== this.day) {
       this.day = day;
-      this.secret = randomBytes(32);
+      this.secret =
+        this.sharedSecret === undefined
+          ? randomBytes(32)
+          : createHmac('sha256', this.sharedSecret).update(`who-can-federate address key ${day}`).digest();
     }
     return createHmac('sha256', this.secret).update(address).digest('base64url');
   }

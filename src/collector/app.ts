@@ -43,6 +43,11 @@ export interface CollectorOptions {
   limits?: Partial<ConnectionLimits>;
   /** Caps on the checking work reports can queue. */
   queue?: Partial<Omit<QueueLimits, 'absentExpiryChecks'>>;
+  /**
+   * The secret every instance derives the day's address key from (`WCF_ADDRESS_KEY_SECRET`), so that
+   * instances on one PostgreSQL database count an address alike; without it, a random key a day.
+   */
+  addressKeySecret?: string;
   /** How long reports gather before they are written together (default 100 ms). */
   batchWindowMs?: number;
   /** How long the statistics are reused (default 60 s). */
@@ -161,7 +166,8 @@ function clientMessage(error: FastifyError): string | undefined {
  * Builds the collector as a Fastify instance (not listening), from its store and verifier, so tests
  * call `inject()` against real SQLite or PostgreSQL. No request is ever logged: the logger drops
  * request data and per-request logging is off; rate limits key on a daily-rotating keyed hash of
- * the address, held in memory only.
+ * the address (its key in memory only, or derived from `addressKeySecret`), counted in memory or,
+ * with PostgreSQL, in the database every instance shares.
  */
 export async function buildCollector(options: CollectorOptions): Promise<FastifyInstance> {
   const clock = options.clock ?? { now: () => Date.now() };
@@ -170,7 +176,8 @@ export async function buildCollector(options: CollectorOptions): Promise<Fastify
   const readsLimit: RateLimit = { max: options.readsPerMinute ?? 600, timeWindow: minute };
   const lookupsLimit: RateLimit = { max: options.lookupsPerMinute ?? 60, timeWindow: minute };
   const logger = options.logger ?? anonymousLogger();
-  const addressKey = new DailyAddressKey(() => clock.now());
+  const addressKey = new DailyAddressKey(() => clock.now(), options.addressKeySecret);
+  const ledger = options.store.ledger();
   const utcDay = (): string => new Date(clock.now()).toISOString().slice(0, 10);
   const context: CollectorContext = {
     store: options.store,
@@ -183,7 +190,7 @@ export async function buildCollector(options: CollectorOptions): Promise<Fastify
     addressKey,
     batcher: new ReportBatcher({ store: options.store, windowMs: options.batchWindowMs, day: utcDay }),
     known: new DomainSet(),
-    intake: new Intake(options.store, options.queue, () => clock.now()),
+    intake: new Intake(options.store, options.queue, () => clock.now(), undefined, ledger),
     logger: { error: (error) => logger.error(error as Error), warn: (message) => logger.warn(message) },
   };
   if (!Number.isInteger(context.threshold) || context.threshold < 1) {
@@ -267,6 +274,8 @@ export async function buildCollector(options: CollectorOptions): Promise<Fastify
   });
   await app.register(rateLimit, {
     global: false,
+    // In PostgreSQL, shared by every instance on the database; in memory for SQLite.
+    ...(ledger.rateLimitStore ? { store: ledger.rateLimitStore } : {}),
     keyGenerator: (request) => addressKey.keyOf(request.ip),
     errorResponseBuilder: (_request, context) => ({
       statusCode: 429,

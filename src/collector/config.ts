@@ -25,6 +25,11 @@ export interface CollectorConfig {
   verifyPerMinute: number;
   recheckDays: number;
   reportsPerMinute: number;
+  /**
+   * The secret every instance derives the day's address key from (`WCF_ADDRESS_KEY_SECRET`), so their
+   * per-address limits and K add up; undefined: a random key a day, in this process only.
+   */
+  addressKeySecret?: string;
   /** Whose X-Forwarded-For to believe: a hop count or a list of proxy addresses/CIDRs; false: nobody's. */
   trustProxy: false | number | string[];
   limits: ConnectionLimits;
@@ -93,6 +98,18 @@ function whole(env: Record<string, string | undefined>, name: WholeNumberSetting
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'silent'] as const;
 
+/** A shared secret long enough not to be guessed (32 characters: e.g. `openssl rand -base64 32`). */
+function readAddressKeySecret(text: string | undefined): { addressKeySecret?: string } {
+  const secret = text?.trim();
+  if (!secret) return {};
+  if (secret.length < 32) {
+    throw new SettingError(
+      `WCF_ADDRESS_KEY_SECRET is ${secret.length} characters long; give at least 32 (for example the output of \`openssl rand -base64 32\`), the same on every instance`,
+    );
+  }
+  return { addressKeySecret: secret };
+}
+
 /** The collector's configuration from its environment; a {@link ConfigError} names a setting it cannot use. */
 export function readConfig(env: Record<string, string | undefined>, cwd = process.cwd()): CollectorConfig {
   return reading(() => ({
@@ -109,6 +126,7 @@ export function readConfig(env: Record<string, string | undefined>, cwd = proces
     recheckDays: whole(env, 'WCF_RECHECK_DAYS'),
     reportsPerMinute: whole(env, 'WCF_REPORTS_PER_MINUTE'),
     trustProxy: readTrustProxy(env.WCF_TRUST_PROXY),
+    ...readAddressKeySecret(env.WCF_ADDRESS_KEY_SECRET),
     lookupsPerMinute: whole(env, 'WCF_LOOKUPS_PER_MINUTE'),
     limits: {
       requestTimeoutMs: whole(env, 'WCF_REQUEST_TIMEOUT_MS'),

@@ -1,4 +1,5 @@
 import { ServiceUnavailable, TooManyRequests } from './errors';
+import { MemoryLedger, type DailyTake, type LimitLedger } from './limit-ledger';
 import type { CollectorStore } from './store/store';
 
 export interface IntakeLimits {
@@ -27,13 +28,14 @@ function secondsToMidnight(now: number): number {
  * How much checking work reports may queue. A report is cheap to send and a check is not, so new
  * domains (the ones that cost a check) are capped per report, per reporter per day, and in all.
  * Past a cap the whole report is refused, nothing half-stored: 429 (this reporter, try later) or
- * 503 (everyone, the queue is full), each with `Retry-After`. The pending count is read from the
- * store every few seconds and kept up to date in between, so a report costs no count query.
+ * 503 (everyone, the queue is full), each with `Retry-After`. The daily allowance is kept in the
+ * ledger (shared by every instance when it lives in PostgreSQL). The pending count is read from the
+ * store every few seconds and kept up to date in between, so a report costs no count query; with
+ * several instances each adds only what it admitted itself between two reads, so together they may
+ * pass the cap by what they admit in those few seconds.
  */
 export class Intake {
   private readonly limits: IntakeLimits;
-  private perReporter = new Map<string, number>();
-  private day = '';
   private pending = 0;
   private refreshedAt = Number.NEGATIVE_INFINITY;
   private refreshing: Promise<void> | undefined;
@@ -43,6 +45,7 @@ export class Intake {
     limits: Partial<IntakeLimits> = {},
     private readonly now: () => number = Date.now,
     private readonly refreshMs = 5000,
+    private readonly ledger: LimitLedger = new MemoryLedger(),
   ) {
     this.limits = { ...DEFAULT_INTAKE, ...limits };
   }
@@ -62,24 +65,13 @@ export class Intake {
   }
 
   /** Takes `fresh` new domains from `reporter`'s allowance, or throws why not. */
-  async admit(reporter: string, fresh: number): Promise<() => void> {
-    if (fresh === 0) return () => undefined;
+  async admit(reporter: string, fresh: number): Promise<() => Promise<void>> {
+    if (fresh === 0) return () => Promise.resolve();
     const day = new Date(this.now()).toISOString().slice(0, 10);
-    if (day !== this.day) {
-      this.day = day;
-      this.perReporter = new Map();
-    }
     if (fresh > this.limits.maxNewPerReport) {
       throw new TooManyRequests(
         `This report names ${fresh} domains the directory does not know yet; it takes at most ${this.limits.maxNewPerReport} new ones per report. Send the rest in later reports.`,
         60,
-      );
-    }
-    const used = this.perReporter.get(reporter) ?? 0;
-    if (used + fresh > this.limits.maxNewPerAddressPerDay) {
-      throw new TooManyRequests(
-        `Your address has shared ${used} new domains today, the most the directory takes from one address in a day is ${this.limits.maxNewPerAddressPerDay}: try again tomorrow (UTC).`,
-        secondsToMidnight(this.now()),
       );
     }
     if ((await this.pendingNow()) + fresh > this.limits.maxPending) {
@@ -88,12 +80,26 @@ export class Intake {
         600,
       );
     }
-    this.perReporter.set(reporter, used + fresh);
+    // Held before the ledger is asked (a round trip to PostgreSQL): reports admitted meanwhile see it.
     this.pending += fresh;
+    let take: DailyTake;
+    try {
+      take = await this.ledger.takeDaily(day, reporter, fresh, this.limits.maxNewPerAddressPerDay);
+    } catch (error) {
+      this.pending = Math.max(0, this.pending - fresh);
+      throw error;
+    }
+    if (!take.taken) {
+      this.pending = Math.max(0, this.pending - fresh);
+      throw new TooManyRequests(
+        `Your address has shared ${take.used} new domains today, the most the directory takes from one address in a day is ${this.limits.maxNewPerAddressPerDay}: try again tomorrow (UTC).`,
+        secondsToMidnight(this.now()),
+      );
+    }
     // Given back when the report could not be written after all.
     return () => {
-      this.perReporter.set(reporter, Math.max(0, (this.perReporter.get(reporter) ?? 0) - fresh));
       this.pending = Math.max(0, this.pending - fresh);
+      return this.ledger.giveBackDaily(day, reporter, fresh);
     };
   }
 }

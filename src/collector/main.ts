@@ -62,10 +62,16 @@ export async function main(env: Record<string, string | undefined> = process.env
     reportsPerMinute: config.reportsPerMinute,
     lookupsPerMinute: config.lookupsPerMinute,
     trustProxy: config.trustProxy,
+    ...(config.addressKeySecret ? { addressKeySecret: config.addressKeySecret } : {}),
     limits: config.limits,
     queue: config.queue,
     logger,
   });
+  if (store.kind === 'postgres' && !config.addressKeySecret) {
+    logger.info(
+      'WCF_ADDRESS_KEY_SECRET is not set: per-address limits and K count per instance. If several instances share this database, give them all the same secret.',
+    );
+  }
   if (config.liveChecks && config.livePolicy.allowPrivate) {
     logger.warn(
       'WCF_LIVE_ALLOW_PRIVATE=true: live checks may contact loopback and private addresses. Reports are anonymous, so anyone can aim them at this network: use it only for tests and private deployments.',

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { CollectorStore } from './store/store';
 
 /** One accepted report, waiting for its batch to be written. */
@@ -27,6 +28,15 @@ export interface ReportBatcherOptions {
 }
 
 /**
+ * A reporter's mark for a domain: a hash of the reporter's key (itself a keyed hash of the address)
+ * with the domain. A shared store keeps today's marks so instances count a reporter once; the marks
+ * of one reporter cannot be told to belong together without that reporter's key.
+ */
+function reporterMark(pair: string): string {
+  return createHash('sha256').update(pair).digest('base64url').slice(0, 22);
+}
+
+/**
  * Writes reports in batches: every report that arrives within a short window (or until the batch
  * is full) is merged with the others, each domain written once with its counts, in random order, beside decoy rows, in one
  * transaction; each report is acknowledged only once its batch is durable. So no transaction,
@@ -35,7 +45,8 @@ export interface ReportBatcherOptions {
  *
  * K counts reporters: each report comes with a keyed hash of its sender (the collector's daily
  * address key). Which hashes named which domain today is held here, in memory only, and only as
- * far as "already counted": the database gets, per domain, the number of reporters new today.
+ * far as "already counted": the database gets, per domain, the number of reporters new today, and a
+ * mark per reporter counted, so that a database several instances share counts each reporter once.
  */
 export class ReportBatcher {
   private readonly store: CollectorStore;
@@ -123,16 +134,20 @@ export class ReportBatcher {
       this.reportersDay = day;
       this.reportersToday = new Map();
     }
-    const entries = new Map<string, { domain: string; reports: number; newReporters: number }>();
+    const entries = new Map<
+      string,
+      { domain: string; reports: number; newReporters: number; reporterMarks: string[] }
+    >();
     const counted = new Set<string>();
     for (const report of batch) {
       for (const domain of report.domains) {
-        const entry = entries.get(domain) ?? { domain, reports: 0, newReporters: 0 };
+        const entry = entries.get(domain) ?? { domain, reports: 0, newReporters: 0, reporterMarks: [] };
         entry.reports += 1;
         const known = this.reportersToday.get(domain);
         const pair = `${report.reporter} ${domain}`;
         if (!known?.has(report.reporter) && !counted.has(pair)) {
           entry.newReporters += 1;
+          entry.reporterMarks.push(reporterMark(pair));
           counted.add(pair);
         }
         entries.set(domain, entry);

@@ -59,6 +59,11 @@ export const COLLECTOR_SETTINGS = [
   whole('WCF_REPORTS_PER_MINUTE', 30, 1, 'reports accepted per minute from one address'),
   whole('WCF_LOOKUPS_PER_MINUTE', 60, 1, '`POST /v1/lookup` requests per minute from one address'),
   {
+    env: 'WCF_ADDRESS_KEY_SECRET',
+    shown: '(empty: a random key a day, per instance)',
+    help: 'at least 32 characters, the same on every instance sharing a PostgreSQL database: per-address limits and K then count across instances (keep it secret; it is never stored)',
+  },
+  {
     env: 'WCF_TRUST_PROXY',
     shown: 'false',
     help: 'behind proxies: their number (`1`) or addresses/CIDRs; `true` is refused',

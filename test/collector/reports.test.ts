@@ -195,6 +195,16 @@ describe('anonymity', () => {
     expect(key.keyOf('203.0.113.78')).not.toBe(today);
     clock.nextDay();
     expect(key.keyOf('203.0.113.77')).not.toBe(today);
+    // Two instances alone key the same address differently; given one secret, alike, and daily still.
+    expect(new DailyAddressKey(clock.now).keyOf('203.0.113.77')).not.toBe(key.keyOf('203.0.113.77'));
+    const secret = 'a shared secret of at least 32 characters';
+    const [a, b] = [new DailyAddressKey(clock.now, secret), new DailyAddressKey(clock.now, secret)];
+    const shared = a.keyOf('203.0.113.77');
+    expect(b.keyOf('203.0.113.77')).toBe(shared);
+    expect(shared).not.toBe(key.keyOf('203.0.113.77'));
+    clock.nextDay();
+    expect(b.keyOf('203.0.113.77')).not.toBe(shared);
+    expect(a.keyOf('203.0.113.77')).toBe(b.keyOf('203.0.113.77'));
   });
 
   test('too many reports from one address get 429; another address is unaffected', async () => {

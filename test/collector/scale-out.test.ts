@@ -1,11 +1,13 @@
 /**
  * Two collector processes on one PostgreSQL (the suite's throw-away cluster), started together,
  * reports spread over both: each domain is verified once, and both publish the same directory and
- * statistics. Without PostgreSQL it is skipped with a note (in CI, PostgreSQL is required).
+ * statistics; given the same address-key secret, one address's limits and its place in K add up
+ * across them. Without PostgreSQL it is skipped with a note (in CI, PostgreSQL is required).
  */
 import { startCollectorProcess, type CollectorProcess } from '../support/collector-process';
 import { createTestSchema, TEST_DATABASE_URL, type TestSchema } from '../support/collector-stores';
 import { startDohServer, type DohServer } from '../support/doh-server';
+import { PostgresStore } from '../../src/collector/store/postgres';
 import { FIXTURE_ZONE } from '../support/fixture-zone';
 
 const run = TEST_DATABASE_URL ? describe : describe.skip;
@@ -24,14 +26,23 @@ const REPORTED = {
   'agency.test': ['_sipfederationtls._tcp'],
 } as const;
 
-async function report(url: string, domains: (keyof typeof REPORTED)[]): Promise<number> {
+async function send(url: string, domains: string[]): Promise<{ status: number; message: string }> {
   const response = await fetch(`${url}/v1/reports`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ domains: domains.map((domain) => ({ domain, records: REPORTED[domain] })) }),
+    body: JSON.stringify({
+      domains: domains.map((domain) => ({
+        domain,
+        records: REPORTED[domain as keyof typeof REPORTED] ?? ['_sipfederationtls._tcp'],
+      })),
+    }),
   });
-  await response.arrayBuffer();
-  return response.status;
+  const body = (await response.json()) as { message?: string };
+  return { status: response.status, message: body.message ?? '' };
+}
+
+async function report(url: string, domains: (keyof typeof REPORTED)[]): Promise<number> {
+  return (await send(url, domains)).status;
 }
 
 async function json<T>(url: string): Promise<T> {
@@ -50,7 +61,8 @@ async function until(condition: () => Promise<boolean>, ms: number, what: string
 run('two collectors on one PostgreSQL', () => {
   let doh: DohServer;
   let schema: TestSchema;
-  let collectors: CollectorProcess[] = [];
+  const collectors: CollectorProcess[] = [];
+  const schemas: TestSchema[] = [];
   beforeAll(async () => {
     doh = await startDohServer({ zone: FIXTURE_ZONE });
     schema = await createTestSchema();
@@ -62,7 +74,17 @@ run('two collectors on one PostgreSQL', () => {
     }
     await doh.close();
     await schema.drop();
+    for (const other of schemas) await other.drop();
   });
+
+  /** Two collectors started together on a schema of their own. */
+  async function pair(env: Record<string, string>): Promise<[CollectorProcess, CollectorProcess]> {
+    const started = await Promise.allSettled([startCollectorProcess(env), startCollectorProcess(env)]);
+    const running = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+    collectors.push(...running);
+    for (const result of started) if (result.status === 'rejected') throw result.reason;
+    return running as [CollectorProcess, CollectorProcess];
+  }
 
   test('start together, share the work, verify each domain once, and publish the same', async () => {
     const env = {
@@ -74,10 +96,7 @@ run('two collectors on one PostgreSQL', () => {
       WCF_ENTRA: 'off',
     };
     // Started at the same moment: the migrations take turns (an advisory lock), neither fails.
-    const started = await Promise.allSettled([startCollectorProcess(env), startCollectorProcess(env)]);
-    collectors = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
-    for (const result of started) if (result.status === 'rejected') throw result.reason;
-    const [a, b] = collectors as [CollectorProcess, CollectorProcess];
+    const [a, b] = await pair(env);
     // The same report reaches both (a client retrying elsewhere, a load balancer), others one each.
     expect(await report(a.url, ['contoso.test', 'fabrikam.test'])).toBe(202);
     expect(await report(b.url, ['contoso.test', 'fabrikam.test'])).toBe(202);
@@ -113,5 +132,59 @@ run('two collectors on one PostgreSQL', () => {
       );
       expect({ domain, asked: asked.length }).toEqual({ domain, asked: 1 });
     }
+  }, 60_000);
+
+  test('with one address-key secret, an address has one allowance and one place in K across both', async () => {
+    const own = await createTestSchema();
+    schemas.push(own);
+    const [a, b] = await pair({
+      DATABASE_URL: own.url,
+      WCF_DOH_URLS: doh.url,
+      WCF_ADDRESS_KEY_SECRET: 'a-secret-shared-by-the-two-instances-of-this-test',
+      WCF_PUBLISH_THRESHOLD: '2',
+      WCF_REPORTS_PER_MINUTE: '6',
+      WCF_MAX_NEW_PER_ADDRESS_PER_DAY: '4',
+      WCF_VERIFY_PER_MINUTE: '6000',
+      WCF_LIVE_CHECKS: 'off',
+      WCF_ENTRA: 'off',
+    });
+    // New domains in a day (4 here): 3 through one instance, then 2 more through the other is 5.
+    expect((await send(a.url, ['new-1.test', 'new-2.test', 'new-3.test'])).status).toBe(202);
+    const refused = await send(b.url, ['new-4.test', 'new-5.test']);
+    expect(refused).toEqual({
+      status: 429,
+      message: expect.stringMatching(/^Your address has shared 3 new domains today, the most .* is 4/),
+    });
+    // One more is within it; after that, a known domain costs no allowance.
+    expect(await send(b.url, ['contoso.test'])).toEqual({ status: 202, message: '' });
+    // The same reporter through both instances counts once toward K (2 here): not published.
+    expect((await send(a.url, ['contoso.test'])).status).toBe(202);
+    expect((await send(b.url, ['contoso.test'])).status).toBe(202);
+    expect((await send(a.url, ['contoso.test'])).status).toBe(202);
+    // Reports per minute (6 here): six were sent, through both; the seventh is one too many, on either.
+    expect(await send(b.url, ['contoso.test'])).toEqual({
+      status: 429,
+      message: expect.stringMatching(/^Too many requests; try again in/),
+    });
+    expect((await send(a.url, ['contoso.test'])).status).toBe(429);
+
+    const store = new PostgresStore(own.url);
+    try {
+      await until(
+        async () => (await store.describe('contoso.test'))?.facts.status === 'present',
+        20_000,
+        'a check',
+      );
+      const contoso = await store.describe('contoso.test');
+      expect({ reports: contoso?.reports, reporters: contoso?.reporters }).toEqual({
+        reports: 4,
+        reporters: 1,
+      });
+      expect(await store.describe('new-4.test')).toBeUndefined();
+      expect(await store.describe('new-3.test')).toBeDefined();
+    } finally {
+      await store.close();
+    }
+    expect((await json<{ domains: unknown[] }>(`${a.url}/v1/domains`)).domains).toEqual([]);
   }, 60_000);
 });

@@ -49,5 +49,13 @@ describe("the collector's settings, written once", () => {
     );
     expect(() => readConfig({ WCF_LIVE_CHECKS: 'sometimes' })).toThrow(/WCF_LIVE_CHECKS must be on or off/);
     expect(() => readConfig({ WCF_LOG_LEVEL: 'loud' })).toThrow(/WCF_LOG_LEVEL must be fatal, error/);
+    expect(config.addressKeySecret).toBeUndefined();
+    expect(() => readConfig({ WCF_ADDRESS_KEY_SECRET: 'short' })).toThrow(
+      new ConfigError(
+        'WCF_ADDRESS_KEY_SECRET is 5 characters long; give at least 32 (for example the output of `openssl rand -base64 32`), the same on every instance',
+      ),
+    );
+    const secret = 'x'.repeat(32);
+    expect(readConfig({ WCF_ADDRESS_KEY_SECRET: ` ${secret} ` }).addressKeySecret).toBe(secret);
   });
 });

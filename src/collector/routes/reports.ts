@@ -118,10 +118,10 @@ export function reportsRoute(app: FastifyInstance, context: CollectorContext): v
       try {
         counted = await context.batcher.submit(accepted, reporter, key);
       } catch (error) {
-        giveBack();
+        await giveBack().catch((failure: unknown) => context.logger.error(failure));
         throw error;
       }
-      if (!counted) giveBack();
+      if (!counted) await giveBack();
       else for (const domain of accepted) context.known.add(domain);
       context.metrics?.reports.inc({ outcome: counted ? 'accepted' : 'duplicate' });
       context.verifier?.nudge();

@@ -129,4 +129,31 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE domains ADD COLUMN microsoft365_source TEXT;
     `,
   },
+  {
+    version: 5,
+    description: 'per-address limits and K counted across instances sharing one PostgreSQL database',
+    // Only PostgreSQL: one SQLite file serves one process, which keeps these counts in memory.
+    sqlite: `SELECT 1;`,
+    // UNLOGGED: counts of the day, not facts; a crash empties them, as a restart empties memory.
+    // Keys are keyed hashes (address-key.ts); a reporter mark hashes a reporter's key with a domain,
+    // so the rows cannot be grouped by reporter. Rows older than two days are deleted (maintain()).
+    postgres: `
+      CREATE UNLOGGED TABLE rate_windows (
+        key TEXT COLLATE "C" PRIMARY KEY NOT NULL,
+        started_at BIGINT NOT NULL,
+        hits INTEGER NOT NULL
+      );
+      CREATE UNLOGGED TABLE intake_daily (
+        day TEXT NOT NULL,
+        reporter TEXT COLLATE "C" NOT NULL,
+        used INTEGER NOT NULL,
+        PRIMARY KEY (day, reporter)
+      );
+      CREATE UNLOGGED TABLE reporter_marks (
+        day TEXT NOT NULL,
+        mark TEXT COLLATE "C" NOT NULL,
+        PRIMARY KEY (day, mark)
+      );
+    `,
+  },
 ];

@@ -1,6 +1,8 @@
 import { Pool, type PoolClient, type QueryResult, type QueryResultRow } from 'pg';
 import { randomInt } from 'node:crypto';
 import { domainBucket } from '../domain-hash';
+import type { LimitLedger } from '../limit-ledger';
+import { PostgresLedger } from './postgres-ledger';
 import { MIGRATIONS } from './migrations';
 import {
   BUCKET_SQL,
@@ -56,6 +58,7 @@ const RETRYABLE = new Set(['40P01', '40001']);
 export class PostgresStore implements CollectorStore {
   readonly kind = 'postgres';
   private readonly pool: Pool;
+  private shared: PostgresLedger | undefined;
 
   constructor(connectionString: string, options: { max?: number; connectTimeoutMs?: number } = {}) {
     // A server that accepts the connection and never answers (down, firewalled, overloaded) fails
@@ -148,11 +151,27 @@ export class PostgresStore implements CollectorStore {
           );
           decoys.push(...wrapped.map((row) => row.domain));
         }
-        const reported = new Map(batch.entries.map((entry) => [entry.domain, entry]));
+        // Reporters another instance counted today already are not counted again: only the marks
+        // this batch writes first count (in sorted order, so concurrent batches do not deadlock).
+        const marks = [...new Set(batch.entries.flatMap((entry) => entry.reporterMarks ?? []))].sort();
+        let firstMarks: Set<string> | undefined;
+        if (marks.length > 0) {
+          const { rows: written } = await client.query<{ mark: string }>(
+            'INSERT INTO reporter_marks (day, mark) SELECT $1, m FROM unnest($2::text[]) AS m ON CONFLICT DO NOTHING RETURNING mark',
+            [batch.day, marks],
+          );
+          firstMarks = new Set(written.map((row) => row.mark));
+        }
+        const entries = batch.entries.map((entry) =>
+          firstMarks && entry.reporterMarks
+            ? { ...entry, newReporters: entry.reporterMarks.filter((mark) => firstMarks.has(mark)).length }
+            : entry,
+        );
+        const reported = new Map(entries.map((entry) => [entry.domain, entry]));
         // In name order, reported rows and decoys together: name order says nothing about which
         // came in a report, and concurrent batches lock rows in the same order (no deadlocks).
         const rows = [
-          ...batch.entries,
+          ...entries,
           ...[...new Set(decoys)]
             .filter((domain) => !reported.has(domain))
             .map((domain) => ({ domain, reports: 0, newReporters: 0 })),
@@ -218,6 +237,16 @@ export class PostgresStore implements CollectorStore {
 
   async maintain(oldestDay: string): Promise<void> {
     await this.query(FORGET_SEEN_SQL, [oldestDay]);
+    await this.pool.query('DELETE FROM intake_daily WHERE day < $1', [oldestDay]);
+    await this.pool.query('DELETE FROM reporter_marks WHERE day < $1', [oldestDay]);
+    // Windows are a minute long: an hour-old one is long over.
+    await this.pool.query('DELETE FROM rate_windows WHERE started_at < $1', [Date.now() - 3_600_000]);
+  }
+
+  /** Per-address counts in this database, shared by every instance on it. */
+  ledger(): LimitLedger {
+    this.shared ??= new PostgresLedger(this.pool);
+    return this.shared;
   }
 
   async claimDue(now: number, limit: number, leaseMs: number): Promise<DueDomain[]> {

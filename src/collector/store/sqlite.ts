@@ -3,6 +3,7 @@ import { randomInt } from 'node:crypto';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { domainBucket } from '../domain-hash';
+import { MemoryLedger, type LimitLedger } from '../limit-ledger';
 import { MIGRATIONS } from './migrations';
 import {
   BUCKET_SQL,
@@ -63,6 +64,7 @@ const VACUUM_UP_TO_BYTES = 256 * 1024 * 1024;
  */
 export class SqliteStore implements CollectorStore {
   readonly kind = 'sqlite';
+  private readonly memory = new MemoryLedger();
   private readonly db: Database.Database;
   private readonly upsert: Database.Statement;
   private readonly addBatchTransaction: Database.Transaction<(batch: ReportBatch) => void>;
@@ -193,6 +195,11 @@ export class SqliteStore implements CollectorStore {
 
   async health(): Promise<void> {
     for (const sql of HEALTH_SQL) this.db.prepare(sql).all();
+  }
+
+  /** One SQLite file serves one process: its per-address counts live in memory. */
+  ledger(): LimitLedger {
+    return this.memory;
   }
 
   async maintain(oldestDay: string): Promise<void> {

@@ -2,6 +2,7 @@ import type { ProbeId } from '../../core/probes';
 import type { Cloud } from '../../core/cloud';
 import type { Summary } from '../../core/summary';
 import type { LyncHosting, TriState } from '../../core/verdict';
+import type { LimitLedger } from '../limit-ledger';
 
 /**
  * Where a domain stands after the collector's own checks: `pending` until a check has settled it,
@@ -48,7 +49,7 @@ export interface StoredDomain {
   reports: number;
   /** Distinct UTC days on which it was reported. */
   reportDays: number;
-  /** Distinct reporters (per UTC day, by a keyed hash never stored): what K counts. */
+  /** Distinct reporters (per UTC day, by a keyed hash; shared instances keep a mark per reporter and domain for two days): what K counts. */
   reporters: number;
   /** Checks in a row that found none of its records. */
   absentChecks: number;
@@ -151,13 +152,25 @@ export interface CollectorStore {
    * when it is small enough (so no page keeps the order rows were written in).
    */
   maintain(oldestDay: string): Promise<void>;
+  /** Where per-address counts are kept: in PostgreSQL for every instance, in memory for SQLite. */
+  ledger(): LimitLedger;
   close(): Promise<void>;
 }
 
 /** One flush of the report batcher. */
 export interface ReportBatch {
   day: string;
-  entries: { domain: string; reports: number; newReporters: number }[];
+  entries: {
+    domain: string;
+    reports: number;
+    /** Reporters new today as far as this process knows. */
+    newReporters: number;
+    /**
+     * A mark for each of those reporters (a hash of the reporter's key and the domain): a store that
+     * instances share counts a reporter only if no instance has written its mark today.
+     */
+    reporterMarks?: string[];
+  }[];
   /** Keyed hashes of the reports' idempotency keys. */
   keys: string[];
   /** How many existing rows to rewrite unchanged beside the batch. */

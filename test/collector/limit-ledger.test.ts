@@ -1,0 +1,48 @@
+import { storeKinds, type TestStore } from '../support/collector-stores';
+
+describe.each(storeKinds())("$name store's ledger of per-address counts", (kind) => {
+  let t: TestStore;
+  beforeEach(async () => {
+    t = await kind.create();
+  });
+  afterEach(async () => {
+    await t.dispose();
+  });
+
+  test('a daily allowance taken by many requests at once is never passed', async () => {
+    const ledger = t.store.ledger();
+    expect(ledger.shared).toBe(kind.name === 'postgres');
+    const takes = await Promise.all(
+      Array.from({ length: 25 }, () => ledger.takeDaily('2026-12-07', 'reporter-a', 1, 10)),
+    );
+    expect(takes.filter((take) => take.taken)).toHaveLength(10);
+    const refused = takes.find((take) => !take.taken);
+    expect(refused?.used).toBe(10);
+    // Another reporter, and the next day, start afresh; what is given back can be taken again.
+    expect(await ledger.takeDaily('2026-12-07', 'reporter-b', 10, 10)).toEqual({ taken: true, used: 0 });
+    expect(await ledger.takeDaily('2026-12-08', 'reporter-a', 3, 10)).toEqual({ taken: true, used: 0 });
+    await ledger.giveBackDaily('2026-12-07', 'reporter-b', 4);
+    expect(await ledger.takeDaily('2026-12-07', 'reporter-b', 4, 10)).toEqual({ taken: true, used: 6 });
+    // More than the whole allowance is refused outright.
+    expect(await ledger.takeDaily('2026-12-07', 'reporter-c', 11, 10)).toEqual({ taken: false, used: 0 });
+  });
+
+  // (SQLite serves one process, whose batcher counts reporters in memory: report-batcher.test.ts.)
+  const sharedOnly = kind.name === 'postgres' ? test : test.skip;
+  sharedOnly('a reporter counts once toward K for a domain, however many batches name it', async () => {
+    const batch = (marks: string[]) => ({
+      day: '2026-12-07',
+      entries: [{ domain: 'k.test', reports: 1, newReporters: marks.length, reporterMarks: marks }],
+      keys: [],
+      decoys: 0,
+    });
+    await t.store.addBatch(batch(['mark-1']));
+    await t.store.addBatch(batch(['mark-1', 'mark-2']));
+    await Promise.all([t.store.addBatch(batch(['mark-3'])), t.store.addBatch(batch(['mark-3']))]);
+    expect(await t.store.describe('k.test')).toMatchObject({ reports: 4, reporters: 3 });
+    // Marks are kept two days (as report keys are), then forgotten.
+    await t.store.maintain('2026-12-08');
+    await t.store.addBatch(batch(['mark-1']));
+    expect(await t.store.describe('k.test')).toMatchObject({ reports: 5, reporters: 4 });
+  });
+});
