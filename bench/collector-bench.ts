@@ -162,6 +162,8 @@ const collectorEnv = {
   WCF_MAX_NEW_PER_ADDRESS_PER_DAY: '100000000',
   WCF_MAX_PENDING: '100000000',
   WCF_MAX_CONNECTIONS_PER_ADDRESS: '100000',
+  // On PostgreSQL the instances then share their per-address counts, as a scaled-out deployment does.
+  WCF_ADDRESS_KEY_SECRET: 'the benchmark instances share this secret of 32+ characters',
   WCF_LOG_LEVEL: 'info',
 };
 

@@ -11,7 +11,7 @@ import { anonymousLogger } from './logger';
 import { CollectorMetrics, serveMetrics, timedQuerier } from './metrics';
 import type { Server } from 'node:http';
 import { PostgresStore } from './store/postgres';
-import { SqliteStore } from './store/sqlite';
+import { SqliteThreadStore } from './store/sqlite-thread';
 import { StoreError, type CollectorStore } from './store/store';
 import { Verifier } from './verifier';
 
@@ -23,7 +23,8 @@ export async function main(env: Record<string, string | undefined> = process.env
   if (config.databaseUrl) {
     store = new PostgresStore(config.databaseUrl);
   } else {
-    store = new SqliteStore(config.sqliteFile);
+    // On a thread of its own: the commit's fsync does not stop the event loop.
+    store = await SqliteThreadStore.open(config.sqliteFile);
   }
   await store.migrate();
 
