@@ -45,4 +45,30 @@ describe.each(storeKinds())("$name store's ledger of per-address counts", (kind)
     await t.store.addBatch(batch(['mark-1']));
     expect(await t.store.describe('k.test')).toMatchObject({ reports: 5, reporters: 4 });
   });
+
+  sharedOnly('request windows: instances never let more than the limit through together', async () => {
+    const Store = t.store.ledger().rateLimitStore;
+    if (!Store) throw new Error('a shared ledger has a rate-limit store');
+    // Two instances' stores for one route (a child each, as the plugin makes them).
+    const route = { routeInfo: { method: 'POST', url: '/v1/reports' } };
+    const [a, b] = [new Store({}).child(route as never), new Store({}).child(route as never)];
+    const incr = (store: typeof a, key: string, max: number) =>
+      new Promise<{ current: number; ttl: number }>((resolve, reject) =>
+        store.incr(key, (error, result) => (error || !result ? reject(error) : resolve(result)), 60_000, max),
+      );
+    const limit = 100;
+    const results = await Promise.all(
+      Array.from({ length: 300 }, (_, i) => incr(i % 2 === 0 ? a : b, 'address-1', limit)),
+    );
+    const passed = results.filter((r) => r.current <= limit).length;
+    // Each number is handed out once; numbers an instance took and did not use are lost.
+    expect(new Set(results.map((r) => r.current)).size).toBe(results.length);
+    expect(passed).toBeLessThanOrEqual(limit);
+    expect(passed).toBeGreaterThanOrEqual(limit - 2 * 8);
+    expect(results.every((r) => r.ttl > 0 && r.ttl <= 60_000)).toBe(true);
+    // Another address has its own window; a window that ran out starts again.
+    expect((await incr(a, 'address-2', limit)).current).toBe(1);
+    const short = await Promise.all([incr(a, 'address-3', 3), incr(b, 'address-3', 3)]);
+    expect(short.map((r) => r.current).sort()).toEqual([1, 2]);
+  });
 });
