@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { utcDay } from './utc-day';
 
 /**
  * Turns a client address into a rate-limit key that cannot be turned back: an HMAC under a key that
@@ -27,7 +28,7 @@ export class DailyAddressKey {
   }
 
   keyOf(address: string): string {
-    const day = new Date(this.now()).toISOString().slice(0, 10);
+    const day = utcDay(this.now());
     if (day !== this.day) {
       this.day = day;
       this.secret =

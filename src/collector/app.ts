@@ -22,6 +22,7 @@ import { reportsRoute } from './routes/reports';
 import { statsRoute } from './routes/stats';
 import { StatsCache } from './statistics';
 import type { CollectorStore } from './store/store';
+import { utcDay } from './utc-day';
 
 export interface CollectorOptions {
   store: CollectorStore;
@@ -178,7 +179,6 @@ export async function buildCollector(options: CollectorOptions): Promise<Fastify
   const logger = options.logger ?? anonymousLogger();
   const addressKey = new DailyAddressKey(() => clock.now(), options.addressKeySecret);
   const ledger = options.store.ledger();
-  const utcDay = (): string => new Date(clock.now()).toISOString().slice(0, 10);
   const context: CollectorContext = {
     store: options.store,
     verifier: options.verifier,
@@ -188,7 +188,11 @@ export async function buildCollector(options: CollectorOptions): Promise<Fastify
     statsCacheMs: options.statsCacheMs ?? 60_000,
     ...(options.metrics ? { metrics: options.metrics } : {}),
     addressKey,
-    batcher: new ReportBatcher({ store: options.store, windowMs: options.batchWindowMs, day: utcDay }),
+    batcher: new ReportBatcher({
+      store: options.store,
+      windowMs: options.batchWindowMs,
+      day: () => utcDay(clock.now()),
+    }),
     known: new DomainSet(),
     intake: new Intake(options.store, options.queue, () => clock.now(), undefined, ledger),
     logger: { error: (error) => logger.error(error as Error), warn: (message) => logger.warn(message) },

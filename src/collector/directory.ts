@@ -5,6 +5,7 @@ import { csvRow, UTF8_BOM, type CsvCell } from '../core/csv';
 import { hostingWord, triStateWord } from '../core/verdict';
 import { BadRequest } from './errors';
 import type { DirectoryEntry, DomainFacts } from './store/store';
+import { utcDay } from './utc-day';
 
 /** What the collector publishes of a domain's facts, by name (`/v1/domains`) or by hash (`/v1/lookup`). */
 export interface PublishedFindings {
@@ -55,7 +56,7 @@ export function publishedFindings(facts: DomainFacts): PublishedFindings {
     lyncLive: facts.lyncLive,
     xmppLive: facts.xmppLive,
     verified: facts.verified,
-    checked: facts.checkedAt === null ? null : new Date(facts.checkedAt).toISOString().slice(0, 10),
+    checked: facts.checkedAt === null ? null : utcDay(facts.checkedAt),
   };
 }
 

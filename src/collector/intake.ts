@@ -1,6 +1,7 @@
 import { ServiceUnavailable, TooManyRequests } from './errors';
 import { MemoryLedger, type DailyTake, type LimitLedger } from './limit-ledger';
 import type { CollectorStore } from './store/store';
+import { utcDay } from './utc-day';
 
 export interface IntakeLimits {
   /** Domains new to the collector in one report. */
@@ -67,7 +68,7 @@ export class Intake {
   /** Takes `fresh` new domains from `reporter`'s allowance, or throws why not. */
   async admit(reporter: string, fresh: number): Promise<() => Promise<void>> {
     if (fresh === 0) return () => Promise.resolve();
-    const day = new Date(this.now()).toISOString().slice(0, 10);
+    const day = utcDay(this.now());
     if (fresh > this.limits.maxNewPerReport) {
       throw new TooManyRequests(
         `This report names ${fresh} domains the directory does not know yet; it takes at most ${this.limits.maxNewPerReport} new ones per report. Send the rest in later reports.`,

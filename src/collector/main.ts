@@ -13,6 +13,7 @@ import type { Server } from 'node:http';
 import { PostgresStore } from './store/postgres';
 import { SqliteThreadStore } from './store/sqlite-thread';
 import { StoreError, type CollectorStore } from './store/store';
+import { utcDay } from './utc-day';
 import { Verifier } from './verifier';
 
 /** `npm run collector`: opens the store, migrates, starts the verifier and listens until SIGTERM. */
@@ -81,7 +82,7 @@ export async function main(env: Record<string, string | undefined> = process.env
   // Housekeeping every hour: report keys older than two days go; a small SQLite file is rewritten
   // in key order, so no page keeps the order in which its rows were written.
   const maintenance = setInterval(() => {
-    const oldest = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
+    const oldest = utcDay(Date.now() - 2 * 86_400_000);
     store.maintain(oldest).catch((error: unknown) => logger.error(error as Error));
   }, 3_600_000);
   maintenance.unref();

@@ -45,11 +45,6 @@ const acceptedSchema = {
   },
 } as const;
 
-/** UTC day of a time: the only time a report leaves behind. */
-export function utcDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
-}
-
 /** A client's `Idempotency-Key`: random, the same for every retry of one report. */
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{16,128}$/;
 

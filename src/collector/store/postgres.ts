@@ -1,6 +1,7 @@
 import { Pool, type PoolClient, type QueryResult, type QueryResultRow } from 'pg';
 import { randomInt } from 'node:crypto';
 import { domainBucket } from '../domain-hash';
+import { utcDay } from '../utc-day';
 import type { LimitLedger } from '../limit-ledger';
 import { PostgresLedger } from './postgres-ledger';
 import { MIGRATIONS } from './migrations';
@@ -107,7 +108,7 @@ export class PostgresStore implements CollectorStore {
         }
         await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [
           migration.version,
-          new Date().toISOString().slice(0, 10),
+          utcDay(Date.now()),
         ]);
       }
       await client.query('COMMIT');

@@ -3,6 +3,7 @@ import { randomInt } from 'node:crypto';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { domainBucket } from '../domain-hash';
+import { utcDay } from '../utc-day';
 import { MemoryLedger, type LimitLedger } from '../limit-ledger';
 import { MIGRATIONS } from './migrations';
 import {
@@ -152,7 +153,7 @@ export class SqliteStore implements CollectorStore {
           }
           this.db
             .prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)')
-            .run(migration.version, new Date().toISOString().slice(0, 10));
+            .run(migration.version, utcDay(Date.now()));
         })
         .immediate();
     }
