@@ -192,6 +192,7 @@ export async function buildCollector(options: CollectorOptions): Promise<Fastify
       store: options.store,
       windowMs: options.batchWindowMs,
       day: () => utcDay(clock.now()),
+      markReporters: ledger.shared,
     }),
     known: new DomainSet(),
     intake: new Intake(options.store, options.queue, () => clock.now(), undefined, ledger),

@@ -83,15 +83,18 @@ export class Intake {
     }
     // Held before the ledger is asked (a round trip to PostgreSQL): reports admitted meanwhile see it.
     this.pending += fresh;
+    const release = (): void => {
+      this.pending = Math.max(0, this.pending - fresh);
+    };
     let take: DailyTake;
     try {
       take = await this.ledger.takeDaily(day, reporter, fresh, this.limits.maxNewPerAddressPerDay);
     } catch (error) {
-      this.pending = Math.max(0, this.pending - fresh);
+      release();
       throw error;
     }
     if (!take.taken) {
-      this.pending = Math.max(0, this.pending - fresh);
+      release();
       throw new TooManyRequests(
         `Your address has shared ${take.used} new domains today, the most the directory takes from one address in a day is ${this.limits.maxNewPerAddressPerDay}: try again tomorrow (UTC).`,
         secondsToMidnight(this.now()),
@@ -99,7 +102,7 @@ export class Intake {
     }
     // Given back when the report could not be written after all.
     return () => {
-      this.pending = Math.max(0, this.pending - fresh);
+      release();
       return this.ledger.giveBackDaily(day, reporter, fresh);
     };
   }

@@ -25,6 +25,11 @@ export interface ReportBatcherOptions {
   decoys?: number;
   /** UTC day of now, `YYYY-MM-DD`. */
   day: () => string;
+  /**
+   * Send a mark per reporter counted, for a store several instances share (it counts a reporter only
+   * if no instance has written the mark today). Off for a store one process owns: its count is exact.
+   */
+  markReporters?: boolean;
 }
 
 /**
@@ -45,8 +50,8 @@ function reporterMark(pair: string): string {
  *
  * K counts reporters: each report comes with a keyed hash of its sender (the collector's daily
  * address key). Which hashes named which domain today is held here, in memory only, and only as
- * far as "already counted": the database gets, per domain, the number of reporters new today, and a
- * mark per reporter counted, so that a database several instances share counts each reporter once.
+ * far as "already counted": the database gets, per domain, the number of reporters new today, and, when
+ * several instances share it, a mark per reporter counted, so that it counts each reporter once.
  */
 export class ReportBatcher {
   private readonly store: CollectorStore;
@@ -54,6 +59,7 @@ export class ReportBatcher {
   private readonly fullAt: number;
   private readonly decoys: number;
   private readonly day: () => string;
+  private readonly markReporters: boolean;
   private waiting: Waiting[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
   private writing: Promise<void> = Promise.resolve();
@@ -71,6 +77,7 @@ export class ReportBatcher {
     this.fullAt = options.fullAt ?? 16;
     this.decoys = options.decoys ?? 16;
     this.day = options.day;
+    this.markReporters = options.markReporters ?? false;
   }
 
   /** How many reports waiting for a batch name each domain (kept as they come and go, not rebuilt per request). */
@@ -136,18 +143,23 @@ export class ReportBatcher {
     }
     const entries = new Map<
       string,
-      { domain: string; reports: number; newReporters: number; reporterMarks: string[] }
+      { domain: string; reports: number; newReporters: number; reporterMarks?: string[] }
     >();
     const counted = new Set<string>();
     for (const report of batch) {
       for (const domain of report.domains) {
-        const entry = entries.get(domain) ?? { domain, reports: 0, newReporters: 0, reporterMarks: [] };
+        const entry = entries.get(domain) ?? {
+          domain,
+          reports: 0,
+          newReporters: 0,
+          ...(this.markReporters ? { reporterMarks: [] } : {}),
+        };
         entry.reports += 1;
         const known = this.reportersToday.get(domain);
         const pair = `${report.reporter} ${domain}`;
         if (!known?.has(report.reporter) && !counted.has(pair)) {
           entry.newReporters += 1;
-          entry.reporterMarks.push(reporterMark(pair));
+          entry.reporterMarks?.push(reporterMark(pair));
           counted.add(pair);
         }
         entries.set(domain, entry);

@@ -40,4 +40,29 @@ describe('the report batcher', () => {
     expect([original, retry]).toEqual([true, false]);
     expect(batches).toHaveLength(1);
   });
+
+  it('marks each reporter counted only for a store instances share', async () => {
+    type Entry = { domain: string; newReporters: number; reporterMarks?: string[] };
+    const written: Entry[][] = [];
+    const store = {
+      addBatch: async (batch: { entries: Entry[] }) => {
+        written.push(batch.entries);
+      },
+      seen: async () => false,
+    } as unknown as CollectorStore; // only addBatch and seen are called by the batcher
+    for (const markReporters of [false, true]) {
+      const batcher = new ReportBatcher({ store, windowMs: 5, day: () => '2026-12-07', markReporters });
+      await Promise.all([
+        batcher.submit(['a.example'], 'r1'),
+        batcher.submit(['a.example'], 'r2'),
+        batcher.submit(['a.example'], 'r1'),
+      ]);
+    }
+    const [alone, shared] = written.map((entries) => entries[0]);
+    expect(alone).toEqual({ domain: 'a.example', reports: 3, newReporters: 2 });
+    expect(shared?.newReporters).toBe(2);
+    expect(shared?.reporterMarks).toHaveLength(2);
+    expect(new Set(shared?.reporterMarks).size).toBe(2);
+    expect(shared?.reporterMarks?.join(' ')).not.toMatch(/r1|r2|a\.example/);
+  });
 });
