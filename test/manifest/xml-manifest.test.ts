@@ -1,15 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readPng } from '../support/png';
 import { validateManifest } from '../support/validate-manifest';
 
 const ROOT = join(__dirname, '..', '..');
-
-/** Width and height from a PNG's IHDR chunk. */
-async function pngSize(file: string): Promise<[number, number]> {
-  const bytes = await readFile(file);
-  expect(bytes.subarray(1, 4).toString('ascii')).toBe('PNG');
-  return [bytes.readUInt32BE(16), bytes.readUInt32BE(20)];
-}
 
 describe('manifest.xml (the XML manifest)', () => {
   let xml: string;
@@ -57,7 +51,8 @@ describe('manifest.xml (the XML manifest)', () => {
     );
     expect(new Set(icons)).toEqual(new Set([16, 32, 64, 80, 128]));
     for (const size of new Set(icons)) {
-      expect(await pngSize(join(ROOT, 'assets', `icon-${size}.png`))).toEqual([size, size]);
+      const { width, height } = await readPng(join(ROOT, 'assets', `icon-${size}.png`));
+      expect([width, height]).toEqual([size, size]);
     }
   });
 });
