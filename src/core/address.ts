@@ -25,6 +25,15 @@ const MAX_LABEL_LENGTH = 63;
 const FORBIDDEN_IN_DOMAIN = /[\s%/\\?#:@[\]<>"'(),;*!&=+$|{}^`~]/u;
 const LDH_LABEL = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 const DOTTED_NUMBERS = /^[0-9.]+$/;
+/**
+ * A domain already in the form {@link parseDomain} returns, and nothing the URL parser would
+ * change: lower-case letter-digit-hyphen labels, no A-label (`xn--`, whose punycode must be
+ * checked), a last label that starts with a letter (so never read as an IPv4 number, `0x…` or
+ * digits). Most names are like this; they skip the URL parser, which is most of the cost of a
+ * collector report's twenty domains and of a million-domain CLI run.
+ */
+const ALREADY_NORMALISED =
+  /^(?:(?!xn--)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?!xn--)[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 function reject(reason: string): Rejection {
   return { ok: false, reason };
@@ -36,6 +45,9 @@ function reject(reason: string): Rejection {
  * (`url.domainToASCII` would tie it to Node; `punycode.toASCII` keeps upper case).
  */
 export function parseDomain(input: string): ParsedDomain {
+  if (input.length <= MAX_DOMAIN_LENGTH && ALREADY_NORMALISED.test(input)) {
+    return { ok: true, domain: input, displayDomain: input };
+  }
   let text = input.trim();
   if (text === '') return reject('empty domain');
   if (text.endsWith('.')) text = text.slice(0, -1);

@@ -93,6 +93,70 @@ describe('parseDomain', () => {
   it('rejects an empty name', () => {
     expect(parseDomain('.')).toMatchObject({ ok: false });
   });
+
+  it('answers an already-normalised name exactly as the full parse does (its fast path)', () => {
+    // A leading space never matches the fast path, and the full parse trims it: the same name, the slow way.
+    const slow = (name: string) => parseDomain(` ${name}`);
+    const pieces = [
+      'a',
+      'z',
+      '0',
+      '9',
+      '-',
+      '.',
+      'xn--',
+      'XN--',
+      'xn--bcher-kva',
+      '0x1f',
+      '1',
+      'q'.repeat(63),
+      'b'.repeat(64),
+    ];
+    let state = 7;
+    const next = (n: number) => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state % n;
+    };
+    const names = [
+      'contoso.test',
+      'a.b',
+      'mx.microsoft',
+      'xn--bcher-kva.test',
+      'bücher.test',
+      'a.xn--p1ai',
+      'foo.0x1f',
+      'foo.123',
+      '1.2.3.4',
+      'a-.test',
+      '-a.test',
+      'a--b.test',
+      'ab.c-d',
+      'ab.c-',
+      `${'a'.repeat(63)}.test`,
+      `${'a'.repeat(64)}.test`,
+      `${'abcdefghi.'.repeat(25)}com`,
+      `${'abcdefghi.'.repeat(24)}abcdefghijk`,
+      'a..b',
+      '.a.b',
+      'a.b.',
+      'A.b',
+      'test',
+    ];
+    for (let i = 0; i < 20_000; i += 1) {
+      names.push(Array.from({ length: 1 + next(8) }, () => pieces[next(pieces.length)]).join(''));
+    }
+    for (const name of names) expect([name, parseDomain(name)]).toEqual([name, slow(name)]);
+    expect(parseDomain('mx.microsoft')).toEqual({
+      ok: true,
+      domain: 'mx.microsoft',
+      displayDomain: 'mx.microsoft',
+    });
+    expect(parseDomain('xn--bcher-kva.test')).toEqual({
+      ok: true,
+      domain: 'xn--bcher-kva.test',
+      displayDomain: 'bücher.test',
+    });
+  });
 });
 
 describe('parseEntry', () => {
