@@ -25,6 +25,10 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const SENDERS = Number(process.env.BENCH_SENDERS ?? 32);
 const DOMAINS_PER_REPORT = 20;
 const POOL = 5000;
+/** A partial run while working on one path, e.g. `BENCH_CLIENTS=undici BENCH_STORES=sqlite` (no directory pages then). */
+const CLIENTS = (process.env.BENCH_CLIENTS ?? 'fetch,undici').split(',');
+const STORES = (process.env.BENCH_STORES ?? 'sqlite,postgres').split(',');
+const PARTIAL = process.env.BENCH_CLIENTS !== undefined || process.env.BENCH_STORES !== undefined;
 
 interface Result {
   name: string;
@@ -292,9 +296,10 @@ async function main(): Promise<void> {
   process.stdout.write(
     `Collector intake: ${SENDERS} concurrent senders for ${SECONDS} s each, ${DOMAINS_PER_REPORT} domains a report from a pool of ${POOL}\n\n`,
   );
-  const pg = postgresUrl();
-  for (const client of ['fetch', 'undici'] as const) {
-    const results: Result[] = [await bare(client), await sqlite(client)];
+  const pg = STORES.includes('postgres') ? postgresUrl() : 'PostgreSQL: not asked for (BENCH_STORES)';
+  for (const client of (['fetch', 'undici'] as const).filter((c) => CLIENTS.includes(c))) {
+    const results: Result[] = [await bare(client)];
+    if (STORES.includes('sqlite')) results.push(await sqlite(client));
     if (typeof pg !== 'string') {
       results.push(await postgres(pg.url, client, 1));
       results.push(await postgres(pg.url, client, 2));
@@ -308,7 +313,7 @@ async function main(): Promise<void> {
   }
   if (typeof pg === 'string') process.stdout.write(`${pg}\n`);
   else if (pg.started) execFileSync(join(projectRoot(), 'scripts/test-postgres.sh'), ['stop']);
-  process.stdout.write(`${await directoryPages()}\n`);
+  if (!PARTIAL) process.stdout.write(`${await directoryPages()}\n`);
 }
 
 main().catch((error: unknown) => {

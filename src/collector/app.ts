@@ -193,6 +193,7 @@ export async function buildCollector(options: CollectorOptions): Promise<Fastify
       windowMs: options.batchWindowMs,
       day: () => utcDay(clock.now()),
       markReporters: ledger.shared,
+      onFoldError: (error) => logger.error(error as Error),
     }),
     known: new DomainSet(),
     intake: new Intake(options.store, options.queue, () => clock.now(), undefined, ledger),
@@ -201,6 +202,8 @@ export async function buildCollector(options: CollectorOptions): Promise<Fastify
   if (!Number.isInteger(context.threshold) || context.threshold < 1) {
     throw new RangeError(`the publication threshold must be a whole number ≥ 1, not ${context.threshold}`);
   }
+  // Batches a crash left in the intake journal are counted before the collector answers anyone.
+  await context.batcher.recover();
   if ((options.trustProxy as unknown) === true || options.trustProxy === 'true') {
     throw new RangeError('trustProxy: true would believe any X-Forwarded-For; give a hop count or addresses');
   }

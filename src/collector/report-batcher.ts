@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { FOLD_MAX_DOMAINS } from './store/journal';
 import type { CollectorStore } from './store/store';
 
 /** One accepted report, waiting for its batch to be written. */
@@ -21,8 +22,17 @@ export interface ReportBatcherOptions {
    * write, and each write carries as many reports as arrived meanwhile.
    */
   fullAt?: number;
-  /** Existing rows rewritten unchanged beside each batch (default 16). */
+  /** Existing rows rewritten unchanged beside each fold (default 16). */
   decoys?: number;
+  /**
+   * Under load, how long a journaled batch waits before it is counted in the domains, with every
+   * batch journaled meanwhile (default 250 ms). When traffic is light (the batch waited out its
+   * window), or nothing else waits and no fold ran for that long, it is counted at once, before its
+   * reports are acknowledged.
+   */
+  foldEveryMs?: number;
+  /** A fold that failed (the batches stay journaled and are folded on the next try). */
+  onFoldError?: (error: unknown) => void;
   /** UTC day of now, `YYYY-MM-DD`. */
   day: () => string;
   /**
@@ -43,10 +53,12 @@ function reporterMark(pair: string): string {
 
 /**
  * Writes reports in batches: every report that arrives within a short window (or until the batch
- * is full) is merged with the others, each domain written once with its counts, in random order, beside decoy rows, in one
- * transaction; each report is acknowledged only once its batch is durable. So no transaction,
- * WAL frame or row version belongs to one report alone whenever reports overlap, and even a lone
- * report's transaction holds more rows than it named.
+ * is full) is merged with the others, each domain once with its counts, and the batch is appended
+ * to the store's intake journal in one transaction; each report is acknowledged only once its batch
+ * is durable there. Journaled batches are folded into the domains together (each domain written
+ * once, in random order, beside decoy rows): at once when the collector is idle, otherwise within
+ * `foldEveryMs`. So no transaction, WAL frame or row version belongs to one report alone whenever
+ * reports overlap, and even a lone report's transaction holds more rows than it named.
  *
  * K counts reporters: each report comes with a keyed hash of its sender (the collector's daily
  * address key). Which hashes named which domain today is held here, in memory only, and only as
@@ -60,11 +72,15 @@ export class ReportBatcher {
   private readonly decoys: number;
   private readonly day: () => string;
   private readonly markReporters: boolean;
+  private readonly foldEveryMs: number;
+  private readonly onFoldError: (error: unknown) => void;
   private waiting: Waiting[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
   private writing: Promise<void> = Promise.resolve();
   /** A batch is being written: the next one gathers until it is done. */
   private busy = false;
+  /** Batches taken from `waiting` whose write has not started yet. */
+  private queued = 0;
   /** Today's reporters per domain (keyed hashes, forgotten at the day change). */
   private reportersToday = new Map<string, Set<string>>();
   private reportersDay = '';
@@ -78,6 +94,73 @@ export class ReportBatcher {
     this.decoys = options.decoys ?? 16;
     this.day = options.day;
     this.markReporters = options.markReporters ?? false;
+    this.foldEveryMs = options.foldEveryMs ?? 250;
+    this.onFoldError = options.onFoldError ?? (() => undefined);
+    this.retryMs = this.foldEveryMs;
+  }
+
+  private foldTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The folds in order; and the one not started yet, which every caller until it starts can share. */
+  private folds: Promise<void> = Promise.resolve();
+  private foldQueued: Promise<void> | undefined;
+  /** When the last fold ended (performance.now()). */
+  private foldedAt = Number.NEGATIVE_INFINITY;
+  /** How long until a failed fold is tried again (doubles while the store keeps failing). */
+  private retryMs: number;
+  private closed = false;
+
+  /**
+   * Counts every batch journaled so far into the domains (including batches a crash left behind,
+   * when called at start); resolves when done, rejects when the store failed.
+   */
+  fold(): Promise<void> {
+    if (this.foldQueued) return this.foldQueued;
+    const run = this.folds.then(async () => {
+      this.foldQueued = undefined;
+      for (;;) {
+        const { remaining } = await this.store.foldJournal({
+          decoys: this.decoys,
+          maxDomains: FOLD_MAX_DOMAINS,
+        });
+        this.foldedAt = performance.now();
+        if (!remaining) return;
+      }
+    });
+    this.foldQueued = run;
+    this.folds = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Folds now, and when the store fails says so and tries again later (the batches are durable in the
+   * journal meanwhile): after `foldEveryMs`, then twice as long each time, up to a minute.
+   */
+  private async foldOrRetry(): Promise<void> {
+    try {
+      await this.fold();
+      this.retryMs = this.foldEveryMs;
+    } catch (error) {
+      this.onFoldError(error);
+      this.foldSoon(this.retryMs);
+      this.retryMs = Math.min(60_000, this.retryMs * 2);
+    }
+  }
+
+  /** A fold after `delayMs` (one timer for every batch journaled meanwhile), unless one is due already. */
+  private foldSoon(delayMs = this.foldEveryMs): void {
+    if (this.closed) return;
+    this.foldTimer ??= setTimeout(() => {
+      this.foldTimer = undefined;
+      void this.foldOrRetry();
+    }, delayMs);
+  }
+
+  /**
+   * At start: counts the batches a crash left in the journal. A store that cannot yet is reported
+   * and tried again later; the collector starts anyway (its health check tells the database's state).
+   */
+  recover(): Promise<void> {
+    return this.foldOrRetry();
   }
 
   /** How many reports waiting for a batch name each domain (kept as they come and go, not rebuilt per request). */
@@ -104,17 +187,18 @@ export class ReportBatcher {
       for (const domain of domains) this.waitingCounts.set(domain, (this.waitingCounts.get(domain) ?? 0) + 1);
       if (key) this.keysWaiting.add(key);
       if (this.waiting.length >= this.fullAt && !this.busy) void this.flush();
-      else this.timer ??= setTimeout(() => void this.flush(), this.windowMs);
+      else this.timer ??= setTimeout(() => void this.flush(true), this.windowMs);
     }).then(() => true);
   }
 
-  /** Writes what is waiting now. */
-  flush(): Promise<void> {
+  /** Writes what is waiting now (`quiet`: the batch waited out its window, traffic is light). */
+  flush(quiet = false): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
     const batch = this.waiting;
     this.waiting = [];
     if (batch.length === 0) return this.writing;
+    this.queued += 1;
     for (const report of batch) {
       for (const domain of report.domains) {
         const left = (this.waitingCounts.get(domain) ?? 1) - 1;
@@ -124,8 +208,9 @@ export class ReportBatcher {
     }
     this.writing = this.writing.then(async () => {
       this.busy = true;
+      this.queued -= 1;
       try {
-        await this.write(batch);
+        await this.write(batch, quiet);
       } finally {
         this.busy = false;
       }
@@ -135,7 +220,7 @@ export class ReportBatcher {
     return this.writing;
   }
 
-  private async write(batch: Waiting[]): Promise<void> {
+  private async write(batch: Waiting[], quiet: boolean): Promise<void> {
     const day = this.day();
     if (day !== this.reportersDay) {
       this.reportersDay = day;
@@ -167,7 +252,7 @@ export class ReportBatcher {
     }
     const keys = batch.flatMap((report) => (report.key ? [report.key] : []));
     try {
-      await this.store.addBatch({ day, entries: [...entries.values()], keys, decoys: this.decoys });
+      await this.store.journal({ day, entries: [...entries.values()], keys, decoys: this.decoys });
     } catch (error) {
       for (const key of keys) this.keysWaiting.delete(key);
       for (const report of batch) report.reject(error);
@@ -180,11 +265,25 @@ export class ReportBatcher {
       set.add(reporter);
     }
     for (const key of keys) this.keysWaiting.delete(key);
+    // Counted before it is acknowledged when traffic is light (the batch waited out its window), or
+    // when nothing else waits and no fold ran lately; under load the folds come every foldEveryMs.
+    // The batch is durable either way; a failed fold is tried again.
+    const idle =
+      this.waiting.length === 0 && this.queued === 0 && performance.now() - this.foldedAt >= this.foldEveryMs;
+    if (quiet || idle) await this.foldOrRetry();
+    else this.foldSoon();
     for (const report of batch) report.resolve();
   }
 
-  /** Writes what is waiting and stops (shutdown). */
+  /**
+   * Shutdown: writes what is waiting and counts every journaled batch. When the store fails, the
+   * error is reported and the batches stay journaled, durable, for the next start to count.
+   */
   async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.foldTimer);
+    this.foldTimer = undefined;
     await this.flush();
+    await this.fold().catch((error: unknown) => this.onFoldError(error));
   }
 }

@@ -1,4 +1,5 @@
-import type { DomainFacts } from '../../src/collector/store/store';
+import { FOLD_MAX_DOMAINS } from '../../src/collector/store/journal';
+import type { CollectorStore, DomainFacts, ReportBatch } from '../../src/collector/store/store';
 import { UNCHECKED } from '../../src/collector/verification';
 import { storeKinds, type TestStore } from '../support/collector-stores';
 
@@ -185,6 +186,83 @@ describe.each(storeKinds())('$name store', (kind) => {
       (_, i) => domains.filter((_, j) => (i + j) % 3 !== 0).length,
     ).reduce((a, b) => a + b);
     expect(total).toBe(expected);
+  });
+
+  /** A journaled batch as the report batcher writes it. */
+  const batch = (day: string, entries: [string, number, number][], keys: string[] = []): ReportBatch => ({
+    day,
+    entries: entries.map(([domain, reports, newReporters]) => ({ domain, reports, newReporters })),
+    keys,
+    decoys: 16,
+  });
+  const fold = (store: CollectorStore, maxDomains = FOLD_MAX_DOMAINS) =>
+    store.foldJournal({ decoys: 16, maxDomains });
+
+  test('a journaled batch is durable at once, its keys seen, and counted when folded (each domain once)', async () => {
+    await t.store.addReport(['old.test'], '2026-11-29');
+    await t.store.journal(
+      batch(
+        '2026-11-30',
+        [
+          ['a.test', 2, 2],
+          ['b.test', 1, 1],
+        ],
+        ['key-1'],
+      ),
+    );
+    await t.store.journal(batch('2026-11-30', [['a.test', 1, 0]], ['key-2']));
+    await t.store.journal(batch('2026-12-01', [['a.test', 1, 1]]));
+    expect(await t.store.seen('key-1')).toBe(true);
+    expect(await t.store.seen('key-2')).toBe(true);
+    expect(await t.store.describe('a.test')).toBeUndefined();
+    // A crash now: another connection (a restart) finds the batches and counts them.
+    const restarted = await t.reopen();
+    expect(await fold(restarted)).toEqual({ folded: 3, remaining: false });
+    expect(await t.store.describe('a.test')).toMatchObject({ reports: 4, reportDays: 2, reporters: 3 });
+    expect(await t.store.describe('b.test')).toMatchObject({ reports: 1, reportDays: 1, reporters: 1 });
+    // The decoys were rewritten unchanged.
+    expect(await t.store.describe('old.test')).toMatchObject({ reports: 1, reportDays: 1, reporters: 1 });
+    expect(await t.store.pendingCount()).toBe(3);
+    expect(await fold(t.store)).toEqual({ folded: 0, remaining: false });
+    expect(await t.store.describe('a.test')).toMatchObject({ reports: 4 });
+  });
+
+  test('a fold takes the oldest batches up to its domain budget, and always at least one', async () => {
+    await t.store.journal(
+      batch('2026-11-30', [
+        ['a.test', 1, 1],
+        ['b.test', 1, 1],
+        ['c.test', 1, 1],
+      ]),
+    );
+    await t.store.journal(batch('2026-11-30', [['d.test', 1, 1]]));
+    await t.store.journal(batch('2026-11-30', [['e.test', 1, 1]]));
+    expect(await fold(t.store, 2)).toEqual({ folded: 1, remaining: true });
+    expect(await t.store.describe('c.test')).toMatchObject({ reports: 1 });
+    expect(await t.store.describe('d.test')).toBeUndefined();
+    expect(await fold(t.store, 2)).toEqual({ folded: 2, remaining: false });
+    expect(await t.store.describe('e.test')).toMatchObject({ reports: 1 });
+  });
+
+  test('instances folding at once count every journaled batch exactly once', async () => {
+    const second = await t.reopen();
+    const domains = Array.from({ length: 30 }, (_, i) => `d${String(i).padStart(2, '0')}.test`);
+    for (let i = 0; i < 40; i += 1) {
+      await (i % 2 === 0 ? t.store : second).journal(
+        batch(
+          '2026-11-30',
+          domains.filter((_, j) => (i + j) % 4 !== 0).map((domain) => [domain, 1, 1]),
+        ),
+      );
+    }
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => fold(i % 2 === 0 ? t.store : second, 60)),
+    );
+    while ((await fold(t.store, 60)).remaining);
+    expect(results.reduce((sum, r) => sum + r.folded, 0)).toBeGreaterThan(0);
+    let total = 0;
+    for (const domain of domains) total += (await t.store.describe(domain))?.reports ?? 0;
+    expect(total).toBe(40 * 30 - (40 * 30) / 4);
   });
 
   test('two instances never lease the same domain', async () => {

@@ -5,6 +5,7 @@ import { utcDay } from '../utc-day';
 import type { LimitLedger } from '../limit-ledger';
 import { PostgresLedger } from './postgres-ledger';
 import { MIGRATIONS } from './migrations';
+import { journalEntries, mergeJournal, type FoldResult, type JournalRow } from './journal';
 import {
   BUCKET_SQL,
   claimDueSql,
@@ -49,6 +50,8 @@ import {
 const MIGRATION_LOCK = 0x776366;
 /** PostgreSQL's deadlock_detected and serialization_failure: safe to run the statement again. */
 const RETRYABLE = new Set(['40P01', '40001']);
+/** Journal rows one fold locks at most (it counts those that fit its domain budget, the rest are left). */
+const FOLD_MAX_ROWS = 256;
 
 /**
  * PostgreSQL through node-postgres, for a collector that outgrows one machine: several instances
@@ -126,86 +129,15 @@ export class PostgresStore implements CollectorStore {
     await this.addBatch(singleReportBatch(domains, day));
   }
 
-  /**
-   * One transaction per batch: the reports' domains and the decoys in one statement, in name
-   * order (so neither the rows' `xmin` nor their `ctid` order tells them apart), then the report
-   * keys.
-   */
-  async addBatch(batch: ReportBatch): Promise<void> {
+  /** Runs `work` in a transaction, again (up to five times) when PostgreSQL reports a deadlock or a serialization failure. */
+  private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
       const client = await this.pool.connect();
       try {
         await client.query('BEGIN');
-        const decoys =
-          batch.decoys > 0
-            ? (
-                await client.query<{ domain: string }>(numberedPlaceholders(DECOY_SQL), [
-                  randomStart(),
-                  batch.decoys,
-                ])
-              ).rows.map((row) => row.domain)
-            : [];
-        if (decoys.length < batch.decoys) {
-          const { rows: wrapped } = await client.query<{ domain: string }>(
-            numberedPlaceholders(DECOY_WRAP_SQL),
-            [batch.decoys - decoys.length],
-          );
-          decoys.push(...wrapped.map((row) => row.domain));
-        }
-        // Reporters another instance counted today already are not counted again: only the marks
-        // this batch writes first count (in sorted order, so concurrent batches do not deadlock).
-        const marks = [...new Set(batch.entries.flatMap((entry) => entry.reporterMarks ?? []))].sort();
-        let firstMarks: Set<string> | undefined;
-        if (marks.length > 0) {
-          const { rows: written } = await client.query<{ mark: string }>(
-            'INSERT INTO reporter_marks (day, mark) SELECT $1, m FROM unnest($2::text[]) AS m ON CONFLICT DO NOTHING RETURNING mark',
-            [batch.day, marks],
-          );
-          firstMarks = new Set(written.map((row) => row.mark));
-        }
-        const entries = batch.entries.map((entry) =>
-          firstMarks && entry.reporterMarks
-            ? { ...entry, newReporters: entry.reporterMarks.filter((mark) => firstMarks.has(mark)).length }
-            : entry,
-        );
-        const reported = new Map(entries.map((entry) => [entry.domain, entry]));
-        // In name order, reported rows and decoys together: name order says nothing about which
-        // came in a report, and concurrent batches lock rows in the same order (no deadlocks).
-        const rows = [
-          ...entries,
-          ...[...new Set(decoys)]
-            .filter((domain) => !reported.has(domain))
-            .map((domain) => ({ domain, reports: 0, newReporters: 0 })),
-        ].sort((a, b) => (a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : 0));
-        await client.query(
-          `INSERT INTO domains (domain, reports, report_days, last_report_day, bucket, reporters, check_order)
-           SELECT d, r, 1, $4, b, n, o
-             FROM unnest($1::text[], $2::int[], $3::int[], $5::text[], $6::int[]) WITH ORDINALITY AS input(d, r, n, b, o, i)
-             ORDER BY i
-           ON CONFLICT (domain) DO UPDATE SET
-             reports = domains.reports + EXCLUDED.reports,
-             reporters = domains.reporters + EXCLUDED.reporters,
-             report_days = domains.report_days + (CASE WHEN EXCLUDED.reports > 0 AND (domains.last_report_day IS NULL
-               OR domains.last_report_day < EXCLUDED.last_report_day) THEN 1 ELSE 0 END),
-             last_report_day = CASE WHEN EXCLUDED.reports > 0
-               THEN GREATEST(domains.last_report_day, EXCLUDED.last_report_day) ELSE domains.last_report_day END`,
-          [
-            rows.map((row) => row.domain),
-            rows.map((row) => row.reports),
-            rows.map((row) => row.newReporters),
-            batch.day,
-            rows.map((row) => domainBucket(row.domain)),
-            rows.map(() => randomInt(2_147_483_647)),
-          ],
-        );
-        if (batch.keys.length > 0) {
-          await client.query(
-            'INSERT INTO seen_reports (key, day) SELECT k, $2 FROM unnest($1::text[]) AS k ON CONFLICT DO NOTHING',
-            [shuffled(batch.keys), batch.day],
-          );
-        }
+        const result = await work(client);
         await client.query('COMMIT');
-        return;
+        return result;
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);
         const code = (error as { code?: string }).code;
@@ -214,6 +146,117 @@ export class PostgresStore implements CollectorStore {
         client.release();
       }
     }
+  }
+
+  /**
+   * One transaction per batch: the reports' domains and the decoys in one statement, in name
+   * order (so neither the rows' `xmin` nor their `ctid` order tells them apart), then the report
+   * keys.
+   */
+  async addBatch(batch: ReportBatch): Promise<void> {
+    await this.transaction((client) => this.applyBatch(client, batch));
+  }
+
+  private async applyBatch(client: PoolClient, batch: ReportBatch): Promise<void> {
+    const decoys =
+      batch.decoys > 0
+        ? (
+            await client.query<{ domain: string }>(numberedPlaceholders(DECOY_SQL), [
+              randomStart(),
+              batch.decoys,
+            ])
+          ).rows.map((row) => row.domain)
+        : [];
+    if (decoys.length < batch.decoys) {
+      const { rows: wrapped } = await client.query<{ domain: string }>(numberedPlaceholders(DECOY_WRAP_SQL), [
+        batch.decoys - decoys.length,
+      ]);
+      decoys.push(...wrapped.map((row) => row.domain));
+    }
+    // Reporters another instance counted today already are not counted again: only the marks
+    // this batch writes first count (in sorted order, so concurrent batches do not deadlock).
+    const marks = [...new Set(batch.entries.flatMap((entry) => entry.reporterMarks ?? []))].sort();
+    let firstMarks: Set<string> | undefined;
+    if (marks.length > 0) {
+      const { rows: written } = await client.query<{ mark: string }>(
+        'INSERT INTO reporter_marks (day, mark) SELECT $1, m FROM unnest($2::text[]) AS m ON CONFLICT DO NOTHING RETURNING mark',
+        [batch.day, marks],
+      );
+      firstMarks = new Set(written.map((row) => row.mark));
+    }
+    const entries = batch.entries.map((entry) =>
+      firstMarks && entry.reporterMarks
+        ? { ...entry, newReporters: entry.reporterMarks.filter((mark) => firstMarks.has(mark)).length }
+        : entry,
+    );
+    const reported = new Map(entries.map((entry) => [entry.domain, entry]));
+    // In name order, reported rows and decoys together: name order says nothing about which
+    // came in a report, and concurrent batches lock rows in the same order (no deadlocks).
+    const rows = [
+      ...entries,
+      ...[...new Set(decoys)]
+        .filter((domain) => !reported.has(domain))
+        .map((domain) => ({ domain, reports: 0, newReporters: 0 })),
+    ].sort((a, b) => (a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : 0));
+    await client.query(
+      `INSERT INTO domains (domain, reports, report_days, last_report_day, bucket, reporters, check_order)
+       SELECT d, r, 1, $4, b, n, o
+         FROM unnest($1::text[], $2::int[], $3::int[], $5::text[], $6::int[]) WITH ORDINALITY AS input(d, r, n, b, o, i)
+         ORDER BY i
+       ON CONFLICT (domain) DO UPDATE SET
+         reports = domains.reports + EXCLUDED.reports,
+         reporters = domains.reporters + EXCLUDED.reporters,
+         report_days = domains.report_days + (CASE WHEN EXCLUDED.reports > 0 AND (domains.last_report_day IS NULL
+           OR domains.last_report_day < EXCLUDED.last_report_day) THEN 1 ELSE 0 END),
+         last_report_day = CASE WHEN EXCLUDED.reports > 0
+           THEN GREATEST(domains.last_report_day, EXCLUDED.last_report_day) ELSE domains.last_report_day END`,
+      [
+        rows.map((row) => row.domain),
+        rows.map((row) => row.reports),
+        rows.map((row) => row.newReporters),
+        batch.day,
+        rows.map((row) => domainBucket(row.domain)),
+        rows.map(() => randomInt(2_147_483_647)),
+      ],
+    );
+    if (batch.keys.length > 0) {
+      await client.query(
+        'INSERT INTO seen_reports (key, day) SELECT k, $2 FROM unnest($1::text[]) AS k ON CONFLICT DO NOTHING',
+        [shuffled(batch.keys), batch.day],
+      );
+    }
+  }
+
+  /** One statement: the journal row and the report keys, atomically. */
+  async journal(batch: ReportBatch): Promise<void> {
+    await this.pool.query(
+      `WITH journaled AS (INSERT INTO intake_journal (day, entries) VALUES ($1, $2))
+       INSERT INTO seen_reports (key, day) SELECT k, $1 FROM unnest($3::text[]) AS k ON CONFLICT DO NOTHING`,
+      [batch.day, journalEntries(batch), shuffled(batch.keys)],
+    );
+  }
+
+  /**
+   * Takes the oldest journal rows no other instance is folding (`SKIP LOCKED`), counts them and
+   * deletes them, in one transaction: a batch is counted once however many instances fold.
+   */
+  async foldJournal(options: { decoys: number; maxDomains: number }): Promise<FoldResult> {
+    return this.transaction(async (client) => {
+      const { rows } = await client.query<JournalRow>(
+        'SELECT id, day, entries FROM intake_journal ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED',
+        [FOLD_MAX_ROWS],
+      );
+      const merged = mergeJournal(rows, options.maxDomains);
+      if (merged.ids.length === 0) return { folded: 0, remaining: false };
+      for (const [index, batch] of merged.batches.entries()) {
+        await this.applyBatch(client, { ...batch, decoys: index === 0 ? options.decoys : 0 });
+      }
+      await client.query('DELETE FROM intake_journal WHERE id = ANY($1::bigint[])', [merged.ids]);
+      return {
+        folded: merged.ids.length,
+        remaining: rows.length > merged.ids.length || rows.length === FOLD_MAX_ROWS,
+      };
+    });
   }
 
   async existing(domains: readonly string[]): Promise<Set<string>> {

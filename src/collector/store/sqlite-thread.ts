@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { MemoryLedger, type LimitLedger } from '../limit-ledger';
+import type { FoldResult } from './journal';
 import {
   deserializeError,
   type RemoteMethod,
@@ -25,7 +26,7 @@ const DEFAULT_WORKER = join(__dirname, 'sqlite-worker.js');
 /**
  * The SQLite store on a thread of its own: the same store ({@link SqliteStore}, the same file and
  * guarantees: a call resolves once its write is durable), but better-sqlite3's synchronous work, the
- * commit's fsync and the WAL checkpoint after every batch, no longer stop the event loop, which
+ * commit's fsync and the WAL checkpoint after every fold, no longer stop the event loop, which
  * keeps reading and answering requests meanwhile. Calls run in the order they are made. The
  * collector uses it; tests of the store itself use {@link SqliteStore} directly.
  */
@@ -91,6 +92,12 @@ export class SqliteThreadStore implements CollectorStore {
   }
   addBatch(batch: ReportBatch): Promise<void> {
     return this.call('addBatch', batch);
+  }
+  journal(batch: ReportBatch): Promise<void> {
+    return this.call('journal', batch);
+  }
+  foldJournal(options: { decoys: number; maxDomains: number }): Promise<FoldResult> {
+    return this.call('foldJournal', options);
   }
   existing(domains: readonly string[]): Promise<Set<string>> {
     return this.call('existing', domains);

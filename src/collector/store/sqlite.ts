@@ -6,6 +6,7 @@ import { domainBucket } from '../domain-hash';
 import { utcDay } from '../utc-day';
 import { MemoryLedger, type LimitLedger } from '../limit-ledger';
 import { MIGRATIONS } from './migrations';
+import { journalEntries, mergeJournal, type FoldResult, type JournalRow } from './journal';
 import {
   BUCKET_SQL,
   claimDueSql,
@@ -58,10 +59,11 @@ const VACUUM_UP_TO_BYTES = 256 * 1024 * 1024;
  * across a power cut, not only a crash of the process.
  *
  * Privacy of the file: it is created 0600 in a 0700 folder (the WAL and shared-memory files take
- * the same mode); `secure_delete` zeroes freed content; after every batch of reports the WAL is
- * checkpointed and truncated, so no file keeps a transaction's frames (which would tie a report's
- * domains together); `maintain()` rewrites the file in key order (VACUUM) so no page keeps the
- * order its rows were written in either.
+ * the same mode); `secure_delete` zeroes freed content (a folded journal row too); after every
+ * fold of the intake journal, and after every batch written directly, the WAL is checkpointed and
+ * truncated, so no file keeps a transaction's frames (which would tie a batch's domains together)
+ * for longer than a batch waits to be folded; `maintain()` rewrites the file in key order (VACUUM)
+ * so no page keeps the order its rows were written in either.
  */
 export class SqliteStore implements CollectorStore {
   readonly kind = 'sqlite';
@@ -69,6 +71,8 @@ export class SqliteStore implements CollectorStore {
   private readonly db: Database.Database;
   private readonly upsert: Database.Statement;
   private readonly addBatchTransaction: Database.Transaction<(batch: ReportBatch) => void>;
+  private readonly journalTransaction: Database.Transaction<(batch: ReportBatch) => void>;
+  private readonly foldTransaction: Database.Transaction<(decoys: number, maxDomains: number) => FoldResult>;
 
   constructor(readonly file: string) {
     try {
@@ -104,7 +108,7 @@ export class SqliteStore implements CollectorStore {
     const remember = this.db.prepare(
       'INSERT INTO seen_reports (key, day) VALUES (?, ?) ON CONFLICT DO NOTHING',
     );
-    this.addBatchTransaction = this.db.transaction((batch: ReportBatch) => {
+    const applyBatch = (batch: ReportBatch): void => {
       const touched = batch.decoys > 0 ? (decoys.all(randomStart(), batch.decoys) as string[]) : [];
       if (touched.length < batch.decoys)
         touched.push(...(wrap.all(batch.decoys - touched.length) as string[]));
@@ -126,6 +130,26 @@ export class SqliteStore implements CollectorStore {
         ...batch.keys.map((key) => () => remember.run(key, batch.day)),
       ];
       for (const write of shuffled(writes)) write();
+    };
+    this.addBatchTransaction = this.db.transaction(applyBatch);
+    const append = this.db.prepare('INSERT INTO intake_journal (day, entries) VALUES (?, ?)');
+    this.journalTransaction = this.db.transaction((batch: ReportBatch) => {
+      append.run(batch.day, journalEntries(batch));
+      for (const key of shuffled(batch.keys)) remember.run(key, batch.day);
+    });
+    const journalRows = this.db.prepare('SELECT id, day, entries FROM intake_journal ORDER BY id');
+    const forget = this.db.prepare('DELETE FROM intake_journal WHERE id <= ?');
+    const more = this.db.prepare('SELECT 1 FROM intake_journal LIMIT 1');
+    this.foldTransaction = this.db.transaction((decoyCount: number, maxDomains: number): FoldResult => {
+      // The iterator is closed (by the loop's end or break) before the writes below.
+      const merged = mergeJournal(journalRows.iterate() as Iterable<JournalRow>, maxDomains);
+      if (merged.ids.length === 0) return { folded: 0, remaining: false };
+      merged.batches.forEach((batch, index) =>
+        applyBatch({ ...batch, decoys: index === 0 ? decoyCount : 0 }),
+      );
+      // One writer: the rows merged are the journal's oldest, up to the last id taken.
+      forget.run(merged.ids[merged.ids.length - 1]);
+      return { folded: merged.ids.length, remaining: more.get() !== undefined };
     });
   }
 
@@ -170,6 +194,18 @@ export class SqliteStore implements CollectorStore {
     this.addBatchTransaction.immediate(batch);
     // Empties the WAL into the main file and truncates it: no file keeps this transaction's frames.
     this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  /** No checkpoint here: the journal row's frames go with the fold's checkpoint, soon after. */
+  async journal(batch: ReportBatch): Promise<void> {
+    this.journalTransaction.immediate(batch);
+  }
+
+  async foldJournal(options: { decoys: number; maxDomains: number }): Promise<FoldResult> {
+    const result = this.foldTransaction.immediate(options.decoys, options.maxDomains);
+    // Empties the WAL into the main file and truncates it: no file keeps the batches' frames.
+    if (result.folded > 0) this.db.pragma('wal_checkpoint(TRUNCATE)');
+    return result;
   }
 
   async existing(domains: readonly string[]): Promise<Set<string>> {

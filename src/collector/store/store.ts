@@ -3,6 +3,7 @@ import type { Cloud } from '../../core/cloud';
 import type { Summary } from '../../core/summary';
 import type { LyncHosting, TriState } from '../../core/verdict';
 import type { LimitLedger } from '../limit-ledger';
+import type { FoldResult } from './journal';
 
 /**
  * Where a domain stands after the collector's own checks: `pending` until a check has settled it,
@@ -123,6 +124,17 @@ export interface CollectorStore {
    * rewritten unchanged, and the batch's report keys. Resolves once durable.
    */
   addBatch(batch: ReportBatch): Promise<void>;
+  /**
+   * Appends a batch to the intake journal (one row) and records its report keys: resolves once
+   * durable, cheaply. It is counted in the domains by a later {@link foldJournal}; see journal.ts.
+   */
+  journal(batch: ReportBatch): Promise<void>;
+  /**
+   * Counts journaled batches into the domains in one transaction (each domain written once, beside
+   * `decoys` unrelated rows rewritten unchanged) and deletes their rows; at most `maxDomains` domains
+   * at a time, oldest batches first. With several instances, each fold takes batches no other holds.
+   */
+  foldJournal(options: { decoys: number; maxDomains: number }): Promise<FoldResult>;
   /** Which of these domains are stored already (the rest would be new). */
   existing(domains: readonly string[]): Promise<Set<string>>;
   /** Whether a report key (a keyed hash) was counted already. */
