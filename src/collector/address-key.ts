@@ -27,6 +27,16 @@ export class DailyAddressKey {
     return this.sharedSecret !== undefined;
   }
 
+  /** Each request's key, computed once (the rate limit and the route both ask), forgotten with the request. */
+  private readonly requests = new WeakMap<object, string>();
+
+  /** The key of the address a request came from. */
+  keyOfRequest(request: { readonly ip: string }): string {
+    let key = this.requests.get(request);
+    if (key === undefined) this.requests.set(request, (key = this.keyOf(request.ip)));
+    return key;
+  }
+
   keyOf(address: string): string {
     const day = utcDay(this.now());
     if (day !== this.day) {

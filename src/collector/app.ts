@@ -284,7 +284,7 @@ export async function buildCollector(options: CollectorOptions): Promise<Fastify
     global: false,
     // In PostgreSQL, shared by every instance on the database; in memory for SQLite.
     ...(ledger.rateLimitStore ? { store: ledger.rateLimitStore } : {}),
-    keyGenerator: (request) => addressKey.keyOf(request.ip),
+    keyGenerator: (request) => addressKey.keyOfRequest(request),
     errorResponseBuilder: (_request, context) => ({
       statusCode: 429,
       error: 'Too Many Requests',

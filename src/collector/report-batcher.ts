@@ -230,24 +230,28 @@ export class ReportBatcher {
       string,
       { domain: string; reports: number; newReporters: number; reporterMarks?: string[] }
     >();
-    const counted = new Set<string>();
+    /** Reporters counted by this batch, per domain: remembered once the batch is durable. */
+    const counted = new Map<string, Set<string>>();
     for (const report of batch) {
       for (const domain of report.domains) {
-        const entry = entries.get(domain) ?? {
-          domain,
-          reports: 0,
-          newReporters: 0,
-          ...(this.markReporters ? { reporterMarks: [] } : {}),
-        };
-        entry.reports += 1;
-        const known = this.reportersToday.get(domain);
-        const pair = `${report.reporter} ${domain}`;
-        if (!known?.has(report.reporter) && !counted.has(pair)) {
-          entry.newReporters += 1;
-          entry.reporterMarks?.push(reporterMark(pair));
-          counted.add(pair);
+        let entry = entries.get(domain);
+        if (!entry) {
+          entry = {
+            domain,
+            reports: 0,
+            newReporters: 0,
+            ...(this.markReporters ? { reporterMarks: [] } : {}),
+          };
+          entries.set(domain, entry);
         }
-        entries.set(domain, entry);
+        entry.reports += 1;
+        if (this.reportersToday.get(domain)?.has(report.reporter)) continue;
+        let reporters = counted.get(domain);
+        if (!reporters) counted.set(domain, (reporters = new Set()));
+        if (reporters.has(report.reporter)) continue;
+        reporters.add(report.reporter);
+        entry.newReporters += 1;
+        entry.reporterMarks?.push(reporterMark(`${report.reporter} ${domain}`));
       }
     }
     const keys = batch.flatMap((report) => (report.key ? [report.key] : []));
@@ -258,11 +262,10 @@ export class ReportBatcher {
       for (const report of batch) report.reject(error);
       return;
     }
-    for (const pair of counted) {
-      const [reporter, domain] = pair.split(' ') as [string, string];
-      let set = this.reportersToday.get(domain);
-      if (!set) this.reportersToday.set(domain, (set = new Set()));
-      set.add(reporter);
+    for (const [domain, reporters] of counted) {
+      const known = this.reportersToday.get(domain);
+      if (!known) this.reportersToday.set(domain, reporters);
+      else for (const reporter of reporters) known.add(reporter);
     }
     for (const key of keys) this.keysWaiting.delete(key);
     // Counted before it is acknowledged when traffic is light (the batch waited out its window), or

@@ -219,6 +219,12 @@ describe('anonymity', () => {
     clock.nextDay();
     expect(b.keyOf('203.0.113.77')).not.toBe(shared);
     expect(a.keyOf('203.0.113.77')).toBe(b.keyOf('203.0.113.77'));
+    // A request's key is its address's, computed once for the request (the rate limit and the route ask).
+    const request = { ip: '203.0.113.77' };
+    expect(a.keyOfRequest(request)).toBe(a.keyOf('203.0.113.77'));
+    clock.nextDay();
+    expect(a.keyOfRequest(request)).not.toBe(a.keyOf('203.0.113.77'));
+    expect(a.keyOfRequest({ ip: '203.0.113.77' })).toBe(a.keyOf('203.0.113.77'));
   });
 
   test('too many reports from one address get 429; another address is unaffected', async () => {

@@ -107,7 +107,7 @@ export function reportsRoute(app: FastifyInstance, context: CollectorContext): v
       const stored = unmet.length > 0 ? await context.store.existing(unmet) : new Set<string>();
       for (const domain of stored) context.known.add(domain);
       const fresh = unmet.filter((domain) => !stored.has(domain)).length;
-      const reporter = context.addressKey.keyOf(request.ip);
+      const reporter = context.addressKey.keyOfRequest(request);
       const giveBack = await context.intake.admit(reporter, fresh);
       let counted: boolean;
       try {
