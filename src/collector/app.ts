@@ -194,6 +194,10 @@ export async function buildCollector(options: CollectorOptions): Promise<Fastify
       day: () => utcDay(clock.now()),
       markReporters: ledger.shared,
       onFoldError: (error) => logger.error(error as Error),
+      onFold: ({ batches, seconds, failed }) => {
+        options.metrics?.foldSeconds.observe({ outcome: failed ? 'failed' : 'folded' }, seconds);
+        if (batches > 0) options.metrics?.foldedBatches.inc(batches);
+      },
     }),
     known: new DomainSet(),
     intake: new Intake(options.store, options.queue, () => clock.now(), undefined, ledger),

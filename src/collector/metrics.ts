@@ -8,8 +8,8 @@ export type RefusalReason = 'invalid' | 'rate_limited' | 'too_many_new' | 'queue
 
 /**
  * What the collector's operator can watch (Prometheus): the process, reports accepted and refused
- * (by reason), domains waiting for their first check, verifications by outcome, DNS question
- * latency and live checks by status. Served on a listener of its own (see {@link serveMetrics}),
+ * (by reason), domains waiting for their first check, the intake journal's folds, verifications by
+ * outcome, DNS question latency and live checks by status. Served on a listener of its own (see {@link serveMetrics}),
  * never on the public port. Nothing here names a domain or a client.
  */
 export class CollectorMetrics {
@@ -19,6 +19,8 @@ export class CollectorMetrics {
   readonly verifications: Counter<'outcome'>;
   readonly liveChecks: Counter<'status'>;
   readonly dnsSeconds: Histogram<'outcome'>;
+  readonly foldSeconds: Histogram<'outcome'>;
+  readonly foldedBatches: Counter;
 
   constructor(pendingCount: () => Promise<number>) {
     const registers = [this.registry];
@@ -52,6 +54,18 @@ export class CollectorMetrics {
       help: 'Time for one DNS question of the verifier, answered or failed',
       labelNames: ['outcome'],
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8],
+      registers,
+    });
+    this.foldSeconds = new Histogram({
+      name: 'wcf_journal_fold_seconds',
+      help: 'Time for one fold of the intake journal into the domains (one transaction), done or failed',
+      labelNames: ['outcome'],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2],
+      registers,
+    });
+    this.foldedBatches = new Counter({
+      name: 'wcf_journal_batches_folded_total',
+      help: 'Batches of reports counted into the domains by the folds of this instance',
       registers,
     });
     new Gauge({

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { FOLD_MAX_DOMAINS } from './store/journal';
+import { FOLD_MAX_DOMAINS, type FoldResult } from './store/journal';
 import type { CollectorStore } from './store/store';
 
 /** One accepted report, waiting for its batch to be written. */
@@ -33,6 +33,8 @@ export interface ReportBatcherOptions {
   foldEveryMs?: number;
   /** A fold that failed (the batches stay journaled and are folded on the next try). */
   onFoldError?: (error: unknown) => void;
+  /** Each fold transaction, done or failed: how many batches it counted and how long it took (metrics). */
+  onFold?: (fold: { batches: number; seconds: number; failed: boolean }) => void;
   /** UTC day of now, `YYYY-MM-DD`. */
   day: () => string;
   /**
@@ -74,6 +76,7 @@ export class ReportBatcher {
   private readonly markReporters: boolean;
   private readonly foldEveryMs: number;
   private readonly onFoldError: (error: unknown) => void;
+  private readonly onFold: NonNullable<ReportBatcherOptions['onFold']>;
   private waiting: Waiting[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
   private writing: Promise<void> = Promise.resolve();
@@ -96,6 +99,7 @@ export class ReportBatcher {
     this.markReporters = options.markReporters ?? false;
     this.foldEveryMs = options.foldEveryMs ?? 250;
     this.onFoldError = options.onFoldError ?? (() => undefined);
+    this.onFold = options.onFold ?? (() => undefined);
     this.retryMs = this.foldEveryMs;
   }
 
@@ -118,12 +122,17 @@ export class ReportBatcher {
     const run = this.folds.then(async () => {
       this.foldQueued = undefined;
       for (;;) {
-        const { remaining } = await this.store.foldJournal({
-          decoys: this.decoys,
-          maxDomains: FOLD_MAX_DOMAINS,
-        });
+        const started = performance.now();
+        let result: FoldResult;
+        try {
+          result = await this.store.foldJournal({ decoys: this.decoys, maxDomains: FOLD_MAX_DOMAINS });
+        } catch (error) {
+          this.onFold({ batches: 0, seconds: (performance.now() - started) / 1000, failed: true });
+          throw error;
+        }
         this.foldedAt = performance.now();
-        if (!remaining) return;
+        this.onFold({ batches: result.folded, seconds: (this.foldedAt - started) / 1000, failed: false });
+        if (!result.remaining) return;
       }
     });
     this.foldQueued = run;

@@ -63,6 +63,9 @@ describe("the collector's metrics", () => {
     expect(sample(text, 'wcf_reports_total{outcome="accepted"}')).toBe(1);
     expect(sample(text, 'wcf_reports_refused_total{reason="invalid"}')).toBe(1);
     expect(text).toMatch(/^# HELP wcf_domains_pending /m);
+    // A quiet moment: the report's batch was folded before its 202.
+    expect(sample(text, 'wcf_journal_batches_folded_total')).toBe(1);
+    expect(sample(text, 'wcf_journal_fold_seconds_count{outcome="folded"}')).toBeGreaterThanOrEqual(1);
     expect(text).toMatch(/^wcf_process_resident_memory_bytes \d+/m);
     // The verifier checks the domain itself: its outcome and its DNS questions show.
     const deadline = Date.now() + 15_000;

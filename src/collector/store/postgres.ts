@@ -229,11 +229,13 @@ export class PostgresStore implements CollectorStore {
 
   /** One statement: the journal row and the report keys, atomically. */
   async journal(batch: ReportBatch): Promise<void> {
-    await this.pool.query(
-      `WITH journaled AS (INSERT INTO intake_journal (day, entries) VALUES ($1, $2))
+    await this.pool.query({
+      // Named: each connection parses and plans it once, not once a batch.
+      name: 'wcf-journal',
+      text: `WITH journaled AS (INSERT INTO intake_journal (day, entries) VALUES ($1, $2))
        INSERT INTO seen_reports (key, day) SELECT k, $1 FROM unnest($3::text[]) AS k ON CONFLICT DO NOTHING`,
-      [batch.day, journalEntries(batch), shuffled(batch.keys)],
-    );
+      values: [batch.day, journalEntries(batch), shuffled(batch.keys)],
+    });
   }
 
   /**
