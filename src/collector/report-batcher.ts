@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { FOLD_MAX_DOMAINS, type FoldResult } from './store/journal';
-import type { CollectorStore } from './store/store';
+import { FOLD_MAX_DOMAINS } from './store/journal';
+import type { CollectorStore, FoldResult } from './store/store';
 
 /** One accepted report, waiting for its batch to be written. */
 interface Waiting {

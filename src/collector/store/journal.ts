@@ -80,11 +80,5 @@ export function mergeJournal(rows: Iterable<JournalRow>, maxDomains: number): Me
   return { ids, batches, domains };
 }
 
-/** What a fold did: how many journaled batches it counted, and whether more are waiting. */
-export interface FoldResult {
-  folded: number;
-  remaining: boolean;
-}
-
 /** A fold counts at most this many domains in one transaction (about 50 ms of SQLite's time). */
 export const FOLD_MAX_DOMAINS = 8192;

@@ -5,7 +5,7 @@ import { utcDay } from '../utc-day';
 import type { LimitLedger } from '../limit-ledger';
 import { PostgresLedger } from './postgres-ledger';
 import { MIGRATIONS } from './migrations';
-import { journalEntries, mergeJournal, type FoldResult, type JournalRow } from './journal';
+import { journalEntries, mergeJournal, type JournalRow } from './journal';
 import {
   BUCKET_SQL,
   claimDueSql,
@@ -41,6 +41,7 @@ import {
   type DirectoryQuery,
   type DomainFacts,
   type DueDomain,
+  type FoldResult,
   type ReportBatch,
   type StatsCounts,
   type StoredDomain,

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { MemoryLedger, type LimitLedger } from '../limit-ledger';
-import type { FoldResult } from './journal';
 import {
   deserializeError,
   type RemoteMethod,
@@ -15,6 +14,7 @@ import {
   type DirectoryQuery,
   type DomainFacts,
   type DueDomain,
+  type FoldResult,
   type ReportBatch,
   type StatsCounts,
   type StoredDomain,

@@ -6,7 +6,7 @@ import { domainBucket } from '../domain-hash';
 import { utcDay } from '../utc-day';
 import { MemoryLedger, type LimitLedger } from '../limit-ledger';
 import { MIGRATIONS } from './migrations';
-import { journalEntries, mergeJournal, type FoldResult, type JournalRow } from './journal';
+import { journalEntries, mergeJournal, type JournalRow } from './journal';
 import {
   BUCKET_SQL,
   claimDueSql,
@@ -43,6 +43,7 @@ import {
   type DirectoryQuery,
   type DomainFacts,
   type DueDomain,
+  type FoldResult,
   type ReportBatch,
   type StatsCounts,
   type StoredDomain,

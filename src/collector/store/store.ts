@@ -3,7 +3,6 @@ import type { Cloud } from '../../core/cloud';
 import type { Summary } from '../../core/summary';
 import type { LyncHosting, TriState } from '../../core/verdict';
 import type { LimitLedger } from '../limit-ledger';
-import type { FoldResult } from './journal';
 
 /**
  * Where a domain stands after the collector's own checks: `pending` until a check has settled it,
@@ -167,6 +166,12 @@ export interface CollectorStore {
   /** Where per-address counts are kept: in PostgreSQL for every instance, in memory for SQLite. */
   ledger(): LimitLedger;
   close(): Promise<void>;
+}
+
+/** What a fold of the intake journal did: how many journaled batches it counted, and whether more are waiting. */
+export interface FoldResult {
+  folded: number;
+  remaining: boolean;
 }
 
 /** One flush of the report batcher. */
