@@ -51,6 +51,8 @@ export interface CollectorOptions {
   addressKeySecret?: string;
   /** How long reports gather before they are written together (default 100 ms). */
   batchWindowMs?: number;
+  /** Under load, how long a journaled batch waits before it is counted (default 250 ms). */
+  foldEveryMs?: number;
   /** How long the statistics are reused (default 60 s). */
   statsCacheMs?: number;
   logger?: FastifyBaseLogger;
@@ -191,6 +193,7 @@ export async function buildCollector(options: CollectorOptions): Promise<Fastify
     batcher: new ReportBatcher({
       store: options.store,
       windowMs: options.batchWindowMs,
+      foldEveryMs: options.foldEveryMs,
       day: () => utcDay(clock.now()),
       markReporters: ledger.shared,
       onFoldError: (error) => logger.error(error as Error),

@@ -36,6 +36,8 @@ export interface CollectorConfig {
   queue: QueueLimits;
   /** `POST /v1/lookup` requests per minute from one address. */
   lookupsPerMinute: number;
+  /** Under load, how long a journaled batch waits before it is counted (`WCF_FOLD_EVERY_MS`). */
+  foldEveryMs: number;
   /** Contact the servers behind verified records (`WCF_LIVE_CHECKS`, on unless "false"). */
   liveChecks: boolean;
   /** Where live checks may connect (`WCF_LIVE_ALLOW_PRIVATE`, `WCF_LIVE_PORTS`). */
@@ -128,6 +130,7 @@ export function readConfig(env: Record<string, string | undefined>, cwd = proces
     trustProxy: readTrustProxy(env.WCF_TRUST_PROXY),
     ...readAddressKeySecret(env.WCF_ADDRESS_KEY_SECRET),
     lookupsPerMinute: whole(env, 'WCF_LOOKUPS_PER_MINUTE'),
+    foldEveryMs: whole(env, 'WCF_FOLD_EVERY_MS'),
     limits: {
       requestTimeoutMs: whole(env, 'WCF_REQUEST_TIMEOUT_MS'),
       headersTimeoutMs: whole(env, 'WCF_HEADERS_TIMEOUT_MS'),

@@ -67,6 +67,7 @@ export async function main(env: Record<string, string | undefined> = process.env
     ...(config.addressKeySecret ? { addressKeySecret: config.addressKeySecret } : {}),
     limits: config.limits,
     queue: config.queue,
+    foldEveryMs: config.foldEveryMs,
     logger,
   });
   if (store.kind === 'postgres' && !config.addressKeySecret) {

@@ -88,6 +88,12 @@ export const COLLECTOR_SETTINGS = [
   whole('WCF_MAX_PENDING', 20_000, 1, 'domains waiting for their first check, in all (past it: 503)'),
   whole('WCF_ABSENT_EXPIRY_CHECKS', 3, 1, 'checks in a row without records before a domain is deleted'),
   whole(
+    'WCF_FOLD_EVERY_MS',
+    250,
+    1,
+    'under load, how long an acknowledged batch of reports waits in the intake journal before it is counted (longer: less work, batches kept longer)',
+  ),
+  whole(
     'WCF_SHUTDOWN_GRACE_MS',
     5_000,
     0,

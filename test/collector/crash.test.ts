@@ -82,11 +82,20 @@ afterAll(async () => {
 describe.each(backends)('the collector process (%s)', (_name, makeBackend) => {
   test('every acknowledged report survives kill -9, journaled batches included', async () => {
     const backend = await makeBackend();
-    const env = { ...backend.env, WCF_DOH_URLS: doh.url, WCF_REPORTS_PER_MINUTE: '100000' };
+    // Folds under load only once a minute: acknowledged batches stay in the journal until the kill.
+    const env = {
+      ...backend.env,
+      WCF_DOH_URLS: doh.url,
+      WCF_REPORTS_PER_MINUTE: '100000',
+      WCF_FOLD_EVERY_MS: '60000',
+      // One address sends everything: its allowance of new domains (1,000 a day) would stop it at 50 reports.
+      WCF_MAX_NEW_PER_ADDRESS_PER_DAY: '1000000',
+      WCF_MAX_PENDING: '1000000',
+    };
     const acknowledged = new Map<string, number>();
     let collector = await startCollector(env);
     // Killed with acknowledged batches still in the journal (not yet counted) at least once: the
-    // moment is watched from outside, so a try may miss it (a fold in between); three tries.
+    // moment is watched from outside, so a try may miss it (a quiet batch is folded before its 202); three tries.
     let killedWithJournal = false;
     for (let attempt = 0; attempt < 3 && !killedWithJournal; attempt += 1) {
       const process = collector;
@@ -108,12 +117,15 @@ describe.each(backends)('the collector process (%s)', (_name, makeBackend) => {
         }
       });
       const watcher = (async () => {
+        const deadline = Date.now() + 15_000;
         while (!stop) {
-          if (acknowledgedNow >= 40 && (await backend.journaled()) > 0) {
+          // Killed once 40 reports are acknowledged with batches in the journal, or after 400 or 15 s regardless.
+          const due = acknowledgedNow >= 400 || Date.now() > deadline;
+          if (due || (acknowledgedNow >= 40 && (await backend.journaled()) > 0)) {
             stop = true;
             process.child.kill('SIGKILL');
           }
-          await new Promise((resolve) => setTimeout(resolve, 5));
+          await new Promise((resolve) => setTimeout(resolve, 20));
         }
       })();
       await Promise.all([...senders, watcher]);
