@@ -43,7 +43,7 @@ describe('the intake journal', () => {
         ),
       },
     ];
-    expect(mergeJournal(rows, 100)).toEqual({
+    expect(mergeJournal(rows, { maxDomains: 100, decoys: 16 })).toEqual({
       ids: [1, 2, 3],
       domains: 3,
       batches: [
@@ -51,7 +51,7 @@ describe('the intake journal', () => {
           day: '2026-12-06',
           entries: [{ domain: 'a.example', reports: 1, newReporters: 1 }],
           keys: [],
-          decoys: 0,
+          decoys: 16,
         },
         {
           day: '2026-12-07',
@@ -78,7 +78,7 @@ describe('the intake journal', () => {
         { id: '7', day: '2026-12-07', entries: marked(['m1', 'm2']) },
         { id: '8', day: '2026-12-07', entries: marked(['m3']) },
       ],
-      100,
+      { maxDomains: 100, decoys: 0 },
     );
     expect(merged.batches[0]?.entries).toEqual([
       { domain: 'a.example', reports: 3, newReporters: 3, reporterMarks: ['m1', 'm2', 'm3'] },
@@ -96,8 +96,8 @@ describe('the intake journal', () => {
       row(2, ['d.example']),
       row(3, ['e.example']),
     ];
-    expect(mergeJournal(rows, 1)).toMatchObject({ ids: [1], domains: 3 });
-    expect(mergeJournal(rows, 4)).toMatchObject({ ids: [1, 2], domains: 4 });
-    expect(mergeJournal([], 4)).toEqual({ ids: [], domains: 0, batches: [] });
+    expect(mergeJournal(rows, { maxDomains: 1, decoys: 0 })).toMatchObject({ ids: [1], domains: 3 });
+    expect(mergeJournal(rows, { maxDomains: 4, decoys: 0 })).toMatchObject({ ids: [1, 2], domains: 4 });
+    expect(mergeJournal([], { maxDomains: 4, decoys: 0 })).toEqual({ ids: [], domains: 0, batches: [] });
   });
 });

@@ -1,5 +1,5 @@
 import { shuffled } from './rows';
-import type { ReportBatch } from './store';
+import type { FoldOptions, ReportBatch } from './store';
 
 /**
  * The intake journal: how a batch of reports is made durable cheaply and counted later.
@@ -42,7 +42,7 @@ export function journalEntries(batch: ReportBatch): string {
 export interface MergedJournal {
   /** The rows merged (every one of them is to be deleted in the fold's transaction). */
   ids: (number | string)[];
-  /** One batch per UTC day, oldest day first, each domain once with its counts added up. */
+  /** One batch per UTC day, oldest day first, each domain once with its counts added up; the first carries the decoys. */
   batches: ReportBatch[];
   /** Domains in all (a domain reported on two days counts twice). */
   domains: number;
@@ -51,9 +51,9 @@ export interface MergedJournal {
 /**
  * Merges journal rows, oldest first, until they name `maxDomains` domains: a fold's work is bounded
  * so that it never holds the writer for long (the rest waits for the next fold). The first row is
- * always taken, so a fold always makes progress.
+ * always taken, so a fold always makes progress. The fold's decoys go with its first batch.
  */
-export function mergeJournal(rows: Iterable<JournalRow>, maxDomains: number): MergedJournal {
+export function mergeJournal(rows: Iterable<JournalRow>, { decoys, maxDomains }: FoldOptions): MergedJournal {
   const days = new Map<string, Map<string, ReportBatch['entries'][number]>>();
   const ids: (number | string)[] = [];
   let domains = 0;
@@ -76,7 +76,12 @@ export function mergeJournal(rows: Iterable<JournalRow>, maxDomains: number): Me
   }
   const batches = [...days]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([day, entries]) => ({ day, entries: [...entries.values()], keys: [], decoys: 0 }));
+    .map(([day, entries], index) => ({
+      day,
+      entries: [...entries.values()],
+      keys: [],
+      decoys: index === 0 ? decoys : 0,
+    }));
   return { ids, batches, domains };
 }
 

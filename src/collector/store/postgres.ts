@@ -41,6 +41,7 @@ import {
   type DirectoryQuery,
   type DomainFacts,
   type DueDomain,
+  type FoldOptions,
   type FoldResult,
   type ReportBatch,
   type StatsCounts,
@@ -243,17 +244,15 @@ export class PostgresStore implements CollectorStore {
    * Takes the oldest journal rows no other instance is folding (`SKIP LOCKED`), counts them and
    * deletes them, in one transaction: a batch is counted once however many instances fold.
    */
-  async foldJournal(options: { decoys: number; maxDomains: number }): Promise<FoldResult> {
+  async foldJournal(options: FoldOptions): Promise<FoldResult> {
     return this.transaction(async (client) => {
       const { rows } = await client.query<JournalRow>(
         'SELECT id, day, entries FROM intake_journal ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED',
         [FOLD_MAX_ROWS],
       );
-      const merged = mergeJournal(rows, options.maxDomains);
+      const merged = mergeJournal(rows, options);
       if (merged.ids.length === 0) return { folded: 0, remaining: false };
-      for (const [index, batch] of merged.batches.entries()) {
-        await this.applyBatch(client, { ...batch, decoys: index === 0 ? options.decoys : 0 });
-      }
+      for (const batch of merged.batches) await this.applyBatch(client, batch);
       await client.query('DELETE FROM intake_journal WHERE id = ANY($1::bigint[])', [merged.ids]);
       return {
         folded: merged.ids.length,

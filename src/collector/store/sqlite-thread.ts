@@ -14,6 +14,7 @@ import {
   type DirectoryQuery,
   type DomainFacts,
   type DueDomain,
+  type FoldOptions,
   type FoldResult,
   type ReportBatch,
   type StatsCounts,
@@ -96,7 +97,7 @@ export class SqliteThreadStore implements CollectorStore {
   journal(batch: ReportBatch): Promise<void> {
     return this.call('journal', batch);
   }
-  foldJournal(options: { decoys: number; maxDomains: number }): Promise<FoldResult> {
+  foldJournal(options: FoldOptions): Promise<FoldResult> {
     return this.call('foldJournal', options);
   }
   existing(domains: readonly string[]): Promise<Set<string>> {

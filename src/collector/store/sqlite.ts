@@ -43,6 +43,7 @@ import {
   type DirectoryQuery,
   type DomainFacts,
   type DueDomain,
+  type FoldOptions,
   type FoldResult,
   type ReportBatch,
   type StatsCounts,
@@ -72,7 +73,7 @@ export class SqliteStore implements CollectorStore {
   private readonly db: Database.Database;
   private readonly addBatchTransaction: Database.Transaction<(batch: ReportBatch) => void>;
   private readonly journalTransaction: Database.Transaction<(batch: ReportBatch) => void>;
-  private readonly foldTransaction: Database.Transaction<(decoys: number, maxDomains: number) => FoldResult>;
+  private readonly foldTransaction: Database.Transaction<(options: FoldOptions) => FoldResult>;
 
   constructor(readonly file: string) {
     try {
@@ -142,13 +143,11 @@ export class SqliteStore implements CollectorStore {
     const journalRows = this.db.prepare('SELECT id, day, entries FROM intake_journal ORDER BY id');
     const forget = this.db.prepare('DELETE FROM intake_journal WHERE id <= ?');
     const more = this.db.prepare('SELECT 1 FROM intake_journal LIMIT 1');
-    this.foldTransaction = this.db.transaction((decoyCount: number, maxDomains: number): FoldResult => {
+    this.foldTransaction = this.db.transaction((options: FoldOptions): FoldResult => {
       // The iterator is closed (by the loop's end or break) before the writes below.
-      const merged = mergeJournal(journalRows.iterate() as Iterable<JournalRow>, maxDomains);
+      const merged = mergeJournal(journalRows.iterate() as Iterable<JournalRow>, options);
       if (merged.ids.length === 0) return { folded: 0, remaining: false };
-      merged.batches.forEach((batch, index) =>
-        applyBatch({ ...batch, decoys: index === 0 ? decoyCount : 0 }),
-      );
+      for (const batch of merged.batches) applyBatch(batch);
       // One writer: the rows merged are the journal's oldest, up to the last id taken.
       forget.run(merged.ids[merged.ids.length - 1]);
       return { folded: merged.ids.length, remaining: more.get() !== undefined };
@@ -194,7 +193,11 @@ export class SqliteStore implements CollectorStore {
 
   async addBatch(batch: ReportBatch): Promise<void> {
     this.addBatchTransaction.immediate(batch);
-    // Empties the WAL into the main file and truncates it: no file keeps this transaction's frames.
+    this.truncateWal();
+  }
+
+  /** Empties the WAL into the main file and truncates it: no file keeps the frames of what was just written. */
+  private truncateWal(): void {
     this.db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
@@ -203,10 +206,9 @@ export class SqliteStore implements CollectorStore {
     this.journalTransaction.immediate(batch);
   }
 
-  async foldJournal(options: { decoys: number; maxDomains: number }): Promise<FoldResult> {
-    const result = this.foldTransaction.immediate(options.decoys, options.maxDomains);
-    // Empties the WAL into the main file and truncates it: no file keeps the batches' frames.
-    if (result.folded > 0) this.db.pragma('wal_checkpoint(TRUNCATE)');
+  async foldJournal(options: FoldOptions): Promise<FoldResult> {
+    const result = this.foldTransaction.immediate(options);
+    if (result.folded > 0) this.truncateWal();
     return result;
   }
 
@@ -244,7 +246,7 @@ export class SqliteStore implements CollectorStore {
   async maintain(oldestDay: string): Promise<void> {
     this.db.prepare(FORGET_SEEN_SQL).run(oldestDay);
     if (this.file !== ':memory:' && statSync(this.file).size <= VACUUM_UP_TO_BYTES) this.db.exec('VACUUM');
-    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    this.truncateWal();
   }
 
   async claimDue(now: number, limit: number, leaseMs: number): Promise<DueDomain[]> {

@@ -133,7 +133,7 @@ export interface CollectorStore {
    * `decoys` unrelated rows rewritten unchanged) and deletes their rows; at most `maxDomains` domains
    * at a time, oldest batches first. With several instances, each fold takes batches no other holds.
    */
-  foldJournal(options: { decoys: number; maxDomains: number }): Promise<FoldResult>;
+  foldJournal(options: FoldOptions): Promise<FoldResult>;
   /** Which of these domains are stored already (the rest would be new). */
   existing(domains: readonly string[]): Promise<Set<string>>;
   /** Whether a report key (a keyed hash) was counted already. */
@@ -166,6 +166,12 @@ export interface CollectorStore {
   /** Where per-address counts are kept: in PostgreSQL for every instance, in memory for SQLite. */
   ledger(): LimitLedger;
   close(): Promise<void>;
+}
+
+/** A fold's bounds: the decoys written beside it, and the most domains it counts in one transaction. */
+export interface FoldOptions {
+  decoys: number;
+  maxDomains: number;
 }
 
 /** What a fold of the intake journal did: how many journaled batches it counted, and whether more are waiting. */
