@@ -1,4 +1,8 @@
-import { journalEntries, mergeJournal, type JournalRow } from '../../src/collector/store/journal';
+import {
+  journalEntries,
+  mergeJournal,
+  type JournalRow,
+} from '../../src/collector/store/journal';
 import type { ReportBatch } from '../../src/collector/store/store';
 
 const batch = (entries: ReportBatch['entries']): ReportBatch => ({
@@ -66,7 +70,7 @@ describe('the intake journal', () => {
     });
   });
 
-  it("keeps every reporter mark of a shared store's batches", () => {
+  it("keeps every reporter mark of a shared store's batches, each once", () => {
     const marked = (marks: string[]): JournalRow['entries'] =>
       journalEntries(
         batch([
@@ -77,11 +81,13 @@ describe('the intake journal', () => {
       [
         { id: '7', day: '2026-12-07', entries: marked(['m1', 'm2']) },
         { id: '8', day: '2026-12-07', entries: marked(['m3']) },
+        // Another instance counted m2's reporter too: one mark, one reporter.
+        { id: '9', day: '2026-12-07', entries: marked(['m2']) },
       ],
       { maxDomains: 100, decoys: 0 },
     );
     expect(merged.batches[0]?.entries).toEqual([
-      { domain: 'a.example', reports: 3, newReporters: 3, reporterMarks: ['m1', 'm2', 'm3'] },
+      { domain: 'a.example', reports: 4, newReporters: 4, reporterMarks: ['m1', 'm2', 'm3'] },
     ]);
   });
 

@@ -46,6 +46,29 @@ describe.each(storeKinds())("$name store's ledger of per-address counts", (kind)
     expect(await t.store.describe('k.test')).toMatchObject({ reports: 5, reporters: 4 });
   });
 
+  sharedOnly(
+    'a reporter counts once toward K when its batches are journaled and folded together',
+    async () => {
+      const batch = (marks: string[]) => ({
+        day: '2026-12-07',
+        entries: [{ domain: 'k.test', reports: 1, newReporters: marks.length, reporterMarks: marks }],
+        keys: [],
+        decoys: 0,
+      });
+      const second = await t.reopen();
+      // Two instances carry the same reporter's mark (each counted it once); one fold takes both.
+      await t.store.journal(batch(['mark-1']));
+      await second.journal(batch(['mark-1', 'mark-2']));
+      await second.journal(batch([]));
+      await t.store.foldJournal({ decoys: 0, maxDomains: 100 });
+      expect(await t.store.describe('k.test')).toMatchObject({ reports: 3, reporters: 2 });
+      // A later fold does not count a mark written today again.
+      await t.store.journal(batch(['mark-2', 'mark-3']));
+      await second.foldJournal({ decoys: 0, maxDomains: 100 });
+      expect(await t.store.describe('k.test')).toMatchObject({ reports: 4, reporters: 3 });
+    },
+  );
+
   sharedOnly('request windows: instances never let more than the limit through together', async () => {
     const Store = t.store.ledger().rateLimitStore;
     if (!Store) throw new Error('a shared ledger has a rate-limit store');

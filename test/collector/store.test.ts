@@ -1,3 +1,4 @@
+import { domainBucket } from '../../src/collector/domain-hash';
 import { FOLD_MAX_DOMAINS } from '../../src/collector/store/journal';
 import type { CollectorStore, DomainFacts, ReportBatch } from '../../src/collector/store/store';
 import { UNCHECKED } from '../../src/collector/verification';
@@ -225,6 +226,23 @@ describe.each(storeKinds())('$name store', (kind) => {
     expect(await t.store.pendingCount()).toBe(3);
     expect(await fold(t.store)).toEqual({ folded: 0, remaining: false });
     expect(await t.store.describe('a.test')).toMatchObject({ reports: 4 });
+  });
+
+  test('a folded domain is found in the look-up bucket of its hash, with a check order of its own', async () => {
+    const domains = ['xn--bcher-kva.test', 'a-b.test', 'mail.z9.test'];
+    await t.store.journal(
+      batch(
+        '2026-11-30',
+        domains.map((domain) => [domain, 1, 1]),
+      ),
+    );
+    await fold(t.store);
+    for (const domain of domains) {
+      await t.store.saveCheck(domain, present(), 1);
+      expect((await t.store.bucket(domainBucket(domain), 1)).map((entry) => entry.domain)).toContain(domain);
+    }
+    // Every domain is due now; a check order is drawn for each (31 random bits): all are claimed.
+    expect((await t.store.claimDue(2, 10, 500)).map((due) => due.domain).sort()).toEqual([...domains].sort());
   });
 
   test('a fold takes the oldest batches up to its domain budget, and always at least one', async () => {

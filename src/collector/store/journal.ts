@@ -71,7 +71,11 @@ export function mergeJournal(rows: Iterable<JournalRow>, { decoys, maxDomains }:
       }
       entry.reports += reports;
       entry.newReporters += newReporters;
-      if (marks) (entry.reporterMarks ??= []).push(...marks);
+      // Two instances may each carry a reporter's mark for a domain: it counts once.
+      if (marks) {
+        const merged = (entry.reporterMarks ??= []);
+        for (const mark of marks) if (!merged.includes(mark)) merged.push(mark);
+      }
     }
   }
   const batches = [...days]
