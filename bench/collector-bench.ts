@@ -2,7 +2,10 @@
  * `npm run bench:collector`: reports per second the collector acknowledges (202) on this machine,
  * with SQLite, with PostgreSQL, and two instances on one PostgreSQL, side by side in one run with a
  * bare Node HTTP server that only parses the report (the ceiling of HTTP and the load generator
- * here); once with Node's global fetch and once with undici's pooled client, a faster one. Each report names 20
+ * here); once with Node's global fetch and once with undici's pooled client, a faster one. Each
+ * target is measured in slices alternating with the bare server (both running all along), and
+ * compared with the bare slices beside it: this machine's speed drifts by half within a minute,
+ * and a ratio to a bare run taken a minute earlier says more about the drift than the collector. Each report names 20
  * domains drawn from a pool of 5,000, so most writes update existing rows, as in life. After each
  * run every acknowledgement is checked against the database: a domain's stored count must equal
  * the 202s that named it. The collector runs as `npm run collector` does, in its own process, its
@@ -22,6 +25,8 @@ import { startCollectorProcess, type CollectorProcess } from '../test/support/co
 import { projectRoot } from '../test/support/project-root';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+/** Each target's SECONDS are cut in this many slices, each right after a slice of the bare server. */
+const SLICES = Number(process.env.BENCH_SLICES ?? 5);
 const SENDERS = Number(process.env.BENCH_SENDERS ?? 32);
 const DOMAINS_PER_REPORT = 20;
 const POOL = 5000;
@@ -38,6 +43,8 @@ interface Result {
   p99: number;
   failed: number;
   lost: number | null;
+  /** The bare server's rate in the slices beside this target's (reports/s). */
+  bare?: number;
 }
 
 /** A small deterministic generator, so every target gets the same reports. */
@@ -103,21 +110,35 @@ function sender(client: Client, urls: readonly string[]): { send: Send; close: (
   };
 }
 
-/** SENDERS senders, each sending one report after another for SECONDS, spread over `urls`. */
+/** What a load run measured. */
+interface Measured {
+  reports: number;
+  failed: number;
+  seconds: number;
+  latencies: number[];
+  /** 202s per domain: what the database must hold afterwards. */
+  counts: Map<string, number>;
+}
+
+/**
+ * SENDERS senders, each sending one report after another for `seconds`, spread over `urls`. The
+ * senders' generators go on from where the last slice left them (`streams`), so every target gets
+ * the same reports in the same order however its time is sliced.
+ */
 async function load(
   urls: readonly string[],
-  name: string,
   client: Client,
-): Promise<{ result: Result; counts: Map<string, number> }> {
+  seconds: number,
+  streams: (() => number)[],
+): Promise<Measured> {
   const counts = new Map<string, number>();
   const latencies: number[] = [];
   let failed = 0;
   const { send, close } = sender(client, urls);
   const started = performance.now();
-  const deadline = started + SECONDS * 1000;
+  const deadline = started + seconds * 1000;
   await Promise.all(
-    Array.from({ length: SENDERS }, async (_, index) => {
-      const next = random(index + 1);
+    streams.map(async (next, index) => {
       const url = urls[index % urls.length] as string;
       while (performance.now() < deadline) {
         const domains = reportDomains(next);
@@ -135,12 +156,59 @@ async function load(
       }
     }),
   );
-  const seconds = (performance.now() - started) / 1000;
+  const elapsed = (performance.now() - started) / 1000;
   await close();
-  latencies.sort((a, b) => a - b);
+  return { reports: latencies.length - failed, failed, seconds: elapsed, latencies, counts };
+}
+
+/** The senders' report generators, one per sender (seeded alike for every target). */
+function newStreams(): (() => number)[] {
+  return Array.from({ length: SENDERS }, (_, index) => random(index + 1));
+}
+
+/**
+ * `urls` measured for SECONDS in SLICES slices, each right after an equal slice of the bare server
+ * at `bareUrl`: the target's result, with the bare rate of the slices beside it.
+ */
+async function sliced(
+  bareUrl: string,
+  urls: readonly string[],
+  name: string,
+  client: Client,
+): Promise<{ result: Result; counts: Map<string, number> }> {
+  const slice = SECONDS / SLICES;
+  const streams = newStreams();
+  const bareStreams = newStreams();
+  const total: Measured = { reports: 0, failed: 0, seconds: 0, latencies: [], counts: new Map() };
+  let bareReports = 0;
+  let bareSeconds = 0;
+  for (let n = 0; n < SLICES; n += 1) {
+    const beside = await load([bareUrl], client, slice, bareStreams);
+    bareReports += beside.reports;
+    bareSeconds += beside.seconds;
+    const part = await load(urls, client, slice, streams);
+    total.reports += part.reports;
+    total.failed += part.failed;
+    total.seconds += part.seconds;
+    total.latencies.push(...part.latencies);
+    for (const [domain, count] of part.counts)
+      total.counts.set(domain, (total.counts.get(domain) ?? 0) + count);
+  }
+  return { result: { ...summarize(name, total), bare: bareReports / bareSeconds }, counts: total.counts };
+}
+
+function summarize(name: string, measured: Measured): Result {
+  const latencies = [...measured.latencies].sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  const reports = latencies.length - failed;
-  return { result: { name, reports, seconds, p50: at(0.5), p99: at(0.99), failed, lost: null }, counts };
+  return {
+    name,
+    reports: measured.reports,
+    seconds: measured.seconds,
+    p50: at(0.5),
+    p99: at(0.99),
+    failed: measured.failed,
+    lost: null,
+  };
 }
 
 async function lostCount(store: CollectorStore, counts: Map<string, number>): Promise<number> {
@@ -221,7 +289,8 @@ async function directoryPages(): Promise<string> {
   return lines.join('\n');
 }
 
-async function bare(client: Client): Promise<Result> {
+/** The bare server, running until `stop`. */
+async function startBare(): Promise<{ url: string; stop: () => void }> {
   const child = spawn(process.execPath, [join(__dirname, 'bare-report-server.js')]);
   const url = await new Promise<string>((resolve) => {
     child.stderr.on('data', (chunk: Buffer) => {
@@ -229,16 +298,19 @@ async function bare(client: Client): Promise<Result> {
       if (match?.[1]) resolve(match[1]);
     });
   });
-  const { result } = await load([url], 'bare HTTP server (parse, 202, no storage)', client);
-  child.kill('SIGTERM');
-  return result;
+  return { url, stop: () => child.kill('SIGTERM') };
 }
 
-async function sqlite(client: Client): Promise<Result> {
+async function sqlite(bareUrl: string, client: Client): Promise<Result> {
   const dir = await mkdtemp(join(tmpdir(), 'wcf-bench-'));
   const file = join(dir, 'collector.sqlite');
   const collector = await startCollectorProcess({ ...collectorEnv, WCF_COLLECTOR_DB: file });
-  const { result, counts } = await load([collector.url], 'collector, SQLite (WAL, synchronous=FULL)', client);
+  const { result, counts } = await sliced(
+    bareUrl,
+    [collector.url],
+    'collector, SQLite (WAL, synchronous=FULL)',
+    client,
+  );
   await stop(collector);
   result.lost = await lostCount(new SqliteStore(file), counts);
   await rm(dir, { recursive: true, force: true });
@@ -246,13 +318,14 @@ async function sqlite(client: Client): Promise<Result> {
 }
 
 /** `instances` collectors on one PostgreSQL schema, the senders spread over them. */
-async function postgres(url: string, client: Client, instances: number): Promise<Result> {
+async function postgres(bareUrl: string, url: string, client: Client, instances: number): Promise<Result> {
   const schema = await createTestSchema(url);
   const env = { ...collectorEnv, DATABASE_URL: schema.url };
   const collectors = await Promise.all(Array.from({ length: instances }, () => startCollectorProcess(env)));
   const name =
     instances === 1 ? 'collector, PostgreSQL (same machine)' : `${instances} collectors on one PostgreSQL`;
-  const { result, counts } = await load(
+  const { result, counts } = await sliced(
+    bareUrl,
     collectors.map((c) => c.url),
     name,
     client,
@@ -278,14 +351,17 @@ function postgresUrl(): { url: string; started: boolean } | string {
 }
 
 function print(title: string, results: readonly Result[]): void {
-  const ceiling = (results[0] as Result).reports / (results[0] as Result).seconds;
   const pad = Math.max(...results.map((r) => r.name.length));
   process.stdout.write(`${title}\n`);
   for (const r of results) {
     const rate = r.reports / r.seconds;
+    const beside =
+      r.bare === undefined
+        ? ''
+        : `  ${(rate / r.bare).toFixed(2)}× bare (${r.bare.toFixed(0)}/s in the slices beside it)`;
     process.stdout.write(
       `${r.name.padEnd(pad)}  ${rate.toFixed(0).padStart(6)} reports/s  ${(rate * DOMAINS_PER_REPORT).toFixed(0).padStart(7)} domains/s  ` +
-        `p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  ${(rate / ceiling).toFixed(2)}× bare  ` +
+        `p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms${beside}  ` +
         `failed ${r.failed}${r.lost === null ? '' : `  lost ${r.lost}`}\n`,
     );
   }
@@ -294,16 +370,22 @@ function print(title: string, results: readonly Result[]): void {
 
 async function main(): Promise<void> {
   process.stdout.write(
-    `Collector intake: ${SENDERS} concurrent senders for ${SECONDS} s each, ${DOMAINS_PER_REPORT} domains a report from a pool of ${POOL}\n\n`,
+    `Collector intake: ${SENDERS} concurrent senders for ${SECONDS} s a target (${SLICES} slices, each after a slice of the bare server), ${DOMAINS_PER_REPORT} domains a report from a pool of ${POOL}\n\n`,
   );
   const pg = STORES.includes('postgres') ? postgresUrl() : 'PostgreSQL: not asked for (BENCH_STORES)';
   for (const client of (['fetch', 'undici'] as const).filter((c) => CLIENTS.includes(c))) {
-    const results: Result[] = [await bare(client)];
-    if (STORES.includes('sqlite')) results.push(await sqlite(client));
+    const bare = await startBare();
+    const alone = summarize(
+      'bare HTTP server (parse, 202, no storage)',
+      await load([bare.url], client, SECONDS, newStreams()),
+    );
+    const results: Result[] = [alone];
+    if (STORES.includes('sqlite')) results.push(await sqlite(bare.url, client));
     if (typeof pg !== 'string') {
-      results.push(await postgres(pg.url, client, 1));
-      results.push(await postgres(pg.url, client, 2));
+      results.push(await postgres(bare.url, pg.url, client, 1));
+      results.push(await postgres(bare.url, pg.url, client, 2));
     }
+    bare.stop();
     print(
       client === 'fetch'
         ? "With Node's global fetch (one request at a time per sender):"
