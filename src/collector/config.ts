@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { PUBLIC_DOH_ENDPOINTS } from '../dns/doh-client';
 import { LivePortsError, parseLivePorts, type AddressPolicyOptions } from '../live/address-policy';
 import { httpUrl, oneOf, onOff, SettingError, urlList, wholeNumber } from '../settings/values';
-import { COLLECTOR_SETTINGS, type WholeNumberSetting } from './settings';
+import { COLLECTOR_SETTINGS, POSTGRES_FOLD_EVERY_MS, type WholeNumberSetting } from './settings';
 
 /** The collector's settings, all from environment variables (documented in docs/collector.md). */
 export interface CollectorConfig {
@@ -114,6 +114,7 @@ function readAddressKeySecret(text: string | undefined): { addressKeySecret?: st
 
 /** The collector's configuration from its environment; a {@link ConfigError} names a setting it cannot use. */
 export function readConfig(env: Record<string, string | undefined>, cwd = process.cwd()): CollectorConfig {
+  const postgres = Boolean(env.DATABASE_URL?.trim());
   return reading(() => ({
     port: whole(env, 'PORT'),
     host: env.HOST?.trim() || '127.0.0.1',
@@ -130,7 +131,7 @@ export function readConfig(env: Record<string, string | undefined>, cwd = proces
     trustProxy: readTrustProxy(env.WCF_TRUST_PROXY),
     ...readAddressKeySecret(env.WCF_ADDRESS_KEY_SECRET),
     lookupsPerMinute: whole(env, 'WCF_LOOKUPS_PER_MINUTE'),
-    foldEveryMs: whole(env, 'WCF_FOLD_EVERY_MS'),
+    foldEveryMs: whole(env, 'WCF_FOLD_EVERY_MS', postgres ? POSTGRES_FOLD_EVERY_MS : undefined),
     limits: {
       requestTimeoutMs: whole(env, 'WCF_REQUEST_TIMEOUT_MS'),
       headersTimeoutMs: whole(env, 'WCF_HEADERS_TIMEOUT_MS'),

@@ -40,6 +40,12 @@ describe("the collector's settings, written once", () => {
     expect(config.threshold).toBe(3);
     expect(config.queue.maxPending).toBe(20_000);
     expect(config.liveChecks).toBe(true);
+    // Folds cost a shared PostgreSQL more than SQLite: its own default, unless set.
+    expect(config.foldEveryMs).toBe(250);
+    expect(readConfig({ DATABASE_URL: 'postgres://db.test/wcf' }).foldEveryMs).toBe(1000);
+    expect(readConfig({ DATABASE_URL: 'postgres://db.test/wcf', WCF_FOLD_EVERY_MS: '100' }).foldEveryMs).toBe(
+      100,
+    );
     expect(config.livePolicy.allowPrivate).toBe(false);
     expect(() => readConfig({ WCF_RECHECK_DAYS: '0' })).toThrow(
       new ConfigError('WCF_RECHECK_DAYS must be a whole number of at least 1, not "0"'),
