@@ -1,8 +1,4 @@
-import {
-  journalEntries,
-  mergeJournal,
-  type JournalRow,
-} from '../../src/collector/store/journal';
+import { journalEntries, mergeJournal, type JournalRow } from '../../src/collector/store/journal';
 import type { ReportBatch } from '../../src/collector/store/store';
 
 const batch = (entries: ReportBatch['entries']): ReportBatch => ({
