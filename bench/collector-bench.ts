@@ -336,15 +336,25 @@ async function postgres(bareUrl: string, url: string, client: Client, instances:
   return result;
 }
 
+/**
+ * A throw-away cluster of the benchmark's own (its own port and folder), so that starting and
+ * stopping it never touches the one the test suite may be using.
+ */
+const BENCH_CLUSTER = { WCF_TEST_PG_PORT: '54339', WCF_TEST_PG_DIR: join(tmpdir(), 'wcf-bench-postgres') };
+
+function benchCluster(command?: 'stop'): string {
+  return execFileSync(join(projectRoot(), 'scripts/test-postgres.sh'), command ? [command] : [], {
+    encoding: 'utf8',
+    env: { ...process.env, ...BENCH_CLUSTER },
+  }).trim();
+}
+
 /** The suite's PostgreSQL, or one started for the run (stopped at the end), or why there is none. */
 function postgresUrl(): { url: string; started: boolean } | string {
   const url = process.env.WCF_TEST_DATABASE_URL;
   if (url) return { url, started: false };
   try {
-    return {
-      url: execFileSync(join(projectRoot(), 'scripts/test-postgres.sh'), { encoding: 'utf8' }).trim(),
-      started: true,
-    };
+    return { url: benchCluster(), started: true };
   } catch {
     return 'PostgreSQL: skipped (not installed; set WCF_TEST_DATABASE_URL or install postgresql)';
   }
@@ -394,7 +404,7 @@ async function main(): Promise<void> {
     );
   }
   if (typeof pg === 'string') process.stdout.write(`${pg}\n`);
-  else if (pg.started) execFileSync(join(projectRoot(), 'scripts/test-postgres.sh'), ['stop']);
+  else if (pg.started) benchCluster('stop');
   if (!PARTIAL) process.stdout.write(`${await directoryPages()}\n`);
 }
 
