@@ -21,7 +21,7 @@ export interface SettingRow {
  * `WCF_FOLD_EVERY_MS` on PostgreSQL. A fold there costs the database every instance shares a new row
  * version per domain it counts, and under load the same popular domains come back in every fold:
  * folding once a second instead of four times writes each of them a quarter as often (intake
- * +10–17 % under load in `bench:collector`'s conditions). SQLite's folds are cheap and on a thread of
+ * +13–21 % under load in `bench:collector`'s conditions). SQLite's folds are cheap and on a thread of
  * their own, and a short one keeps its writer's pauses short: 250 ms there.
  */
 export const POSTGRES_FOLD_EVERY_MS = 1000;
