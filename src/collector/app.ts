@@ -51,7 +51,10 @@ export interface CollectorOptions {
   addressKeySecret?: string;
   /** How long reports gather before they are written together (default 100 ms). */
   batchWindowMs?: number;
-  /** Under load, how long a journaled batch waits before it is counted (default 250 ms). */
+  /**
+   * Under load, how long a journaled batch waits before it is counted (default 250 ms; `npm run
+   * collector` passes `WCF_FOLD_EVERY_MS`, whose default is 1 s on PostgreSQL).
+   */
   foldEveryMs?: number;
   /** How long the statistics are reused (default 60 s). */
   statsCacheMs?: number;

@@ -114,12 +114,12 @@ function readAddressKeySecret(text: string | undefined): { addressKeySecret?: st
 
 /** The collector's configuration from its environment; a {@link ConfigError} names a setting it cannot use. */
 export function readConfig(env: Record<string, string | undefined>, cwd = process.cwd()): CollectorConfig {
-  const postgres = Boolean(env.DATABASE_URL?.trim());
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
   return reading(() => ({
     port: whole(env, 'PORT'),
     host: env.HOST?.trim() || '127.0.0.1',
     sqliteFile: resolve(cwd, env.WCF_COLLECTOR_DB?.trim() || 'data/collector.sqlite'),
-    databaseUrl: env.DATABASE_URL?.trim() || undefined,
+    databaseUrl,
     dohUrls: urlList('WCF_DOH_URLS', env.WCF_DOH_URLS, PUBLIC_DOH_ENDPOINTS),
     entraUrl: onOff('WCF_ENTRA', env.WCF_ENTRA, true)
       ? httpUrl('WCF_ENTRA_URL', env.WCF_ENTRA_URL?.trim() || DEFAULT_ENTRA_URL)
@@ -131,7 +131,7 @@ export function readConfig(env: Record<string, string | undefined>, cwd = proces
     trustProxy: readTrustProxy(env.WCF_TRUST_PROXY),
     ...readAddressKeySecret(env.WCF_ADDRESS_KEY_SECRET),
     lookupsPerMinute: whole(env, 'WCF_LOOKUPS_PER_MINUTE'),
-    foldEveryMs: whole(env, 'WCF_FOLD_EVERY_MS', postgres ? POSTGRES_FOLD_EVERY_MS : undefined),
+    foldEveryMs: whole(env, 'WCF_FOLD_EVERY_MS', databaseUrl ? POSTGRES_FOLD_EVERY_MS : undefined),
     limits: {
       requestTimeoutMs: whole(env, 'WCF_REQUEST_TIMEOUT_MS'),
       headersTimeoutMs: whole(env, 'WCF_HEADERS_TIMEOUT_MS'),
